@@ -1,0 +1,56 @@
+package io.github.lstmsuite.common.cli;
+
+import io.github.lstmsuite.common.UserException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the suite's conventions: a user error is one line on stderr and exit
+ * code 2; an unexpected error prints its stack trace and exits with 1; {@code --verbose} (anywhere
+ * on the command line) shows the stack trace of user errors too.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    /** Parses {@code args} against {@code command}, runs it and returns the exit code. */
+    public static int execute(Object command, String... args) {
+        boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("-v"));
+        Logging.configure(verbose);
+        CommandLine cli = new CommandLine(command);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            UserException user = findUserException(ex);
+            if (user != null) {
+                err.println("error: " + user.getMessage());
+                if (verbose) {
+                    user.printStackTrace(err);
+                }
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            err.println("error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return ExitCodes.FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    private static UserException findUserException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UserException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.lstmsuite.common.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every training command of the suite shares (a picocli mixin).
+ *
+ * <p>Numeric options are boxed and {@code null} when not given, so that an app can fill them from
+ * its default configuration or a {@code --preset}: what the user typed always wins.
+ */
+public class CommonOptions {
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data.")
+    public Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per mini-batch.")
+    public Integer batchSize;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate.")
+    public Double learningRate;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed: same seed, same numbers (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    public long seed;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Native (OpenMP) threads for ND4J. Default: the OMP_NUM_THREADS environment variable, else 1, which is fastest at LSTM sizes.")
+    public Integer threads;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Where the run writes its files (default: runs/<app>/<timestamp>).")
+    public Path outputDir;
+
+    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
+    public boolean resume;
+
+    @Option(names = "--quick", description = "A small, fast configuration for a smoke test (seconds, not minutes).")
+    public boolean quick;
+
+    @Option(names = "--max-steps", paramLabel = "N", hidden = true,
+            description = "Stop after N optimiser steps (a checkpoint is written, --resume continues).")
+    public Long maxSteps;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", description = "Also checkpoint every M minutes inside an epoch (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+    public double checkpointMinutes;
+
+    @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
+    public boolean verbose;
+}

@@ -1,0 +1,20 @@
+package io.github.lstmsuite.common.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quiet logging by default: ND4J's start-up banner and DL4J's INFO chatter only with {@code --verbose}.
+ * The level is set before ND4J loads, so the banner never prints in quiet mode.
+ */
+public final class Logging {
+    private Logging() {
+    }
+
+    /** Sets the root level to WARN (quiet) or INFO (verbose). */
+    public static void configure(boolean verbose) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(verbose ? Level.INFO : Level.WARN);
+    }
+}

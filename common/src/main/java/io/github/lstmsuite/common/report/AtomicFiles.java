@@ -1,0 +1,65 @@
+package io.github.lstmsuite.common.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes that never leave a half-written file: write a temporary sibling, then rename it over the
+ * target. A run killed mid-write leaves the previous version intact.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** A fresh temporary path in the same folder as {@code target} (same file system, so rename is atomic). */
+    public static Path tempSibling(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    }
+
+    /** Renames {@code tmp} over {@code target}, atomically where the file system allows. */
+    public static void moveInto(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A writer of a file's content into a path. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path path) throws IOException;
+    }
+
+    /** Lets {@code writer} write a temporary file, then renames it to {@code target}. */
+    public static void write(Path target, Writer writer) {
+        Path tmp = null;
+        try {
+            tmp = tempSibling(target);
+            writer.write(tmp);
+            moveInto(tmp, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and harmless
+                }
+            }
+        }
+    }
+
+    /** Writes {@code text} (UTF-8) atomically. */
+    public static void writeString(Path target, String text) {
+        write(target, p -> Files.writeString(p, text, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,260 @@
+package io.github.lstmsuite.common.train;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.report.Charts;
+import io.github.lstmsuite.common.report.Json;
+import io.github.lstmsuite.common.report.MetricsCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The suite's training loop, shared by every app.
+ *
+ * <p>Per step: re-seed ND4J's generator from (seed, step) so dropout and sampling are the same after
+ * a restart, fit one mini-batch, track the loss per time step. At every epoch end: validate, append
+ * a row to {@code metrics.csv}, redraw the learning-curve chart, save {@code checkpoints/last.zip}
+ * (and {@code best.zip} when the monitored metric improved), and apply early stopping. Inside an
+ * epoch, {@code last.zip} is also written every {@link TrainerConfig#checkpointInterval()}, so a
+ * killed run loses at most that much work, and on Ctrl-C (SIGINT/SIGTERM) before the JVM exits.
+ * {@code --resume} restores parameters, updater state (Adam's moments and step count), the data
+ * position and the metric history: with the same seed it ends with the same numbers as a run that
+ * was never interrupted.
+ *
+ * @param <N> {@link MultiLayerNetwork} or {@link ComputationGraph}
+ */
+public final class Trainer<N extends Model & NeuralNetwork> {
+    /** Entry name of the training state inside a checkpoint. */
+    public static final String STATE_ENTRY = "state.json";
+    /** Entry name of the app's configuration inside a checkpoint or model file. */
+    public static final String CONFIG_ENTRY = "config.json";
+
+    private final TrainerConfig config;
+    private final Batches batches;
+    private final Function<N, Map<String, Double>> validator;
+    private final String appConfigJson;
+    private final Progress progress;
+
+    /**
+     * @param validator     validation metrics of the network after an epoch (e.g. {@code val_loss},
+     *                      {@code val_accuracy}), or {@code null} for none
+     * @param appConfigJson the app's configuration, stored in every checkpoint
+     */
+    public Trainer(TrainerConfig config, Batches batches, Function<N, Map<String, Double>> validator,
+                   String appConfigJson, Progress progress) {
+        this.config = config;
+        this.batches = batches;
+        this.validator = validator;
+        this.appConfigJson = appConfigJson;
+        this.progress = progress;
+    }
+
+    /** The checkpoint folder of a run folder. */
+    public static Path checkpointDir(Path runDir) {
+        return runDir.resolve("checkpoints");
+    }
+
+    /** What {@link #fit} returns: the trained network (the best one if validation ran) and the state. */
+    public record Result<N>(N network, TrainState state, boolean interrupted) {
+    }
+
+    /**
+     * Trains {@code fresh} (or, with {@code resume}, the network of the last checkpoint) and returns
+     * the best network by the monitored metric (the last one without validation).
+     */
+    @SuppressWarnings("unchecked")
+    public Result<N> fit(N fresh) throws InterruptedException {
+        Path ckptDir = checkpointDir(config.runDir());
+        Path last = ckptDir.resolve("last.zip");
+        Path best = ckptDir.resolve("best.zip");
+        N net = fresh;
+        TrainState state = new TrainState();
+        if (config.resume()) {
+            if (!Files.isRegularFile(last)) {
+                throw new UserException("--resume: no checkpoint at " + last);
+            }
+            net = (N) load(fresh, last, true);
+            state = Json.read(ModelZip.readEntry(last, STATE_ENTRY), TrainState.class);
+            progress.println(String.format("resuming from %s: epoch %d, batch %d, step %d",
+                    last, state.epoch + 1, state.batchInEpoch, state.step));
+        }
+
+        StopSignal stop = new StopSignal();
+        Thread hook = new Thread(stop::requestAndWait, "lstm-suite-checkpoint-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
+        try {
+            long lastCheckpoint = System.nanoTime();
+            int n = batches.batchesPerEpoch();
+            while (state.epoch < config.epochs() && !state.stoppedEarly) {
+                setEpochCount(net, state.epoch);
+                long epochStart = System.nanoTime();
+                long epochExamples = 0;
+                double epochSeconds = 0;
+                for (int b = state.batchInEpoch; b < n; b++) {
+                    DataSet batch = batches.batch(state.epoch, b);
+                    long t0 = System.nanoTime();
+                    Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + state.step);
+                    net.fit(batch);
+                    double stepSeconds = (System.nanoTime() - t0) / 1e9;
+                    double loss = net.score() / batches.stepsPerExample(batch);
+                    if (!Double.isFinite(loss)) {
+                        throw new UserException("training diverged at step " + state.step + " (loss " + loss
+                                + "): lower --learning-rate");
+                    }
+                    int size = batch.numExamples();
+                    state.step++;
+                    state.examples += size;
+                    state.batchInEpoch = b + 1;
+                    state.epochLossSum += loss;
+                    state.epochLossCount++;
+                    state.trainSeconds += stepSeconds;
+                    epochExamples += size;
+                    epochSeconds += stepSeconds;
+                    double sps = epochExamples / Math.max(epochSeconds, 1e-9);
+                    double eta = (n - b - 1) * (double) size / sps;
+                    progress.update(state.epoch + 1, config.epochs(), b + 1, n, sps, eta,
+                            state.epochLossSum / state.epochLossCount);
+                    boolean limit = config.maxSteps() > 0 && state.step >= config.maxSteps();
+                    boolean timed = System.nanoTime() - lastCheckpoint > config.checkpointInterval().toNanos();
+                    if ((limit || timed || stop.requested()) && b + 1 < n) {
+                        saveCheckpoint(net, last, state);
+                        lastCheckpoint = System.nanoTime();
+                    }
+                    if (limit || stop.requested()) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+                if (interrupted && state.batchInEpoch < n) {
+                    break;
+                }
+                // ---- epoch end: validate, record, checkpoint, early stopping
+                LinkedHashMap<String, Double> row = new LinkedHashMap<>();
+                row.put("epoch", (double) (state.epoch + 1));
+                row.put("step", (double) state.step);
+                row.put("train_loss", state.epochLossSum / Math.max(1, state.epochLossCount));
+                row.put("train_seconds", state.trainSeconds);
+                row.put("train_samples_per_s", epochExamples / Math.max(epochSeconds, 1e-9));
+                if (validator != null) {
+                    row.putAll(validator.apply(net));
+                }
+                state.history.add(row);
+                state.epoch++;
+                state.batchInEpoch = 0;
+                state.epochLossSum = 0;
+                state.epochLossCount = 0;
+                double value = row.getOrDefault(config.monitor() == null ? "train_loss" : config.monitor(), Double.NaN);
+                boolean higher = config.monitor() != null && config.higherIsBetter();
+                boolean improved = state.best == null || (higher ? value > state.best : value < state.best);
+                if (improved) {
+                    state.best = value;
+                    state.bestEpoch = state.epoch;
+                    state.epochsWithoutImprovement = 0;
+                } else {
+                    state.epochsWithoutImprovement++;
+                    if (config.patience() > 0 && state.epochsWithoutImprovement >= config.patience()) {
+                        state.stoppedEarly = true;
+                    }
+                }
+                progress.println(epochLine(row, (System.nanoTime() - epochStart) / 1e9));
+                MetricsCsv.write(config.runDir().resolve("metrics.csv"), state.history);
+                Charts.learningCurves(config.runDir().resolve("learning_curves.png"), state.history);
+                if (improved) {
+                    saveCheckpoint(net, best, state);
+                }
+                saveCheckpoint(net, last, state);
+                lastCheckpoint = System.nanoTime();
+                if (state.stoppedEarly) {
+                    progress.println(String.format("early stopping: no improvement of %s for %d epochs (best %.4f at epoch %d)",
+                            config.monitor() == null ? "train_loss" : config.monitor(), config.patience(), state.best, state.bestEpoch));
+                }
+                if (interrupted) {
+                    break;
+                }
+            }
+        } finally {
+            stop.finished();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting (Ctrl-C): the hook is waiting for us and returns now
+            }
+        }
+        if (interrupted) {
+            progress.println("stopped at step " + state.step + ": checkpoint " + last
+                    + " (continue with --resume --output-dir " + config.runDir() + ")");
+            return new Result<>(net, state, true);
+        }
+        N result = net;
+        if (Files.isRegularFile(best) && state.bestEpoch != state.epoch) {
+            result = (N) load(fresh, best, false);
+        }
+        return new Result<>(result, state, false);
+    }
+
+    private void saveCheckpoint(N net, Path file, TrainState state) {
+        ModelZip.save(net, file, true, Map.of(STATE_ENTRY, Json.write(state), CONFIG_ENTRY, appConfigJson));
+    }
+
+    private static Model load(Model like, Path file, boolean withUpdater) {
+        return like instanceof ComputationGraph ? ModelZip.loadGraph(file, withUpdater)
+                : ModelZip.loadMultiLayer(file, withUpdater);
+    }
+
+    private static void setEpochCount(Model net, int epoch) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.getLayerWiseConfigurations().setEpochCount(epoch);
+        } else if (net instanceof ComputationGraph g) {
+            g.getConfiguration().setEpochCount(epoch);
+        }
+    }
+
+    private static String epochLine(Map<String, Double> row, double seconds) {
+        StringBuilder sb = new StringBuilder(String.format("epoch %d done in %s: train_loss %.4f",
+                row.get("epoch").intValue(), Progress.formatSeconds(seconds), row.get("train_loss")));
+        row.forEach((k, v) -> {
+            if (k.startsWith("val_")) {
+                sb.append(String.format("  %s %.4f", k, v));
+            }
+        });
+        sb.append(String.format("  (%,.0f samples/s)", row.get("train_samples_per_s")));
+        return sb.toString();
+    }
+
+    /**
+     * Ctrl-C while training: the shutdown hook asks the loop to stop, and waits (up to a minute) until
+     * the loop has written its checkpoint.
+     */
+    private static final class StopSignal {
+        private volatile boolean requested;
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        void requestAndWait() {
+            requested = true;
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        boolean requested() {
+            return requested;
+        }
+
+        void finished() {
+            done.countDown();
+        }
+    }
+}

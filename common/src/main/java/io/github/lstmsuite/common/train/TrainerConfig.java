@@ -1,0 +1,27 @@
+package io.github.lstmsuite.common.train;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the {@link Trainer} runs.
+ *
+ * @param epochs              passes over the training data (the total, also when resuming)
+ * @param seed                the run's seed: ND4J's random generator is re-seeded from it at every step
+ * @param runDir              the run's folder: {@code checkpoints/}, {@code metrics.csv}, charts
+ * @param resume              continue from {@code runDir/checkpoints/last.zip}
+ * @param checkpointInterval  also checkpoint inside an epoch when this much time has passed
+ * @param maxSteps            stop (with a checkpoint) after this many optimiser steps in all; 0 = no limit
+ * @param monitor             the validation metric that picks the best model and drives early stopping,
+ *                            or {@code null} to use the training loss
+ * @param higherIsBetter      whether a larger {@code monitor} is better (accuracy) or worse (loss)
+ * @param patience            stop after this many epochs without improvement; 0 = never stop early
+ */
+public record TrainerConfig(int epochs, long seed, Path runDir, boolean resume, Duration checkpointInterval,
+                            long maxSteps, String monitor, boolean higherIsBetter, int patience) {
+    public TrainerConfig {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1");
+        }
+    }
+}
