@@ -14,8 +14,24 @@ public final class Cli {
     private Cli() {
     }
 
+    /** What a command returned: its exit code and, on success, the value its {@code call()} returned. */
+    public record Outcome(int exitCode, Object result) {
+        /** The result cast to {@code type} (for tests and callers that know the command). */
+        public <T> T result(Class<T> type) {
+            return type.cast(result);
+        }
+    }
+
     /** Parses {@code args} against {@code command}, runs it and returns the exit code. */
     public static int execute(Object command, String... args) {
+        return run(command, args).exitCode();
+    }
+
+    /**
+     * Parses {@code args} against {@code command}, runs it, and returns the exit code together with
+     * the result of the (sub)command that ran: an app's {@code main} and its tests take the same path.
+     */
+    public static Outcome run(Object command, String... args) {
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("-v"));
         Logging.configure(verbose);
         CommandLine cli = new CommandLine(command);
@@ -42,7 +58,13 @@ public final class Cli {
             err.flush();
             return ExitCodes.FAILURE;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        Object result = null;
+        if (cli.getParseResult() != null) {
+            var list = cli.getParseResult().asCommandLineList();
+            result = list.get(list.size() - 1).getExecutionResult();
+        }
+        return new Outcome(code, result);
     }
 
     private static UserException findUserException(Throwable t) {

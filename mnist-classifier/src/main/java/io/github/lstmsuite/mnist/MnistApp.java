@@ -1,0 +1,507 @@
+package io.github.lstmsuite.mnist;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.cli.CommonOptions;
+import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.data.DatasetResolver;
+import io.github.lstmsuite.common.data.IdxReader;
+import io.github.lstmsuite.common.eval.ClassificationReport;
+import io.github.lstmsuite.common.report.Charts;
+import io.github.lstmsuite.common.report.Json;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.report.RunSummary;
+import io.github.lstmsuite.common.train.ModelZip;
+import io.github.lstmsuite.common.train.Progress;
+import io.github.lstmsuite.common.train.TrainState;
+import io.github.lstmsuite.common.train.Trainer;
+import io.github.lstmsuite.common.train.TrainerConfig;
+import io.github.lstmsuite.mnist.MnistData.Split;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./lstm mnist}: an LSTM reads a handwritten digit one row of pixels at a time and says which
+ * digit it is (many-to-one). Commands: {@code train} (the default), {@code evaluate}, {@code predict}.
+ */
+@Command(name = "mnist", mixinStandardHelpOptions = true, version = "lstm-suite mnist 0.1.0",
+        description = "An LSTM reads MNIST digits row by row (28 steps of 28 pixels) and classifies them.",
+        subcommands = {MnistApp.Train.class, MnistApp.Evaluate.class, MnistApp.Predict.class})
+public final class MnistApp {
+    static final String APP = "mnist";
+
+    public static void main(String[] args) {
+        System.exit(runExample(args).exitCode());
+    }
+
+    /**
+     * Runs the app exactly as the command line does and returns the exit code and the result:
+     * {@link TrainResult}, {@link EvaluateResult} or {@link PredictResult}. No command means
+     * {@code train}, so {@code ./lstm mnist --quick} trains.
+     */
+    public static Cli.Outcome runExample(String... args) {
+        boolean noCommand = args.length == 0 || (args[0].startsWith("-") && !List.of("-h", "--help", "-V", "--version").contains(args[0]));
+        if (noCommand) {
+            String[] withTrain = new String[args.length + 1];
+            withTrain[0] = "train";
+            System.arraycopy(args, 0, withTrain, 1, args.length);
+            args = withTrain;
+        }
+        return Cli.run(new MnistApp(), args);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Named starting points; any flag the user gives overrides them. */
+    public enum Preset {
+        /** Seed 001's configuration: hidden 64, one layer, Adam 0.01, batch 64, one epoch on all 60,000. */
+        seed,
+        /** The accuracy preset: two layers of 128, dropout, 5,000 images held out for early stopping. */
+        best
+    }
+
+    /**
+     * Everything a run was made with; saved in {@code summary.json} and inside the model and checkpoints.
+     *
+     * @param pixelScale inputs are {@code pixel * pixelScale} (pixels 0–255 → [0, 1])
+     */
+    public record RunConfig(String preset, MnistModel.Config model, int epochs, int batchSize, int trainSize,
+                            int valSize, int testSize, int patience, double pixelScale) {
+    }
+
+    static RunConfig configure(Preset preset, CommonOptions o, Integer hidden, Integer layers, Double dropout,
+                               Boolean bidirectional, Integer trainSize, Integer valSize, Integer testSize,
+                               Double lrDecay, Integer patience) {
+        boolean best = preset == Preset.best;
+        int h = pick(hidden, best ? 128 : 64);
+        int l = pick(layers, best ? 2 : 1);
+        double d = pick(dropout, best ? 0.1 : 0.0);
+        boolean bi = bidirectional != null ? bidirectional : false;
+        double lr = pick(o.learningRate, best ? 0.005 : 0.01);
+        double decay = pick(lrDecay, best ? 0.8 : 1.0);
+        int epochs = pick(o.epochs, best ? 12 : 1);
+        int batch = pick(o.batchSize, 64);
+        int val = pick(valSize, best ? 5000 : 0);
+        int train = pick(trainSize, o.quick ? 2000 : 60000);
+        int test = pick(testSize, o.quick ? 1000 : 10000);
+        int pat = pick(patience, best ? 3 : 0);
+        if (h < 1 || l < 1 || batch < 1 || train < 1 || test < 1 || epochs < 1) {
+            throw new UserException("--hidden, --layers, --batch-size, --train-size, --test-size and --epochs must be positive");
+        }
+        if (d < 0 || d >= 1) {
+            throw new UserException("--dropout must be in [0, 1), got " + d);
+        }
+        if (!(lr > 0)) {
+            throw new UserException("--learning-rate must be positive, got " + lr);
+        }
+        return new RunConfig(preset.name(), new MnistModel.Config(h, l, d, bi, lr, decay, o.seed), epochs, batch,
+                train, val, test, pat, 1.0 / 255);
+    }
+
+    private static <T> T pick(T given, T fallback) {
+        return given != null ? given : fallback;
+    }
+
+    // ------------------------------------------------------------------ train
+
+    /** What {@code train} returns. */
+    public record TrainResult(Path runDir, Path model, double testAccuracy, ClassificationReport report,
+                              TrainState state, double wallSeconds, boolean interrupted) {
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train on the MNIST training images, then report accuracy on the 10,000 test images.")
+    static final class Train implements Callable<TrainResult> {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+
+        @Option(names = "--preset", paramLabel = "NAME", defaultValue = "seed",
+                description = "seed (default: seed 001's hidden 64, 1 epoch) or best (2×128, ≥ 0.99).")
+        Preset preset;
+
+        @Option(names = "--hidden", paramLabel = "H", description = "LSTM units per layer.")
+        Integer hidden;
+
+        @Option(names = "--layers", paramLabel = "L", description = "Stacked LSTM layers.")
+        Integer layers;
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Drop probability between layers.")
+        Double dropout;
+
+        @Option(names = "--bidirectional", negatable = true, description = "Bidirectional LSTM layers.")
+        Boolean bidirectional;
+
+        @Option(names = "--lr-decay", paramLabel = "G", description = "Multiply the learning rate by G after each epoch.")
+        Double lrDecay;
+
+        @Option(names = "--train-size", paramLabel = "N", description = "Use the first N training images (default all; --quick: 2000).")
+        Integer trainSize;
+
+        @Option(names = "--val-size", paramLabel = "N", description = "Hold out the last N training images for validation and early stopping.")
+        Integer valSize;
+
+        @Option(names = "--test-size", paramLabel = "N", description = "Evaluate on the first N test images (default all 10,000; --quick: 1000).")
+        Integer testSize;
+
+        @Option(names = "--patience", paramLabel = "E", description = "Early stopping: epochs without validation improvement (0 = off).")
+        Integer patience;
+
+        @Option(names = "--explain", description = "Print the tensor shape at each stage, beside PyTorch's.")
+        boolean explain;
+
+        @Override
+        public TrainResult call() throws Exception {
+            long t0 = System.nanoTime();
+            int threads = NativeSetup.apply(common.threads);
+            RunConfig cfg;
+            if (common.resume) {
+                if (common.outputDir == null) {
+                    throw new UserException("--resume needs --output-dir: the run folder to continue");
+                }
+                Path last = Trainer.checkpointDir(common.outputDir).resolve("last.zip");
+                String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, Trainer.CONFIG_ENTRY) : null;
+                if (json == null) {
+                    throw new UserException("--resume: no checkpoint at " + last);
+                }
+                cfg = Json.read(json, RunConfig.class);
+                if (common.epochs != null) {
+                    cfg = new RunConfig(cfg.preset(), cfg.model(), common.epochs, cfg.batchSize(), cfg.trainSize(),
+                            cfg.valSize(), cfg.testSize(), cfg.patience(), cfg.pixelScale());
+                }
+            } else {
+                cfg = configure(preset, common, hidden, layers, dropout, bidirectional, trainSize, valSize, testSize,
+                        lrDecay, patience);
+            }
+            Path runDir = RunDirs.create(common.outputDir, APP);
+
+            // ---- data: [B, 28 pixels, 28 rows] batches
+            MnistData.Splits data = MnistData.load(DatasetResolver.standard(), cfg.trainSize(), cfg.valSize(), cfg.testSize());
+            System.out.printf("MNIST: %,d training, %,d validation, %,d test images (28 rows × 28 pixels each)%n",
+                    data.train().size(), data.validation().size(), data.test().size());
+
+            // ---- model
+            MultiLayerNetwork net = MnistModel.build(cfg.model());
+            System.out.printf("model: LSTM %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d native thread(s)%n",
+                    cfg.model().layers(), cfg.model().hidden(), cfg.model().bidirectional() ? " bidirectional" : "",
+                    cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(), cfg.epochs(), threads);
+            if (explain) {
+                System.out.print(explainShapes(net, data.test()));
+            }
+
+            // ---- train
+            Split val = data.validation();
+            TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.model().seed(), runDir, common.resume,
+                    Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                    common.maxSteps == null ? 0 : common.maxSteps,
+                    val.size() > 0 ? "val_accuracy" : null, true, cfg.patience());
+            Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc,
+                    MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed()),
+                    val.size() > 0 ? n -> validate(n, val) : null,
+                    Json.write(cfg), Progress.forStdout());
+            Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+            if (fit.interrupted()) {
+                return new TrainResult(runDir, null, Double.NaN, null, fit.state(), seconds(t0), true);
+            }
+
+            // ---- evaluate on the test images
+            ClassificationReport report = evaluate(fit.network(), data.test());
+            System.out.println();
+            System.out.println("test set: " + data.test().size() + " images");
+            System.out.print(report.format());
+            Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
+                    String.format("MNIST test, accuracy %.4f", report.accuracy()));
+            Path model = runDir.resolve("model.zip");
+            ModelZip.save(fit.network(), model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+
+            TrainState s = fit.state();
+            RunSummary summary = new RunSummary(APP, "train", cfg, cfg.model().seed());
+            summary.data.put("name", "mnist");
+            summary.data.put("train_images_sha256", data.trainSha256());
+            summary.data.put("test_images_sha256", data.testSha256());
+            summary.metrics.put("test_accuracy", report.accuracy());
+            summary.metrics.putAll(report.toMetrics("test_"));
+            if (!s.history.isEmpty()) {
+                summary.metrics.put("final_train_loss", s.history.get(s.history.size() - 1).get("train_loss"));
+            }
+            summary.metrics.put("best_epoch", s.bestEpoch);
+            summary.epochsCompleted = s.epoch;
+            summary.trainSeconds = s.trainSeconds;
+            summary.trainSamplesPerSecond = s.examples / Math.max(1e-9, s.trainSeconds);
+            summary.wallSeconds = seconds(t0);
+            summary.write(runDir.resolve("summary.json"));
+            System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
+                    Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
+            System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
+            return new TrainResult(runDir, model, report.accuracy(), report, s, summary.wallSeconds, false);
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Validation loss (per example) and accuracy, for early stopping and the learning curves. */
+    static Map<String, Double> validate(MultiLayerNetwork net, Split val) {
+        Evaluation eval = new Evaluation(MnistData.CLASSES);
+        double lossSum = 0;
+        for (int from = 0; from < val.size(); from += 1000) {
+            DataSet ds = MnistData.slice(val, from, Math.min(val.size(), from + 1000));
+            eval.eval(ds.getLabels(), net.output(ds.getFeatures(), false));
+            lossSum += net.score(ds, false) * ds.numExamples();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("val_loss", lossSum / val.size());
+        m.put("val_accuracy", eval.accuracy());
+        return m;
+    }
+
+    /** Accuracy, per-class precision/recall/F1 and the confusion matrix on {@code split}. */
+    public static ClassificationReport evaluate(MultiLayerNetwork net, Split split) {
+        Evaluation eval = new Evaluation(MnistData.CLASSES);
+        for (int from = 0; from < split.size(); from += 1000) {
+            DataSet ds = MnistData.slice(split, from, Math.min(split.size(), from + 1000));
+            eval.eval(ds.getLabels(), net.output(ds.getFeatures(), false));   // [n, 10] probabilities
+        }
+        return ClassificationReport.of(eval, MnistData.LABELS);
+    }
+
+    /**
+     * The tensor shape at each stage of the real network on two test images, next to PyTorch's shapes
+     * in seed 001 ({@code batch_first=True}). Every DL4J shape is checked, not just printed.
+     */
+    static String explainShapes(MultiLayerNetwork net, Split split) {
+        DataSet ds = MnistData.slice(split, 0, 2);
+        INDArray x = ds.getFeatures();
+        List<INDArray> acts = net.feedForward(x, false);     // [input, layer 0 out, layer 1 out, ...]
+        int nLayers = net.getnLayers();
+        StringBuilder sb = new StringBuilder("\ntensor shapes (B = 2 images):\n");
+        sb.append(String.format("  %-26s %-16s %-36s %s%n", "stage", "DL4J", "meaning", "PyTorch, seed 001 (batch_first=True)"));
+        row(sb, "input", x, new long[] {2, 28, 28}, "[batch, features=28 px, time=28 rows]", "x: (2, 28, 28) = (batch, time, input_size)");
+        for (int i = 0; i < nLayers - 1; i++) {
+            Layer layer = net.getLayer(i);
+            INDArray out = acts.get(i + 1);
+            long width = out.size(1);
+            if (layer instanceof LastTimeStepLayer last) {
+                INDArray seq = last.getUnderlying().activate(acts.get(i), false, LayerWorkspaceMgr.noWorkspaces());
+                row(sb, "LSTM " + (i + 1) + " output (all steps)", seq, new long[] {2, width, 28}, "[batch, hidden, time]",
+                        "out: (2, 28, " + width + ") = (batch, time, hidden)");
+                row(sb, "last time step", out, new long[] {2, width}, "[batch, hidden]", "out[:, -1, :]: (2, " + width + ")");
+            } else {
+                row(sb, "LSTM " + (i + 1) + " output", out, new long[] {2, width, 28}, "[batch, hidden, time]",
+                        "(2, 28, " + width + ")");
+            }
+        }
+        row(sb, "output (softmax)", acts.get(nLayers), new long[] {2, 10}, "[batch, classes] probabilities",
+                "fc(...): (2, 10) logits; CrossEntropyLoss applies log-softmax");
+        sb.append("  h_n, c_n of the last layer: [batch, hidden] per layer in DL4J (rnnGetPreviousState); PyTorch: (num_layers, batch, hidden)\n\n");
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String stage, INDArray a, long[] expected, String meaning, String torch) {
+        if (!java.util.Arrays.equals(a.shape(), expected)) {
+            throw new IllegalStateException(stage + ": shape " + java.util.Arrays.toString(a.shape()) + ", expected "
+                    + java.util.Arrays.toString(expected));
+        }
+        sb.append(String.format("  %-26s %-16s %-36s %s%n", stage, java.util.Arrays.toString(a.shape()), meaning, torch));
+    }
+
+    // ------------------------------------------------------------------ evaluate
+
+    /** What {@code evaluate} returns. */
+    public record EvaluateResult(Path model, int images, ClassificationReport report) {
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Accuracy, per-class precision/recall/F1 and the confusion matrix of a trained model.")
+    static final class Evaluate implements Callable<EvaluateResult> {
+        @Option(names = "--model", paramLabel = "FILE", description = "model.zip of a run (default: the newest under runs/mnist).")
+        Path model;
+
+        @Option(names = "--images", paramLabel = "FILE", description = "IDX images file (default: the MNIST test set).")
+        Path images;
+
+        @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file, with --images.")
+        Path labels;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Native threads.")
+        Integer threads;
+
+        @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
+        boolean verbose;
+
+        @Override
+        public EvaluateResult call() {
+            if ((images == null) != (labels == null)) {
+                throw new UserException("--images and --labels go together: give both or neither");
+            }
+            NativeSetup.apply(threads);
+            Path m = model != null ? model : newestModel();
+            MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
+            Split split = images != null ? MnistData.read(images, labels)
+                    : MnistData.load(DatasetResolver.standard(), 1, 0, 10000).test();
+            ClassificationReport report = evaluate(net, split);
+            System.out.println("model " + m + " on " + split.size() + " images");
+            System.out.print(report.format());
+            return new EvaluateResult(m, split.size(), report);
+        }
+    }
+
+    /** The newest {@code runs/mnist/<run>/model.zip}. */
+    static Path newestModel() {
+        Path runs = Paths.get("runs", APP);
+        try (Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : Stream.empty()) {
+            return s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new UserException("no model given and none in " + runs.toAbsolutePath()
+                            + ": train one with ./lstm mnist, or pass --model FILE"));
+        } catch (IOException e) {
+            throw new UserException("cannot list " + runs + ": " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ predict
+
+    /** One prediction: the file (and image index inside an IDX file), the label, the top 3. */
+    public record Prediction(String file, int index, int label, List<Integer> top3Labels, List<Double> top3Probabilities,
+                             String preprocessing) {
+    }
+
+    /** What {@code predict} returns. */
+    public record PredictResult(Path model, List<Prediction> predictions) {
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = {"Classify digit images: PNG/JPEG of any size, or IDX image files.",
+                    "Images are made MNIST-like: greyscale, inverted if the background is light, cropped to the ink, "
+                            + "scaled to 20 px, centred by mass in 28×28."})
+    static final class Predict implements Callable<PredictResult> {
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images (PNG, JPEG) or IDX image files.")
+        List<Path> files;
+
+        @Option(names = "--model", paramLabel = "FILE", description = "model.zip of a run (default: the newest under runs/mnist).")
+        Path model;
+
+        @Option(names = "--json", description = "One JSON object per image on stdout.")
+        boolean json;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N images of an IDX file (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
+        boolean verbose;
+
+        @Override
+        public PredictResult call() {
+            NativeSetup.apply(null);
+            Path m = model != null ? model : newestModel();
+            MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
+            List<Prediction> out = new ArrayList<>();
+            for (Path f : files) {
+                if (!Files.isRegularFile(f)) {
+                    throw new UserException(f + ": no such file");
+                }
+                List<byte[]> images = new ArrayList<>();
+                List<String> how = new ArrayList<>();
+                if (isIdx(f)) {
+                    IdxReader.Images idx = IdxReader.readImages(f).head(limit);
+                    if (idx.rows() != 28 || idx.cols() != 28) {
+                        throw new UserException(f + ": IDX images must be 28×28, these are " + idx.rows() + "×" + idx.cols());
+                    }
+                    for (int i = 0; i < idx.count(); i++) {
+                        images.add(java.util.Arrays.copyOfRange(idx.pixels(), i * 784, (i + 1) * 784));
+                        how.add("IDX image, used as is");
+                    }
+                } else {
+                    DigitImages.Prepared p = DigitImages.read(f);
+                    images.add(p.pixels());
+                    how.add(String.format("%d×%d image → greyscale%s, cropped, scaled to 20 px, centred by mass in 28×28",
+                            p.originalWidth(), p.originalHeight(), p.inverted() ? ", inverted (light background)" : ""));
+                }
+                IdxReader.Images batch = new IdxReader.Images(images.size(), 28, 28, concat(images));
+                int[] idx = java.util.stream.IntStream.range(0, images.size()).toArray();
+                INDArray probs = net.output(MnistData.features(batch, idx), false);   // [n, 10]
+                for (int i = 0; i < images.size(); i++) {
+                    Prediction p = top3(f.toString(), images.size() > 1 ? i : -1, probs.getRow(i).toDoubleVector(), how.get(i));
+                    out.add(p);
+                    print(p);
+                }
+            }
+            return new PredictResult(m, out);
+        }
+
+        private void print(Prediction p) {
+            String where = p.file() + (p.index() >= 0 ? "[" + p.index() + "]" : "");
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("file", p.file());
+                if (p.index() >= 0) {
+                    o.put("index", p.index());
+                }
+                o.put("label", p.label());
+                List<Map<String, Object>> top = new ArrayList<>();
+                for (int k = 0; k < 3; k++) {
+                    top.add(Map.of("label", p.top3Labels().get(k), "probability", p.top3Probabilities().get(k)));
+                }
+                o.put("top3", top);
+                o.put("preprocessing", p.preprocessing());
+                System.out.println(Json.write(o).replaceAll("\\s*\\n\\s*", " "));
+            } else {
+                StringBuilder sb = new StringBuilder(String.format("%s: %d", where, p.label()));
+                sb.append("   top 3:");
+                for (int k = 0; k < 3; k++) {
+                    sb.append(String.format(" %d (%.3f)", p.top3Labels().get(k), p.top3Probabilities().get(k)));
+                }
+                System.out.println(sb);
+            }
+        }
+    }
+
+    static Prediction top3(String file, int index, double[] probs, String how) {
+        Integer[] order = java.util.stream.IntStream.range(0, probs.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(probs[b], probs[a]));
+        List<Integer> labels = new ArrayList<>();
+        List<Double> p = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            labels.add(order[k]);
+            p.add(probs[order[k]]);
+        }
+        return new Prediction(file, index, order[0], labels, p, how);
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        byte[] all = new byte[parts.size() * 784];
+        for (int i = 0; i < parts.size(); i++) {
+            System.arraycopy(parts.get(i), 0, all, i * 784, 784);
+        }
+        return all;
+    }
+
+    private static boolean isIdx(Path f) {
+        try (var in = new java.io.DataInputStream(io.github.lstmsuite.common.data.ContentHash.openContent(f))) {
+            return in.readInt() == IdxReader.IMAGES_MAGIC;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.lstmsuite.mnist;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.data.DatasetFile;
+import io.github.lstmsuite.common.data.DatasetResolver;
+import io.github.lstmsuite.common.data.IdxReader;
+import io.github.lstmsuite.common.data.IdxReader.Images;
+import io.github.lstmsuite.common.train.Batches;
+import io.github.lstmsuite.common.train.ShuffledBatches;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * MNIST read row by row: the data pipeline of the app.
+ *
+ * <p>An image of 28 rows × 28 pixels becomes a sequence of 28 time steps, each step one row of 28
+ * pixel values scaled to [0, 1] (what torchvision's {@code ToTensor} does in the seed). DL4J's
+ * recurrent layers take {@code [batch, features, time]} (NCW), so one mini-batch is
+ * {@code [B, 28 (pixels of a row), 28 (rows)]}. PyTorch's {@code batch_first=True} layout of the
+ * same data is {@code (B, 28 rows, 28 pixels)}: time and features are swapped.
+ */
+public final class MnistData {
+    /** Rows per image = time steps. */
+    public static final int ROWS = 28;
+    /** Pixels per row = features per time step. */
+    public static final int COLS = 28;
+    public static final int CLASSES = 10;
+    public static final List<String> LABELS = IntStream.range(0, CLASSES).mapToObj(Integer::toString).toList();
+
+    private static final List<String> MIRRORS = List.of(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+            "http://yann.lecun.com/exdb/mnist/");
+
+    // sha256 of the decompressed IDX bytes (see data/mnist/SOURCE.md): the bundled re-compressed copy
+    // and the mirrors' original .gz files both verify.
+    public static final DatasetFile TRAIN_IMAGES = file("train-images-idx3-ubyte.gz",
+            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+    public static final DatasetFile TRAIN_LABELS = file("train-labels-idx1-ubyte.gz",
+            "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5");
+    public static final DatasetFile TEST_IMAGES = file("t10k-images-idx3-ubyte.gz",
+            "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7");
+    public static final DatasetFile TEST_LABELS = file("t10k-labels-idx1-ubyte.gz",
+            "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
+
+    private static DatasetFile file(String name, String sha256) {
+        return new DatasetFile("mnist", name, sha256, MIRRORS.stream().map(m -> m + name).toList());
+    }
+
+    /** A set of labelled images in memory (pixels 0–255, as in the file). */
+    public record Split(Images images, int[] labels) {
+        public Split {
+            if (images.count() != labels.length) {
+                throw new UserException("images and labels disagree: " + images.count() + " images, "
+                        + labels.length + " labels");
+            }
+            if (images.rows() != ROWS || images.cols() != COLS) {
+                throw new UserException("expected " + ROWS + "×" + COLS + " images, got " + images.rows() + "×" + images.cols());
+            }
+        }
+
+        public int size() {
+            return labels.length;
+        }
+
+        /** Examples {@code [from, to)}. */
+        public Split range(int from, int to) {
+            int px = ROWS * COLS;
+            byte[] p = java.util.Arrays.copyOfRange(images.pixels(), from * px, to * px);
+            return new Split(new Images(to - from, ROWS, COLS, p), java.util.Arrays.copyOfRange(labels, from, to));
+        }
+    }
+
+    /** The three parts a training run uses. {@code validation} is empty when {@code --val-size 0}. */
+    public record Splits(Split train, Split validation, Split test, String trainSha256, String testSha256) {
+    }
+
+    private MnistData() {
+    }
+
+    /** Reads an images file and its labels file. */
+    public static Split read(Path images, Path labels) {
+        return new Split(IdxReader.readImages(images), IdxReader.readLabels(labels));
+    }
+
+    /**
+     * The 60,000 training images (the last {@code valSize} held out for validation, then the first
+     * {@code trainSize} of the rest kept) and the first {@code testSize} of the 10,000 test images.
+     */
+    public static Splits load(DatasetResolver resolver, int trainSize, int valSize, int testSize) {
+        Split all = read(resolver.resolve(TRAIN_IMAGES), resolver.resolve(TRAIN_LABELS));
+        if (valSize < 0 || valSize >= all.size()) {
+            throw new UserException("--val-size must be between 0 and " + (all.size() - 1) + ", got " + valSize);
+        }
+        int trainEnd = all.size() - valSize;
+        Split train = all.range(0, Math.min(trainEnd, trainSize));
+        Split validation = all.range(trainEnd, all.size());
+        Split test = read(resolver.resolve(TEST_IMAGES), resolver.resolve(TEST_LABELS));
+        test = test.range(0, Math.min(test.size(), testSize));
+        return new Splits(train, validation, test, TRAIN_IMAGES.sha256(), TEST_IMAGES.sha256());
+    }
+
+    /**
+     * Features of the given examples as {@code [B, 28, 28]} = [batch, features (the 28 pixels of a
+     * row), time (the 28 rows)], pixel values scaled to [0, 1].
+     */
+    public static INDArray features(Images images, int[] idx) {
+        float[] buf = new float[idx.length * COLS * ROWS];
+        for (int b = 0; b < idx.length; b++) {
+            for (int row = 0; row < ROWS; row++) {          // time step t = row
+                for (int col = 0; col < COLS; col++) {      // feature c = pixel column
+                    buf[(b * COLS + col) * ROWS + row] = images.pixel(idx[b], row, col) / 255f;
+                }
+            }
+        }
+        INDArray x = Nd4j.create(buf, new long[] {idx.length, COLS, ROWS}, 'c');   // [B, 28, 28] NCW
+        return x;
+    }
+
+    /** One-hot labels {@code [B, 10]}. */
+    public static INDArray oneHot(int[] labels, int[] idx) {
+        float[] buf = new float[idx.length * CLASSES];
+        for (int b = 0; b < idx.length; b++) {
+            buf[b * CLASSES + labels[idx[b]]] = 1f;
+        }
+        return Nd4j.create(buf, new long[] {idx.length, CLASSES}, 'c');
+    }
+
+    /** Mini-batch of the given examples: features {@code [B, 28, 28]}, labels {@code [B, 10]}. */
+    public static DataSet batch(Split split, int[] idx) {
+        return new DataSet(features(split.images(), idx), oneHot(split.labels(), idx));
+    }
+
+    /** Shuffled training batches, a new order each epoch drawn from {@code seed + epoch}. */
+    public static Batches trainingBatches(Split train, int batchSize, long seed) {
+        return new ShuffledBatches(train.size(), batchSize, seed, idx -> batch(train, idx));
+    }
+
+    /** Examples {@code [from, to)} of a split as one batch, in file order. */
+    public static DataSet slice(Split split, int from, int to) {
+        return batch(split, IntStream.range(from, to).toArray());
+    }
+}
