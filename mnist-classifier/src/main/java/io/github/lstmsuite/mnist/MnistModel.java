@@ -57,13 +57,13 @@ public final class MnistModel {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
-                .weightInit(WeightInit.valueOf(System.getProperty("x.init","XAVIER")))
-                .updater(System.getProperty("x.poly") != null ? new Adam(new org.nd4j.linalg.schedule.PolySchedule(ScheduleType.ITERATION, c.learningRate(), Double.parseDouble(System.getProperty("x.poly")), 938)) : c.lrDecay() == 1.0 ? new Adam(c.learningRate())
+                .weightInit(WeightInit.XAVIER)
+                .updater(c.lrDecay() == 1.0 ? new Adam(c.learningRate())
                         : new Adam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay())))
                 // Clip each layer's gradient to L2 norm 5: a guard against the occasional exploding
                 // step of a recurrent net at lr 0.01; it rarely triggers.
-                .gradientNormalization(Double.parseDouble(System.getProperty("x.clip","5")) > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
-                .gradientNormalizationThreshold(Math.max(1e-3, Double.parseDouble(System.getProperty("x.clip","5"))))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(5.0)
                 .list();
         int nIn = MnistData.COLS;
         for (int i = 0; i < c.layers(); i++) {
