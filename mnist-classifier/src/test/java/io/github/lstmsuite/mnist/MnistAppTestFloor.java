@@ -2,8 +2,11 @@ package io.github.lstmsuite.mnist;
 
 /** The accuracy floor of the small fixed-seed run in {@link MnistAppTest}, stated in one place. */
 final class MnistAppTestFloor {
-    /** Measured: see the module README ("Tests"). */
-    static final double ACCURACY = 0.85;
+    /**
+     * 3,000 training images, 3 epochs, seed 1, first 1,000 test images: measured 0.856 (chance is
+     * 0.10). The floor sits 5 points below, so it fails when learning breaks, not on noise.
+     */
+    static final double ACCURACY = 0.80;
 
     private MnistAppTestFloor() {
     }
