@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
@@ -89,9 +87,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                     last, state.epoch + 1, state.batchInEpoch, state.step));
         }
 
-        StopSignal stop = new StopSignal();
-        Thread hook = new Thread(stop::requestAndWait, "lstm-suite-checkpoint-on-exit");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal stop = StopSignal.install();
         boolean interrupted = false;
         try {
             long lastCheckpoint = System.nanoTime();
@@ -184,12 +180,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 }
             }
         } finally {
-            stop.finished();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting (Ctrl-C): the hook is waiting for us and returns now
-            }
+            stop.uninstall();
         }
         if (interrupted) {
             progress.println("stopped at step " + state.step + ": checkpoint " + last
@@ -233,28 +224,41 @@ public final class Trainer<N extends Model & NeuralNetwork> {
     }
 
     /**
-     * Ctrl-C while training: the shutdown hook asks the loop to stop, and waits (up to a minute) until
-     * the loop has written its checkpoint.
+     * Ctrl-C (SIGINT) or SIGTERM while training: instead of letting the JVM shut down mid-step (its
+     * shutdown hooks, ND4J's among them, race any checkpoint write), the signal only raises a flag;
+     * the loop finishes the current mini-batch, writes {@code last.zip} and returns. A second signal
+     * exits at once. Where the JVM offers no signal API, the default behaviour stays (the timed
+     * checkpoints still bound the loss).
      */
     private static final class StopSignal {
         private volatile boolean requested;
-        private final CountDownLatch done = new CountDownLatch(1);
+        private final Map<String, Object> previous = new java.util.HashMap<>();
 
-        void requestAndWait() {
-            requested = true;
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        static StopSignal install() {
+            StopSignal s = new StopSignal();
+            for (String name : new String[] {"INT", "TERM"}) {
+                try {
+                    sun.misc.Signal signal = new sun.misc.Signal(name);
+                    s.previous.put(name, sun.misc.Signal.handle(signal, sig -> {
+                        if (s.requested) {
+                            System.exit(128 + sig.getNumber());
+                        }
+                        s.requested = true;
+                        System.err.println("\n" + "SIG" + sig.getName() + ": stopping after this mini-batch and writing a checkpoint (again to quit now)");
+                    }));
+                } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+                    // no such signal on this platform (e.g. TERM handling refused): keep the default
+                }
             }
+            return s;
         }
 
         boolean requested() {
             return requested;
         }
 
-        void finished() {
-            done.countDown();
+        void uninstall() {
+            previous.forEach((name, handler) -> sun.misc.Signal.handle(new sun.misc.Signal(name), (sun.misc.SignalHandler) handler));
         }
     }
 }
