@@ -3,6 +3,7 @@ package io.github.lstmsuite.mnist;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
+import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.data.IdxReader;
@@ -335,8 +336,8 @@ public final class MnistApp {
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Accuracy, per-class precision/recall/F1 and the confusion matrix of a trained model.")
     static final class Evaluate implements Callable<EvaluateResult> {
-        @Option(names = "--model", paramLabel = "FILE", description = "model.zip of a run (default: the newest under runs/mnist).")
-        Path model;
+        @Mixin
+        ModelOptions opts = new ModelOptions();
 
         @Option(names = "--images", paramLabel = "FILE", description = "IDX images file (default: the MNIST test set).")
         Path images;
@@ -344,22 +345,16 @@ public final class MnistApp {
         @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file, with --images.")
         Path labels;
 
-        @Option(names = "--threads", paramLabel = "N", description = "Native threads.")
-        Integer threads;
-
-        @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-        boolean verbose;
-
         @Override
         public EvaluateResult call() {
             if ((images == null) != (labels == null)) {
                 throw new UserException("--images and --labels go together: give both or neither");
             }
-            NativeSetup.apply(threads);
-            Path m = model != null ? model : newestModel();
+            NativeSetup.apply(opts.threads);
+            Path m = opts.model != null ? opts.model : newestModel();
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             Split split = images != null ? MnistData.read(images, labels)
-                    : MnistData.load(DatasetResolver.standard(), 1, 0, 10000).test();
+                    : MnistData.loadTest(DatasetResolver.standard(), 10000);
             ClassificationReport report = evaluate(net, split);
             System.out.println("model " + m + " on " + split.size() + " images");
             System.out.print(report.format());
@@ -399,8 +394,8 @@ public final class MnistApp {
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images (PNG, JPEG) or IDX image files.")
         List<Path> files;
 
-        @Option(names = "--model", paramLabel = "FILE", description = "model.zip of a run (default: the newest under runs/mnist).")
-        Path model;
+        @Mixin
+        ModelOptions opts = new ModelOptions();
 
         @Option(names = "--json", description = "One JSON object per image on stdout.")
         boolean json;
@@ -408,13 +403,10 @@ public final class MnistApp {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N images of an IDX file (default: ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-        boolean verbose;
-
         @Override
         public PredictResult call() {
-            NativeSetup.apply(null);
-            Path m = model != null ? model : newestModel();
+            NativeSetup.apply(opts.threads);
+            Path m = opts.model != null ? opts.model : newestModel();
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             List<Prediction> out = new ArrayList<>();
             for (Path f : files) {

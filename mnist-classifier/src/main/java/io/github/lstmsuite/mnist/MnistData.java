@@ -99,9 +99,13 @@ public final class MnistData {
         int trainEnd = all.size() - valSize;
         Split train = all.range(0, Math.min(trainEnd, trainSize));
         Split validation = all.range(trainEnd, all.size());
+        return new Splits(train, validation, loadTest(resolver, testSize), TRAIN_IMAGES.sha256(), TEST_IMAGES.sha256());
+    }
+
+    /** The first {@code testSize} of the 10,000 test images. */
+    public static Split loadTest(DatasetResolver resolver, int testSize) {
         Split test = read(resolver.resolve(TEST_IMAGES), resolver.resolve(TEST_LABELS));
-        test = test.range(0, Math.min(test.size(), testSize));
-        return new Splits(train, validation, test, TRAIN_IMAGES.sha256(), TEST_IMAGES.sha256());
+        return test.range(0, Math.min(test.size(), testSize));
     }
 
     /**

@@ -103,8 +103,8 @@ class MnistAppTest {
         // the training run tested on the first 1,000; evaluate defaults to all 10,000: close, not equal
         assertEquals(trained.testAccuracy(), e.report().accuracy(), 0.05);
 
-        MnistData.Splits s = MnistData.load(DatasetResolver.standard(), 1, 0, 1000);
-        double first1000 = MnistApp.evaluate(io.github.lstmsuite.common.train.ModelZip.loadMultiLayer(trained.model(), false), s.test()).accuracy();
+        MnistData.Split first = MnistData.loadTest(DatasetResolver.standard(), 1000);
+        double first1000 = MnistApp.evaluate(io.github.lstmsuite.common.train.ModelZip.loadMultiLayer(trained.model(), false), first).accuracy();
         assertEquals(trained.testAccuracy(), first1000, 1e-12, "same model, same images, same accuracy");
     }
 
@@ -118,13 +118,13 @@ class MnistAppTest {
         assertEquals(7, p.predictions().get(0).label(), "test image 0 is a 7 and a trained model says so");
 
         // the same digit as a "photo": black ink on white paper, 3× larger, off centre
-        MnistData.Splits s = MnistData.load(DatasetResolver.standard(), 1, 0, 1);
+        MnistData.Split test = MnistData.loadTest(DatasetResolver.standard(), 1);
         BufferedImage photo = new BufferedImage(120, 100, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 100; y++) {
             for (int x = 0; x < 120; x++) {
                 int r0 = (y - 5) / 3;
                 int c0 = (x - 30) / 3;
-                int v = (r0 >= 0 && r0 < 28 && c0 >= 0 && c0 < 28 && y >= 5 && x >= 30) ? s.test().images().pixel(0, r0, c0) : 0;
+                int v = (r0 >= 0 && r0 < 28 && c0 >= 0 && c0 < 28 && y >= 5 && x >= 30) ? test.images().pixel(0, r0, c0) : 0;
                 int grey = 255 - v;
                 photo.setRGB(x, y, (grey << 16) | (grey << 8) | grey);
             }
