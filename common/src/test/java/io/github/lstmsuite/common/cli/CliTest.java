@@ -46,6 +46,19 @@ class CliTest {
     }
 
     @Test
+    void theBundledLogbackConfigurationLoadsAndIsQuiet() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var ctx = root.getLoggerContext();
+        assertTrue(ctx.getStatusManager().getCopyOfStatusList().stream().noneMatch(st -> st.getLevel() >= ch.qos.logback.core.status.Status.ERROR),
+                "logback.xml must parse without errors");
+        Logging.configure(false);
+        assertEquals(ch.qos.logback.classic.Level.WARN, root.getLevel());
+        Logging.configure(true);
+        assertEquals(ch.qos.logback.classic.Level.INFO, root.getLevel());
+        Logging.configure(false);
+    }
+
+    @Test
     void successReturnsTheCommandsResult() {
         String[] r = run("--seed", "7");
         assertEquals("0", r[0]);
