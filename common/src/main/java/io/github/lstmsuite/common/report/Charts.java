@@ -34,7 +34,7 @@ public final class Charts {
         }
         List<Double> epochs = new ArrayList<>();
         history.forEach(r -> epochs.add(r.get("epoch")));
-        XYChart loss = chart("Loss per time step", "epoch", "loss");
+        XYChart loss = chart("Loss (per output time step)", "epoch", "loss");
         XYChart other = chart("Validation metrics", "epoch", "value");
         for (String key : history.get(0).keySet()) {
             List<Double> ys = new ArrayList<>();
@@ -59,7 +59,8 @@ public final class Charts {
 
     private static XYChart chart(String title, String x, String y) {
         XYChart c = new XYChartBuilder().width(500).height(350).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("0");
         return c;
