@@ -97,11 +97,11 @@ public final class MnistApp {
         boolean best = preset == Preset.best;
         int h = pick(hidden, best ? 128 : 64);
         int l = pick(layers, best ? 2 : 1);
-        double d = pick(dropout, best ? 0.1 : 0.0);
+        double d = pick(dropout, best ? 0.25 : 0.0);
         boolean bi = bidirectional != null ? bidirectional : false;
         double lr = pick(o.learningRate, best ? 0.005 : 0.01);
-        double decay = pick(lrDecay, best ? 0.8 : 1.0);
-        int epochs = pick(o.epochs, best ? 12 : 1);
+        double decay = pick(lrDecay, best ? 0.75 : 1.0);
+        int epochs = pick(o.epochs, best ? 10 : 1);
         int batch = pick(o.batchSize, 64);
         int val = pick(valSize, best ? 5000 : 0);
         int train = pick(trainSize, o.quick ? 2000 : 60000);
