@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -111,11 +110,5 @@ public final class Charts {
                 throw new java.io.IOException("no PNG writer");
             }
         });
-    }
-
-    /** Saves an XChart chart as PNG, atomically. */
-    public static void save(Path file, XYChart chart) {
-        AtomicFiles.write(file, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.tmp$", ""),
-                BitmapEncoder.BitmapFormat.PNG));
     }
 }

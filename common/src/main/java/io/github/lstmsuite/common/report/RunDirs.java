@@ -12,6 +12,7 @@ public final class RunDirs {
     private RunDirs() {
     }
 
+    /** Creates (if needed) and returns the run folder; an unusable {@code --output-dir} is a user error. */
     public static Path create(Path requested, String app) {
         Path dir = requested != null ? requested
                 : Paths.get("runs", app, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -22,5 +23,4 @@ public final class RunDirs {
         }
         return dir;
     }
-
 }
