@@ -138,7 +138,7 @@ public final class MnistApp {
         CommonOptions common = new CommonOptions();
 
         @Option(names = "--preset", paramLabel = "NAME", defaultValue = "seed",
-                description = "seed (default: seed 001's hidden 64, 1 epoch) or best (2×128, ≥ 0.99).")
+                description = "seed (default: seed 001's hidden 64, 1 epoch; test accuracy 0.963) or best (2×128, 10 epochs; 0.992, ~28 min on 2 cores).")
         Preset preset;
 
         @Option(names = "--hidden", paramLabel = "H", description = "LSTM units per layer.")
