@@ -67,8 +67,11 @@ public final class MnistData {
             return labels.length;
         }
 
-        /** Examples {@code [from, to)}. */
+        /** Examples {@code [from, to)} (this split itself when that is all of it: no copy). */
         public Split range(int from, int to) {
+            if (from == 0 && to == size()) {
+                return this;
+            }
             int px = ROWS * COLS;
             byte[] p = java.util.Arrays.copyOfRange(images.pixels(), from * px, to * px);
             return new Split(new Images(to - from, ROWS, COLS, p), java.util.Arrays.copyOfRange(labels, from, to));

@@ -150,9 +150,9 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 state.batchInEpoch = 0;
                 state.epochLossSum = 0;
                 state.epochLossCount = 0;
-                double value = row.getOrDefault(config.monitor() == null ? "train_loss" : config.monitor(), Double.NaN);
-                boolean higher = config.monitor() != null && config.higherIsBetter();
-                boolean improved = state.best == null || (higher ? value > state.best : value < state.best);
+                double value = row.getOrDefault(config.monitoredMetric(), Double.NaN);
+                boolean improved = state.best == null
+                        || (config.monitoredHigherIsBetter() ? value > state.best : value < state.best);
                 if (improved) {
                     state.best = value;
                     state.bestEpoch = state.epoch;
@@ -173,7 +173,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 lastCheckpoint = System.nanoTime();
                 if (state.stoppedEarly) {
                     progress.println(String.format("early stopping: no improvement of %s for %d epochs (best %.4f at epoch %d)",
-                            config.monitor() == null ? "train_loss" : config.monitor(), config.patience(), state.best, state.bestEpoch));
+                            config.monitoredMetric(), config.patience(), state.best, state.bestEpoch));
                 }
                 if (interrupted) {
                     break;

@@ -24,4 +24,14 @@ public record TrainerConfig(int epochs, long seed, Path runDir, boolean resume, 
             throw new IllegalArgumentException("epochs must be at least 1");
         }
     }
+
+    /** The metric that picks the best epoch: {@link #monitor()}, or {@code train_loss} without validation. */
+    public String monitoredMetric() {
+        return monitor != null ? monitor : "train_loss";
+    }
+
+    /** Whether a larger monitored value is better (never for the training loss). */
+    public boolean monitoredHigherIsBetter() {
+        return monitor != null && higherIsBetter;
+    }
 }
