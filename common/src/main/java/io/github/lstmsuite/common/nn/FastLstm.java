@@ -1,0 +1,89 @@
+package io.github.lstmsuite.common.nn;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of the suite's fast LSTM layer: the same model as DL4J's {@link LSTM} (same parameters,
+ * same gate order, same initialisation, same masking rules), computed by {@link FastLstmLayer}.
+ *
+ * <p>Because it <em>is</em> an {@code LSTM} configuration (a subclass that changes only which layer
+ * implementation is instantiated), parameters, {@code Bidirectional}, {@code LastTimeStep}, JSON and
+ * model zips work unchanged, and a model trained with one runs with the other. Use it exactly like
+ * DL4J's builder:
+ * <pre>{@code
+ * LSTM lstm = new FastLstm.Builder().nIn(28).nOut(128).build();   // a FastLstm
+ * LSTM same = FastLstm.of(new LSTM.Builder().nIn(28).nOut(128).build());
+ * }</pre>
+ *
+ * <p>Limits (checked when the layer is created): float32 networks, sigmoid gates and tanh activation
+ * (DL4J's defaults). Other settings fall back to nothing: they are an error, so a run never silently
+ * changes speed or maths.
+ */
+public class FastLstm extends LSTM {
+
+    /** For JSON deserialisation. */
+    public FastLstm() {
+        super();
+    }
+
+    /** A {@code FastLstm} with every setting of {@code standard}. */
+    public static FastLstm of(LSTM standard) {
+        FastLstm f = new FastLstm();
+        f.setLayerName(standard.getLayerName());
+        f.setIDropout(standard.getIDropout());
+        f.setConstraints(standard.getConstraints() == null ? null : new ArrayList<>(standard.getConstraints()));
+        f.setActivationFn(standard.getActivationFn());
+        f.setWeightInitFn(standard.getWeightInitFn());
+        f.setBiasInit(standard.getBiasInit());
+        f.setGainInit(standard.getGainInit());
+        f.setRegularization(standard.getRegularization());
+        f.setRegularizationBias(standard.getRegularizationBias());
+        f.setIUpdater(standard.getIUpdater());
+        f.setBiasUpdater(standard.getBiasUpdater());
+        f.setWeightNoise(standard.getWeightNoise());
+        f.setGradientNormalization(standard.getGradientNormalization());
+        f.setGradientNormalizationThreshold(standard.getGradientNormalizationThreshold());
+        f.setNIn(standard.getNIn());
+        f.setNOut(standard.getNOut());
+        f.setTimeDistributedFormat(standard.getTimeDistributedFormat());
+        f.setWeightInitFnRecurrent(standard.getWeightInitFnRecurrent());
+        f.setRnnDataFormat(standard.getRnnDataFormat());
+        f.setForgetGateBiasInit(standard.getForgetGateBiasInit());
+        f.setGateActivationFn(standard.getGateActivationFn());
+        f.setHelperAllowFallback(standard.isHelperAllowFallback());
+        return f;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("FastLstm", getLayerName(), layerIndex, getNIn(), getNOut());
+        FastLstmLayer ret = new FastLstmLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    /** DL4J's {@link LSTM.Builder}; {@link #build()} returns a {@link FastLstm}. */
+    public static class Builder extends LSTM.Builder {
+        @Override
+        public FastLstm build() {
+            return FastLstm.of(super.build());
+        }
+    }
+}

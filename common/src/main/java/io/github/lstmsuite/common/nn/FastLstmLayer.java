@@ -1,0 +1,358 @@
+package io.github.lstmsuite.common.nn;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer behind {@link FastLstm}: DL4J's LSTM maths (see {@link LstmKernel}) with its own forward
+ * pass, backward pass, masks, truncated BPTT and {@code rnnTimeStep} state, computed without ND4J's
+ * per-op overhead, and with the mini-batch split across the CPU's cores.
+ *
+ * <p>What it keeps from DL4J: the parameters ({@code W [nIn, 4H]}, {@code RW [H, 4H]}, {@code b [1, 4H]},
+ * gate order g,f,o,i; {@link LSTMParamInitializer}), the state keys of {@link LSTM} (so
+ * {@code rnnGetPreviousState()} looks the same), and the masking rule (a masked step zeroes {@code h}
+ * and {@code c}). What it adds: the forward pass of a training step is kept for the backward pass
+ * instead of being run twice, as DL4J's own layer does.
+ *
+ * <p>Threads: a batch of at least {@value #MIN_ROWS_PER_WORKER}·2 examples is cut into as many slices
+ * as there are workers, one kernel each; the number of workers is the system property
+ * {@code lstm.suite.workers}, by default the number of available processors.
+ */
+public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
+
+    /** Slices smaller than this are not worth a thread. */
+    static final int MIN_ROWS_PER_WORKER = 8;
+
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fast-lstm-worker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final int workers;
+    private LstmKernel[] kernels = new LstmKernel[0];
+    private LstmKernel.Gradients[] partials = new LstmKernel.Gradients[0];
+
+    /** The last training forward pass, reused by the backward pass when nothing changed in between. */
+    private INDArray cachedInput;
+    private INDArray cachedMask;
+    private Forward cached;
+
+    public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        FastLstm c = (FastLstm) conf.getLayer();
+        if (dataType != DataType.FLOAT) {
+            throw new IllegalArgumentException("FastLstm computes in float32; this network's data type is "
+                    + dataType + " (use DL4J's LSTM for other types)");
+        }
+        if (!(c.getGateActivationFn() instanceof ActivationSigmoid) || !(c.getActivationFn() instanceof ActivationTanH)) {
+            throw new IllegalArgumentException("FastLstm supports sigmoid gates and a tanh activation, got "
+                    + c.getGateActivationFn() + " and " + c.getActivationFn());
+        }
+        this.workers = Math.max(1, Integer.getInteger("lstm.suite.workers", Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The result of a forward pass: the output {@code [batch, H, T]} and the last step's state {@code [batch, H]}. */
+    private record Forward(INDArray output, INDArray hLast, INDArray cLast, LstmKernel.Arrays arrays,
+                           int[] sliceStarts, List<Object> keepAlive) {
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        return activate(training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return forward(training, null, null, workspaceMgr).output();
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        Forward f = forward(false, stateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION),
+                stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        stateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
+        stateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
+        return f.output();
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+                                                LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        Forward f = forward(training, tBpttStateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION),
+                tBpttStateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr);
+        if (storeLastForTBPTT) {
+            tBpttStateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
+            tBpttStateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
+        }
+        return f.output();
+    }
+
+    private Forward forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        final boolean twoD = input.rank() == 2;          // rnnTimeStep may pass one step as [batch, nIn]
+        INDArray in3 = twoD ? input.reshape(input.ordering(), input.size(0), input.size(1), 1) : permuteIfNWC(input);
+        if (in3.rank() != 3 || in3.size(1) != layerConf().getNIn()) {
+            throw new IllegalStateException("FastLstm (layer " + layerId() + ") expects input [batch, " + layerConf().getNIn()
+                    + ", time], got " + java.util.Arrays.toString(input.shape()));
+        }
+        final int batch = (int) in3.size(0), steps = (int) in3.size(2), hidden = (int) layerConf().getNOut();
+        final List<Object> keep = new ArrayList<>();
+
+        INDArray x = fContiguous(in3);                                   // [batch, nIn, T], 'f'
+        INDArray w = fContiguous(getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, workspaceMgr));
+        INDArray rw = fContiguous(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr));
+        INDArray b = fContiguous(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr));
+        INDArray mask = maskArray == null ? null : fContiguous(maskArray.castTo(DataType.FLOAT));  // [batch, T]
+        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f');
+        INDArray hLast;
+        INDArray cLast;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            hLast = Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f');
+            cLast = Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f');
+            h0 = h0 == null ? null : fContiguous(h0);
+            c0 = c0 == null ? null : fContiguous(c0);
+        }
+        if (h0 != null && (h0.size(0) != batch || h0.size(1) != hidden)) {
+            throw new IllegalStateException("FastLstm (layer " + layerId() + "): stored state has shape "
+                    + java.util.Arrays.toString(h0.shape()) + " but this batch needs [" + batch + ", " + hidden
+                    + "]; call rnnClearPreviousState() when the batch size changes");
+        }
+        keep.addAll(java.util.Arrays.asList(x, w, rw, b, mask, h0, c0));
+        LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, buffer(x), pointer(w), pointer(rw), buffer(b),
+                mask == null ? null : buffer(mask), h0 == null ? null : buffer(h0), c0 == null ? null : buffer(c0),
+                buffer(out), buffer(hLast), buffer(cLast));
+
+        int[] starts = slices(batch);
+        ensureKernels(starts.length - 1);
+        runSlices(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k]));
+
+        INDArray output = twoD ? out.reshape('f', batch, hidden) : permuteIfNWC(out);
+        Forward f = new Forward(output, hLast, cLast, arrays, starts, keep);
+        if (training) {
+            cached = f;
+            cachedInput = input;
+            cachedMask = maskArray;
+        } else {
+            cached = null;
+        }
+        return f;
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return backprop(epsilon, false, -1, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackwardLength,
+                                                          LayerWorkspaceMgr workspaceMgr) {
+        return backprop(epsilon, true, tbpttBackwardLength, workspaceMgr);
+    }
+
+    private Pair<Gradient, INDArray> backprop(INDArray epsilon, boolean truncated, int backLength,
+                                              LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        Forward f = cached;
+        if (f == null || cachedInput != input || cachedMask != maskArray) {
+            f = truncated
+                    ? forward(true, stateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION), stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr)
+                    : forward(true, null, null, workspaceMgr);
+        }
+        cached = null;
+        cachedInput = null;
+        cachedMask = null;
+        if (truncated) {
+            tBpttStateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
+            tBpttStateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
+        }
+        final LstmKernel.Arrays a = f.arrays();
+        final int steps = a.steps(), batch = a.batch(), nIn = (int) layerConf().getNIn();
+        final int firstStep = truncated ? Math.max(0, steps - backLength) : 0;
+
+        INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
+                : permuteIfNWC(epsilon);
+        INDArray eps = fContiguous(eps3);                                                   // [batch, H, T]
+        INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
+        INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
+        INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
+        INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
+        final FloatBuffer epsBuf = buffer(eps), epsOutBuf = buffer(epsOut);
+        final int[] starts = f.sliceStarts();
+        final int n = starts.length - 1;
+        ensurePartials(n, nIn, (int) layerConf().getNOut());
+        partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), buffer(gB));
+        runSlices(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, partials[k]));
+        for (int k = 1; k < n; k++) {               // sum the other slices' gradients into the first's
+            add(partials[k].dW(), partials[0].dW(), gW.length());
+            add(partials[k].dRW(), partials[0].dRW(), gRW.length());
+            FloatBuffer src = partials[k].dB(), dst = partials[0].dB();
+            for (int i = 0; i < gB.length(); i++) {
+                dst.put(i, dst.get(i) + src.get(i));
+            }
+        }
+
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
+        g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
+        g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, gB);
+        weightNoiseParams.clear();
+        INDArray epsilonOut = epsilon.rank() == 2 ? epsOut.reshape('f', batch, nIn) : permuteIfNWC(epsOut);
+        return new Pair<>(g, backpropDropOutIfPresent(epsilonOut));
+    }
+
+    // ---------------------------------------------------------------- DL4J plumbing
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
+        return new Pair<>(maskArray, MaskState.Passthrough);     // as DL4J's LSTM: masking happens inside
+    }
+
+    @Override
+    public Gradient gradient() {
+        throw new UnsupportedOperationException("FastLstm has no layer-wise pretraining (layer " + layerId() + ")");
+    }
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        cached = null;
+        cachedInput = null;
+        cachedMask = null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Slice boundaries: {@code [0, …, batch]}, one slice per worker when the batch is large enough. */
+    private int[] slices(int batch) {
+        int n = Math.max(1, Math.min(workers, batch / MIN_ROWS_PER_WORKER));
+        int[] s = new int[n + 1];
+        for (int k = 0; k <= n; k++) {
+            s[k] = (int) ((long) batch * k / n);
+        }
+        return s;
+    }
+
+    private void ensureKernels(int n) {
+        if (kernels.length < n) {
+            LstmKernel[] more = java.util.Arrays.copyOf(kernels, n);
+            for (int k = kernels.length; k < n; k++) {
+                more[k] = new LstmKernel((int) layerConf().getNIn(), (int) layerConf().getNOut());
+            }
+            kernels = more;
+        }
+    }
+
+    private void ensurePartials(int n, int nIn, int hidden) {
+        if (partials.length < n) {
+            LstmKernel.Gradients[] more = java.util.Arrays.copyOf(partials, n);
+            for (int k = Math.max(1, partials.length); k < n; k++) {
+                LstmKernel.Block b = new LstmKernel.Block(4L * hidden);
+                more[k] = new LstmKernel.Gradients(new LstmKernel.Block((long) nIn * 4 * hidden).ptr,
+                        new LstmKernel.Block((long) hidden * 4 * hidden).ptr, b.buf);
+            }
+            partials = more;
+        }
+    }
+
+    private interface SliceTask {
+        void run(int slice);
+    }
+
+    /** Runs slice 0 on this thread and the others on pool threads; rethrows the first failure. */
+    private static void runSlices(int[] starts, SliceTask task) {
+        int n = starts.length - 1;
+        if (n == 1) {
+            task.run(0);
+            return;
+        }
+        List<Future<?>> others = new ArrayList<>();
+        for (int k = 1; k < n; k++) {
+            final int slice = k;
+            others.add(POOL.submit(() -> task.run(slice)));
+        }
+        task.run(0);
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an LSTM worker", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("LSTM worker failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private static void add(FloatPointer src, FloatPointer dst, long n) {
+        FloatBuffer s = new FloatPointer(src).limit(src.position() + n).asBuffer();
+        FloatBuffer d = new FloatPointer(dst).limit(dst.position() + n).asBuffer();
+        for (int i = 0; i < n; i++) {
+            d.put(i, d.get(i) + s.get(i));
+        }
+    }
+
+    /** {@code a} itself when it is a float array laid out column-major without gaps, else an 'f' copy. */
+    static INDArray fContiguous(INDArray a) {
+        if (a.dataType() == DataType.FLOAT && a.ordering() == 'f' && Shape.hasDefaultStridesForShape(a)) {
+            return a;
+        }
+        return a.castTo(DataType.FLOAT).dup('f');
+    }
+
+    /** The native memory of {@code a} (column-major, contiguous), from its first element. */
+    static FloatPointer pointer(INDArray a) {
+        // addressPointer() already points at the data buffer's own offset; a view may add more.
+        return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
+    }
+
+    /** {@link #pointer} as a buffer of {@code a.length()} floats, index 0 = the first element. */
+    static FloatBuffer buffer(INDArray a) {
+        FloatPointer p = pointer(a);
+        return p.limit(p.position() + a.length()).asBuffer();
+    }
+}
