@@ -1,5 +1,6 @@
 package io.github.lstmsuite.mnist;
 
+import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -47,9 +48,10 @@ public final class MnistModel {
      * @param learningRate  Adam's learning rate
      * @param lrDecay       learning rate multiplied by this after every epoch (1 = constant)
      * @param seed          weight-initialisation seed
+     * @param lstm          which implementation computes the LSTM layers (same maths, same parameters)
      */
     public record Config(int hidden, int layers, double dropout, boolean bidirectional, double learningRate,
-                         double lrDecay, long seed) {
+                         double lrDecay, long seed, LstmImpl lstm) {
     }
 
     /** Builds and initialises the network. */
@@ -71,7 +73,7 @@ public final class MnistModel {
             if (i > 0 && c.dropout() > 0) {
                 lstm.dropOut(1.0 - c.dropout());        // DL4J: retain probability
             }
-            Layer layer = lstm.build();
+            Layer layer = c.lstm().build(lstm);
             if (c.bidirectional()) {
                 layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
             }

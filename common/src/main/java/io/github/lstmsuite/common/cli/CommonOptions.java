@@ -23,8 +23,12 @@ public class CommonOptions {
     public long seed;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Native (OpenMP) threads for ND4J. Default: the OMP_NUM_THREADS environment variable, else 1, which is fastest at LSTM sizes.")
+            description = "CPU cores the LSTM layers use (default: all). ND4J's other ops keep OMP_NUM_THREADS threads (1 under ./lstm, fastest at these sizes).")
     public Integer threads;
+
+    @Option(names = "--lstm", paramLabel = "IMPL",
+            description = "LSTM implementation: fast (the suite's layer, default) or dl4j (DL4J's own); same maths and parameters.")
+    public io.github.lstmsuite.common.nn.LstmImpl lstm;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Where the run writes its files (default: runs/<app>/<timestamp>).")
     public Path outputDir;

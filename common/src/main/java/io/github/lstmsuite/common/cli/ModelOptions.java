@@ -8,7 +8,7 @@ public class ModelOptions {
     @Option(names = "--model", paramLabel = "FILE", description = "model.zip of a run (default: the newest under runs/<app>).")
     public Path model;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Native (OpenMP) threads for ND4J.")
+    @Option(names = "--threads", paramLabel = "N", description = "CPU cores the LSTM layers use (default: all).")
     public Integer threads;
 
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")

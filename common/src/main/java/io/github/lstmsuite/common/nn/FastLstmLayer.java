@@ -150,7 +150,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                     + "]; call rnnClearPreviousState() when the batch size changes");
         }
         keep.addAll(java.util.Arrays.asList(x, w, rw, b, mask, h0, c0));
-        LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, buffer(x), pointer(w), pointer(rw), buffer(b),
+        LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, buffer(x), pointer(w), buffer(w), pointer(rw), buffer(b),
                 mask == null ? null : buffer(mask), h0 == null ? null : buffer(h0), c0 == null ? null : buffer(c0),
                 buffer(out), buffer(hLast), buffer(cLast));
 
@@ -215,15 +215,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final int[] starts = f.sliceStarts();
         final int n = starts.length - 1;
         ensurePartials(n, nIn, (int) layerConf().getNOut());
-        partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), buffer(gB));
+        partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
         runSlices(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, partials[k]));
         for (int k = 1; k < n; k++) {               // sum the other slices' gradients into the first's
             add(partials[k].dW(), partials[0].dW(), gW.length());
             add(partials[k].dRW(), partials[0].dRW(), gRW.length());
-            FloatBuffer src = partials[k].dB(), dst = partials[0].dB();
-            for (int i = 0; i < gB.length(); i++) {
-                dst.put(i, dst.get(i) + src.get(i));
-            }
+            add(partials[k].dB(), partials[0].dB(), gB.length());
         }
 
         Gradient g = new DefaultGradient();
@@ -291,9 +288,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         if (partials.length < n) {
             LstmKernel.Gradients[] more = java.util.Arrays.copyOf(partials, n);
             for (int k = Math.max(1, partials.length); k < n; k++) {
-                LstmKernel.Block b = new LstmKernel.Block(4L * hidden);
                 more[k] = new LstmKernel.Gradients(new LstmKernel.Block((long) nIn * 4 * hidden).ptr,
-                        new LstmKernel.Block((long) hidden * 4 * hidden).ptr, b.buf);
+                        new LstmKernel.Block((long) hidden * 4 * hidden).ptr, new LstmKernel.Block(4L * hidden).ptr);
             }
             partials = more;
         }

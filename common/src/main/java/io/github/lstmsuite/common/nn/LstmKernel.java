@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import java.nio.FloatBuffer;
 
@@ -41,19 +42,44 @@ final class LstmKernel implements AutoCloseable {
 
     private int steps;
     private int rows;
-    private int capacityRows;
+    private int capacity;          // steps·rows the all-step buffers hold
+    private int capacityRows;      // rows the per-step buffers hold
 
-    // [L, nIn]: the inputs; [L, H]: h_{t-1} for each step; [L, 4H]: activated gates, then their gradients;
-    // [L, H]: c_t (masked) and tanh of the unmasked cell; [L, nIn]: gradient of the inputs.
+    // Native (BLAS operands), all steps stacked as L = steps·rows rows, column-major:
+    //   xs    [L, nIn + 1]  the inputs, and a last column of ones (it adds the bias, and sums dz for db)
+    //   wb    [nIn + 1, 4H] W with the bias as its last row
+    //   hPrev [L, H]        h_{t-1} of each step
+    //   gates [L, 4H]       pre-activations z; in the backward pass, dLoss/dz
+    //   dxs   [L, nIn]      dLoss/dx
+    //   dhNext [rows, H]    dLoss/dh_{t-1} from step t
     private Block xs;
+    private Block wb;
     private Block hPrev;
     private Block gates;
-    private Block cells;
-    private Block tanhCells;
     private Block dxs;
-    // [rows, H]: the gradients flowing back to the previous step.
     private Block dhNext;
-    private Block dcNext;
+
+    // Heap (Java loops): per step, n = H·rows floats indexed q = unit·rows + row, so every loop below
+    // reads and writes index q only, which lets the JIT turn it into SIMD code.
+    //   all steps [T·n]: the activated gates g, f, o, i; c_t (masked); tanh of the unmasked cell
+    private float[] gAll = new float[0];
+    private float[] fAll = new float[0];
+    private float[] oAll = new float[0];
+    private float[] iAll = new float[0];
+    private float[] cAll = new float[0];
+    private float[] tcAll = new float[0];
+    //   one step [n]
+    private float[] g = new float[0];
+    private float[] f = new float[0];
+    private float[] o = new float[0];
+    private float[] in = new float[0];
+    private float[] c = new float[0];
+    private float[] tc = new float[0];
+    private float[] cPrev = new float[0];
+    private float[] h = new float[0];
+    private float[] dh = new float[0];
+    private float[] dc = new float[0];
+    private float[] m = new float[0];      // the step's mask, or null when there is none
 
     LstmKernel(int nIn, int hidden) {
         this.nIn = nIn;
@@ -61,89 +87,130 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /** A batch's arrays, shared by all slices; see the class comment for their layout. */
-    record Arrays(int batch, int steps, FloatBuffer x, FloatPointer w, FloatPointer rw, FloatBuffer bias,
-                  FloatBuffer mask, FloatBuffer h0, FloatBuffer c0, FloatBuffer out,
+    record Arrays(int batch, int steps, FloatBuffer x, FloatPointer w, FloatBuffer wValues, FloatPointer rw,
+                  FloatBuffer bias, FloatBuffer mask, FloatBuffer h0, FloatBuffer c0, FloatBuffer out,
                   FloatBuffer hLast, FloatBuffer cLast) {
     }
 
     /** Where a slice writes its weight gradients: {@code dW [nIn, 4H]}, {@code dRW [H, 4H]}, {@code db [4H]}. */
-    record Gradients(FloatPointer dW, FloatPointer dRW, FloatBuffer dB) {
+    record Gradients(FloatPointer dW, FloatPointer dRW, FloatPointer dB) {
     }
 
     /**
-     * Forward pass of rows {@code [from, from + rows)}: writes their outputs into {@code a.out} and, when
-     * asked for, the last step's state into {@code a.hLast}/{@code a.cLast}; keeps what the backward
-     * pass needs.
+     * Forward pass of rows {@code [from, from + rows)}: writes their outputs into {@code a.out} and the
+     * last step's state into {@code a.hLast}/{@code a.cLast}; keeps what the backward pass needs.
      */
     void forward(Arrays a, int from, int rows) {
         ensureCapacity(a.steps(), rows);
-        final int B = a.batch(), T = a.steps(), H = hidden, I = nIn;
-        final int L = T * rows;
-        final FloatBuffer x = a.x(), gate = gates.buf, hp = hPrev.buf, cell = cells.buf, tc = tanhCells.buf;
-        final FloatBuffer xb = xs.buf, bias = a.bias(), mask = a.mask(), out = a.out();
+        final int B = a.batch(), T = a.steps(), H = hidden, I = nIn, L = T * rows, n = H * rows, I1 = I + 1;
+        final FloatBuffer x = a.x(), gate = gates.buf, hp = hPrev.buf, xb = xs.buf, out = a.out();
 
-        // x slice -> xs [L, I]
+        // xs[L, I] <- this slice of x; wb <- [W; b]
         for (int t = 0; t < T; t++) {
             for (int i = 0; i < I; i++) {
-                int src = from + B * (i + I * t);
-                int dst = t * rows + L * i;
+                int src = from + B * (i + I * t), dst = t * rows + L * i;
                 for (int b = 0; b < rows; b++) {
                     xb.put(dst + b, x.get(src + b));
                 }
             }
         }
-        // h_{-1}: the given state or zeros.
-        for (int j = 0; j < H; j++) {
-            for (int b = 0; b < rows; b++) {
-                hp.put(b + L * j, a.h0() == null ? 0f : a.h0().get(from + b + B * j));
+        for (int k = 0; k < 4 * H; k++) {
+            for (int i = 0; i < I; i++) {
+                wb.buf.put(i + I1 * k, a.wValues().get(i + I * k));
             }
+            wb.buf.put(I + I1 * k, a.bias().get(k));
+        }
+        // h_{-1}, c_{-1}: the given state or zeros.
+        for (int j = 0; j < H; j++) {
+            if (a.h0() == null) {
+                java.util.Arrays.fill(h, j * rows, (j + 1) * rows, 0f);
+                java.util.Arrays.fill(cPrev, j * rows, (j + 1) * rows, 0f);
+            } else {
+                a.h0().get(from + B * j, h, j * rows, rows);
+                a.c0().get(from + B * j, cPrev, j * rows, rows);
+            }
+            hp.put(L * j, h, j * rows, rows);
         }
 
-        // Input projection for all steps at once: gates[L, 4H] = xs[L, I] · W[I, 4H].
-        sgemm(false, false, L, 4 * H, I, xs.ptr, 0, L, a.w(), 0, I, 0f, gates.ptr, 0, L);
+        // Input projection and bias for all steps at once: gates[L, 4H] = [xs | 1][L, I+1] · [W; b].
+        sgemm(false, false, L, 4 * H, I1, xs.ptr, 0, L, wb.ptr, 0, I1, 0f, gates.ptr, 0, L);
 
         for (int t = 0; t < T; t++) {
             final int r0 = t * rows;
             // Recurrent part: gates_t[rows, 4H] += h_{t-1}[rows, H] · RW[H, 4H].
             sgemm(false, false, rows, 4 * H, H, hPrev.ptr, r0, L, a.rw(), 0, H, 1f, gates.ptr, r0, L);
-
             for (int j = 0; j < H; j++) {
-                final int ig = r0 + L * j, jf = r0 + L * (H + j), jo = r0 + L * (2 * H + j), ji = r0 + L * (3 * H + j);
-                final float bg = bias.get(j), bf = bias.get(H + j), bo = bias.get(2 * H + j), bi = bias.get(3 * H + j);
-                final int cj = r0 + L * j;
-                for (int b = 0; b < rows; b++) {
-                    float g = tanh(gate.get(ig + b) + bg);
-                    float f = sigmoid(gate.get(jf + b) + bf);
-                    float o = sigmoid(gate.get(jo + b) + bo);
-                    float in = sigmoid(gate.get(ji + b) + bi);
-                    gate.put(ig + b, g);
-                    gate.put(jf + b, f);
-                    gate.put(jo + b, o);
-                    gate.put(ji + b, in);
-                    float cPrev = t > 0 ? cell.get(cj - rows + b)
-                            : (a.c0() == null ? 0f : a.c0().get(from + b + B * j));
-                    float c = f * cPrev + in * g;
-                    float tanhC = tanh(c);
-                    float m = mask == null ? 1f : mask.get(from + b + B * t);
-                    float h = m * o * tanhC;
-                    cell.put(cj + b, m * c);
-                    tc.put(cj + b, tanhC);
-                    out.put(from + b + B * (j + H * t), h);
-                    if (t + 1 < T) {
-                        hp.put(cj + rows + b, h);
+                gate.get(r0 + L * j, g, j * rows, rows);
+                gate.get(r0 + L * (H + j), f, j * rows, rows);
+                gate.get(r0 + L * (2 * H + j), o, j * rows, rows);
+                gate.get(r0 + L * (3 * H + j), in, j * rows, rows);
+            }
+            gatesForward(g, f, o, in, cPrev, c, tc, h, n);
+            if (stepMask(a, from, t, rows)) {
+                for (int j = 0; j < H; j++) {
+                    for (int b = 0; b < rows; b++) {
+                        c[j * rows + b] *= m[b];
+                        h[j * rows + b] *= m[b];
                     }
+                }
+            }
+            final int s0 = t * n;
+            System.arraycopy(g, 0, gAll, s0, n);
+            System.arraycopy(f, 0, fAll, s0, n);
+            System.arraycopy(o, 0, oAll, s0, n);
+            System.arraycopy(in, 0, iAll, s0, n);
+            System.arraycopy(c, 0, cAll, s0, n);
+            System.arraycopy(tc, 0, tcAll, s0, n);
+            System.arraycopy(c, 0, cPrev, 0, n);
+            for (int j = 0; j < H; j++) {
+                out.put(from + B * (j + H * t), h, j * rows, rows);
+                if (t + 1 < T) {
+                    hp.put(r0 + rows + L * j, h, j * rows, rows);
                 }
             }
         }
         if (a.hLast() != null) {
-            final int r = (T - 1) * rows;
             for (int j = 0; j < H; j++) {
-                for (int b = 0; b < rows; b++) {
-                    a.hLast().put(from + b + B * j, out.get(from + b + B * (j + H * (T - 1))));
-                    a.cLast().put(from + b + B * j, cell.get(r + b + L * j));
-                }
+                a.hLast().put(from + B * j, h, j * rows, rows);
+                a.cLast().put(from + B * j, c, j * rows, rows);
             }
         }
+    }
+
+    /**
+     * One step's gates, in place: z → activations, then {@code c = f·cPrev + i·g}, {@code tc = tanh(c)},
+     * {@code h = o·tc} (unmasked).
+     */
+    private static void gatesForward(float[] g, float[] f, float[] o, float[] in, float[] cPrev, float[] c,
+                                     float[] tc, float[] h, int n) {
+        for (int q = 0; q < n; q++) {
+            g[q] = tanh(g[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            f[q] = sigmoid(f[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            o[q] = sigmoid(o[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            in[q] = sigmoid(in[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            float cq = f[q] * cPrev[q] + in[q] * g[q];
+            float t = tanh(cq);
+            c[q] = cq;
+            tc[q] = t;
+            h[q] = o[q] * t;
+        }
+    }
+
+    /** Loads step t's mask of this slice into {@code m}; false (and nothing loaded) without a mask. */
+    private boolean stepMask(Arrays a, int from, int t, int rows) {
+        if (a.mask() == null) {
+            return false;
+        }
+        a.mask().get(from + a.batch() * t, m, 0, rows);
+        return true;
     }
 
     /**
@@ -153,67 +220,94 @@ final class LstmKernel implements AutoCloseable {
      * (truncated BPTT); their input gradients are zero.
      */
     void backward(Arrays a, int from, FloatBuffer eps, int firstStep, FloatBuffer epsOut, Gradients grads) {
-        final int B = a.batch(), T = steps, H = hidden, I = nIn;
+        final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
         }
         final int L = T * rows;
-        final FloatBuffer gate = gates.buf, cell = cells.buf, tc = tanhCells.buf, mask = a.mask();
-        final FloatBuffer dh = dhNext.buf, dc = dcNext.buf;
-        for (int k = 0; k < rows * H; k++) {
-            dh.put(k, 0f);
-            dc.put(k, 0f);
-        }
+        final FloatBuffer gate = gates.buf;
+        // dh holds dLoss/dh_t (from the output and from step t+1); dc holds dLoss/dc_t from step t+1.
+        java.util.Arrays.fill(dh, 0, n, 0f);
+        java.util.Arrays.fill(dc, 0, n, 0f);
         for (int t = T - 1; t >= firstStep; t--) {
-            final int r0 = t * rows;
+            final int r0 = t * rows, s0 = t * n;
             for (int j = 0; j < H; j++) {
-                final int ig = r0 + L * j, jf = r0 + L * (H + j), jo = r0 + L * (2 * H + j), ji = r0 + L * (3 * H + j);
-                final int cj = r0 + L * j;
-                for (int b = 0; b < rows; b++) {
-                    final int s = b + rows * j;
-                    float m = mask == null ? 1f : mask.get(from + b + B * t);
-                    float dhr = m * (eps.get(from + b + B * (j + H * t)) + dh.get(s));
-                    float g = gate.get(ig + b), f = gate.get(jf + b), o = gate.get(jo + b), in = gate.get(ji + b);
-                    float tanhC = tc.get(cj + b);
-                    float cPrev = t > 0 ? cell.get(cj - rows + b)
-                            : (a.c0() == null ? 0f : a.c0().get(from + b + B * j));
-                    float dcr = m * dc.get(s) + dhr * o * (1f - tanhC * tanhC);
-                    gate.put(jo + b, dhr * tanhC * o * (1f - o));
-                    gate.put(ji + b, dcr * g * in * (1f - in));
-                    gate.put(ig + b, dcr * in * (1f - g * g));
-                    gate.put(jf + b, dcr * cPrev * f * (1f - f));
-                    dc.put(s, dcr * f);
+                eps.get(from + B * (j + H * t), h, j * rows, rows);         // h: scratch for eps_t
+            }
+            for (int q = 0; q < n; q++) {
+                dh[q] += h[q];
+            }
+            if (stepMask(a, from, t, rows)) {        // a masked step passes nothing back
+                for (int j = 0; j < H; j++) {
+                    for (int b = 0; b < rows; b++) {
+                        dh[j * rows + b] *= m[b];
+                        dc[j * rows + b] *= m[b];
+                    }
                 }
+            }
+            System.arraycopy(gAll, s0, g, 0, n);
+            System.arraycopy(fAll, s0, f, 0, n);
+            System.arraycopy(oAll, s0, o, 0, n);
+            System.arraycopy(iAll, s0, in, 0, n);
+            System.arraycopy(tcAll, s0, tc, 0, n);
+            if (t > 0) {
+                System.arraycopy(cAll, s0 - n, cPrev, 0, n);
+            } else if (a.c0() == null) {
+                java.util.Arrays.fill(cPrev, 0, n, 0f);
+            } else {
+                for (int j = 0; j < H; j++) {
+                    a.c0().get(from + B * j, cPrev, j * rows, rows);
+                }
+            }
+            gatesBackward(g, f, o, in, tc, cPrev, dh, dc, n);      // g, f, o, in now hold dLoss/dz
+            for (int j = 0; j < H; j++) {
+                gate.put(r0 + L * j, g, j * rows, rows);
+                gate.put(r0 + L * (H + j), f, j * rows, rows);
+                gate.put(r0 + L * (2 * H + j), o, j * rows, rows);
+                gate.put(r0 + L * (3 * H + j), in, j * rows, rows);
             }
             if (t > firstStep) {
                 // dh_{t-1}[rows, H] = dz_t[rows, 4H] · RWᵀ
                 sgemm(false, true, rows, H, 4 * H, gates.ptr, r0, L, a.rw(), 0, H, 0f, dhNext.ptr, 0, rows);
+                dhNext.buf.get(0, dh, 0, n);
             }
         }
 
         // Weight gradients and the input gradient: one product each over all back-propagated steps.
         final int r0 = firstStep * rows;
-        final int n = L - r0;
-        sgemm(true, false, I, 4 * H, n, xs.ptr, r0, L, gates.ptr, r0, L, 0f, grads.dW(), 0, I);
-        sgemm(true, false, H, 4 * H, n, hPrev.ptr, r0, L, gates.ptr, r0, L, 0f, grads.dRW(), 0, H);
-        for (int k = 0; k < 4 * H; k++) {
-            float sum = 0f;
-            int base = r0 + L * k;
-            for (int r = 0; r < n; r++) {
-                sum += gate.get(base + r);
-            }
-            grads.dB().put(k, sum);
-        }
-        sgemm(false, true, n, I, 4 * H, gates.ptr, r0, L, a.w(), 0, I, 0f, dxs.ptr, r0, L);
+        final int k = L - r0;
+        sgemm(true, false, I, 4 * H, k, xs.ptr, r0, L, gates.ptr, r0, L, 0f, grads.dW(), 0, I);
+        sgemm(true, false, H, 4 * H, k, hPrev.ptr, r0, L, gates.ptr, r0, L, 0f, grads.dRW(), 0, H);
+        // db[4H] = dzᵀ · 1, the 1s being xs's last column
+        cblas_sgemv(CblasColMajor, CblasTrans, k, 4 * H, 1f, at(gates.ptr, r0), L, at(xs.ptr, (long) L * I + r0), 1,
+                0f, grads.dB(), 1);
+        sgemm(false, true, k, I, 4 * H, gates.ptr, r0, L, a.w(), 0, I, 0f, dxs.ptr, r0, L);
         final FloatBuffer dx = dxs.buf;
         for (int t = 0; t < T; t++) {
             for (int i = 0; i < I; i++) {
-                int dst = from + B * (i + I * t);
-                int src = t * rows + L * i;
+                int dst = from + B * (i + I * t), src = t * rows + L * i;
                 for (int b = 0; b < rows; b++) {
                     epsOut.put(dst + b, t < firstStep ? 0f : dx.get(src + b));
                 }
             }
+        }
+    }
+
+    /**
+     * One step backwards, in place. In: the activations g, f, o, in; tc = tanh(c_t); cPrev = c_{t-1};
+     * dh = dLoss/dh_t; dc = dLoss/dc_t from step t+1 (both already masked). Out: g, f, o, in hold
+     * dLoss/dz for the four gates and dc holds dLoss/dc_{t-1}.
+     */
+    private static void gatesBackward(float[] g, float[] f, float[] o, float[] in, float[] tc, float[] cPrev,
+                                      float[] dh, float[] dc, int n) {
+        for (int q = 0; q < n; q++) {
+            float gq = g[q], fq = f[q], oq = o[q], iq = in[q], t = tc[q];
+            float dcq = dc[q] + dh[q] * oq * (1f - t * t);
+            o[q] = dh[q] * t * oq * (1f - oq);
+            in[q] = dcq * gq * iq * (1f - iq);
+            g[q] = dcq * iq * (1f - gq * gq);
+            f[q] = dcq * cPrev[q] * fq * (1f - fq);
+            dc[q] = dcq * fq;
         }
     }
 
@@ -229,45 +323,81 @@ final class LstmKernel implements AutoCloseable {
         return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);
     }
 
+    /** σ(z) = (1 + tanh(z/2)) / 2. */
     static float sigmoid(float z) {
-        return 1f / (1f + (float) Math.exp(-z));
+        return 0.5f + 0.5f * tanh(0.5f * z);
     }
 
-    static float tanh(float z) {
-        float e = (float) Math.exp(-2f * Math.abs(z));
-        float t = (1f - e) / (1f + e);
-        return z < 0 ? -t : t;
+    /**
+     * tanh as a rational function (Eigen's float approximation: a degree-13 odd polynomial over a
+     * degree-6 even one, input clamped to ±9); error below 4e-7. Unlike {@code Math.exp}, it is
+     * plain arithmetic, so the JIT vectorises the gate loops: about 10× faster per element.
+     */
+    static float tanh(float x) {
+        x = Math.max(-9f, Math.min(9f, x));
+        float x2 = x * x;
+        float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+        p = p * x2 + -8.60467152213735e-11f;
+        p = p * x2 + 5.12229709037114e-08f;
+        p = p * x2 + 1.48572235717979e-05f;
+        p = p * x2 + 6.37261928875436e-04f;
+        p = p * x2 + 4.89352455891786e-03f;
+        float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+        q = q * x2 + 2.26843463243900e-03f;
+        q = q * x2 + 4.89352518554385e-03f;
+        return p * x / q;
     }
 
     private void ensureCapacity(int steps, int rows) {
         this.steps = steps;
         this.rows = rows;
         int need = steps * rows;
-        if (xs != null && need <= capacityRows && (long) rows * hidden <= dhNext.capacity) {
-            return;
+        if (need > capacity || rows > capacityRows) {
+            int cap = Math.max(need, capacity);
+            int capRows = Math.max(rows, capacityRows);
+            close();
+            xs = new Block((long) cap * (nIn + 1));
+            wb = new Block((long) (nIn + 1) * 4 * hidden);
+            hPrev = new Block((long) cap * hidden);
+            gates = new Block((long) cap * 4 * hidden);
+            dxs = new Block((long) cap * nIn);
+            dhNext = new Block((long) capRows * hidden);
+            int all = cap * hidden, one = capRows * hidden;
+            gAll = new float[all];
+            fAll = new float[all];
+            oAll = new float[all];
+            iAll = new float[all];
+            cAll = new float[all];
+            tcAll = new float[all];
+            g = new float[one];
+            f = new float[one];
+            o = new float[one];
+            in = new float[one];
+            c = new float[one];
+            tc = new float[one];
+            cPrev = new float[one];
+            h = new float[one];
+            dh = new float[one];
+            dc = new float[one];
+            m = new float[capRows];
+            capacity = cap;
+            capacityRows = capRows;
         }
-        int cap = Math.max(need, capacityRows);
-        int capRows = Math.max(rows, dhNext == null ? 0 : (int) (dhNext.capacity / hidden));
-        close();
-        xs = new Block((long) cap * nIn);
-        hPrev = new Block((long) cap * hidden);
-        gates = new Block((long) cap * 4 * hidden);
-        cells = new Block((long) cap * hidden);
-        tanhCells = new Block((long) cap * hidden);
-        dxs = new Block((long) cap * nIn);
-        dhNext = new Block((long) capRows * hidden);
-        dcNext = new Block((long) capRows * hidden);
-        capacityRows = cap;
+        // The column of ones after the inputs, for this call's L = steps·rows rows.
+        for (int r = 0; r < need; r++) {
+            xs.buf.put(need * nIn + r, 1f);
+        }
     }
 
     /** Frees the native buffers now rather than at garbage collection. */
     @Override
     public void close() {
-        for (Block b : new Block[]{xs, hPrev, gates, cells, tanhCells, dxs, dhNext, dcNext}) {
+        for (Block b : new Block[]{xs, wb, hPrev, gates, dxs, dhNext}) {
             if (b != null) {
                 b.ptr.close();
             }
         }
+        capacity = 0;
         capacityRows = 0;
     }
 

@@ -1,0 +1,274 @@
+package io.github.lstmsuite.bench;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.nn.LstmImpl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./lstm bench}: training and inference throughput (samples per second) and peak memory of the
+ * suite's model shapes, for the suite's LSTM layer and DL4J's own, measured in the same run.
+ *
+ * <p>Method (as the libtorch peer benchmark in {@code shared/peer-bench}): random float32 data, 16
+ * fixed mini-batches cycled; Adam 1e-3; a warm-up, then several measured blocks of iterations; the
+ * figure printed is the median block. Peak RSS is the process's high-water mark while a case runs
+ * (Linux: reset through {@code /proc/self/clear_refs} before each case).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "lstm-suite bench 0.1.0",
+        description = "Training and inference samples/s and peak memory of the suite's LSTM model shapes.")
+public final class BenchApp implements Callable<BenchApp.Result> {
+
+    /** A model shape to measure. {@code manyToOne}: last step → dense softmax; else softmax at every step. */
+    public record Case(String name, int nIn, int hidden, int layers, int steps, int batch, int classes,
+                       boolean manyToOne) {
+        /** Floating-point operations of one training sample in the LSTM layers (forward + backward ≈ 3 × forward). */
+        double lstmTrainFlops() {
+            double f = 0;
+            for (int l = 0; l < layers; l++) {
+                int in = l == 0 ? nIn : hidden;
+                f += 2.0 * steps * 4 * hidden * (in + hidden);
+            }
+            return 3 * f;
+        }
+    }
+
+    /** The cases of issue #7: the MNIST-row model and the char model. */
+    public static final List<Case> CASES = List.of(
+            new Case("mnist-row-h64-b64", 28, 64, 1, 28, 64, 10, true),
+            new Case("mnist-row-h64-b256", 28, 64, 1, 28, 256, 10, true),
+            new Case("mnist-row-h128-b64", 28, 128, 1, 28, 64, 10, true),
+            new Case("mnist-row-h128-b256", 28, 128, 1, 28, 256, 10, true),
+            new Case("char-2x256-s100-b32", 65, 256, 2, 100, 32, 65, false));
+
+    /** One measured case and implementation. */
+    public record Measurement(String caseName, LstmImpl impl, int threads, double trainSamplesPerSecond,
+                              double inferSamplesPerSecond, double gflops, long peakRssMb) {
+        String line() {
+            return String.format(Locale.ROOT, "case=%s impl=%s threads=%d train_samples_per_s=%.0f infer_samples_per_s=%.0f train_gflops=%.1f peak_rss_mb=%s",
+                    caseName, impl, threads, trainSamplesPerSecond, inferSamplesPerSecond, gflops,
+                    peakRssMb < 0 ? "n/a" : Long.toString(peakRssMb));
+        }
+    }
+
+    /** Everything measured in one run. */
+    public record Result(List<Measurement> measurements) {
+    }
+
+    @Option(names = "--case", paramLabel = "NAME", split = ",",
+            description = "Case(s) to run (default: all): mnist-row-h64-b64, mnist-row-h64-b256, mnist-row-h128-b64, mnist-row-h128-b256, char-2x256-s100-b32.")
+    List<String> caseNames;
+
+    @Option(names = "--impl", paramLabel = "IMPL", split = ",", defaultValue = "fast,dl4j",
+            description = "LSTM implementation(s) to measure: fast, dl4j (default: both, for the ratio).")
+    List<LstmImpl> impls;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "CPU cores the fast LSTM layer uses (default: all). ND4J's own ops use OMP_NUM_THREADS (1 under ./lstm).")
+    Integer threads;
+
+    @Option(names = "--blocks", paramLabel = "N", defaultValue = "5", description = "Measured blocks per figure (default: ${DEFAULT-VALUE}); the median is printed.")
+    int blocks;
+
+    @Option(names = "--block-seconds", paramLabel = "S", defaultValue = "2",
+            description = "Target length of one measured block (default: ${DEFAULT-VALUE} s); the warm-up is as long as two blocks.")
+    double blockSeconds;
+
+    @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(runExample(args).exitCode());
+    }
+
+    /** Runs the benchmark as the command line does; the result holds every measurement. */
+    public static Cli.Outcome runExample(String... args) {
+        return Cli.run(new BenchApp(), args);
+    }
+
+    @Override
+    public Result call() {
+        int workers = NativeSetup.apply(threads);
+        List<Case> cases = selectCases();
+        if (blocks < 1 || !(blockSeconds > 0)) {
+            throw new UserException("--blocks must be at least 1 and --block-seconds positive");
+        }
+        System.out.printf(Locale.ROOT, "lstm-suite bench: %d core(s) available, fast LSTM threads %d, OMP_NUM_THREADS=%s; median of %d blocks of ~%.1f s%n",
+                Runtime.getRuntime().availableProcessors(), workers, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
+                blocks, blockSeconds);
+        List<Measurement> out = new ArrayList<>();
+        for (Case c : cases) {
+            for (LstmImpl impl : impls) {
+                Measurement m = measure(c, impl, workers);
+                System.out.println(m.line());
+                out.add(m);
+            }
+            printRatio(out, c);
+        }
+        return new Result(out);
+    }
+
+    private List<Case> selectCases() {
+        if (caseNames == null || caseNames.isEmpty()) {
+            return CASES;
+        }
+        List<Case> chosen = new ArrayList<>();
+        for (String n : caseNames) {
+            chosen.add(CASES.stream().filter(c -> c.name().equals(n)).findFirst().orElseThrow(() ->
+                    new UserException("--case: unknown case '" + n + "' (expected one of "
+                            + String.join(", ", CASES.stream().map(Case::name).toList()) + ")")));
+        }
+        return chosen;
+    }
+
+    private static void printRatio(List<Measurement> all, Case c) {
+        Measurement fast = null, dl4j = null;
+        for (Measurement m : all) {
+            if (m.caseName().equals(c.name())) {
+                if (m.impl() == LstmImpl.fast) {
+                    fast = m;
+                } else {
+                    dl4j = m;
+                }
+            }
+        }
+        if (fast != null && dl4j != null) {
+            System.out.printf(Locale.ROOT, "case=%s ratio fast/dl4j train=%.2f infer=%.2f%n", c.name(),
+                    fast.trainSamplesPerSecond() / dl4j.trainSamplesPerSecond(),
+                    fast.inferSamplesPerSecond() / dl4j.inferSamplesPerSecond());
+        }
+    }
+
+    // ------------------------------------------------------------------ measuring
+
+    Measurement measure(Case c, LstmImpl impl, int workers) {
+        resetPeakRss();
+        MultiLayerNetwork net = build(c, impl);
+        List<DataSet> data = randomBatches(c, 16);
+        int[] it = {0};
+        double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));
+        double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()), c.batch()));
+        return new Measurement(c.name(), impl, impl == LstmImpl.fast ? workers : 1, train, infer,
+                train * c.lstmTrainFlops() / 1e9, peakRssMb());
+    }
+
+    /** Warm-up, then {@link #blocks} timed blocks; returns samples/s of each block. */
+    private double[] timeBlocks(Runnable step, int samplesPerStep) {
+        long warmEnd = System.nanoTime() + (long) (2 * blockSeconds * 1e9);
+        int warm = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() < warmEnd || warm < 3) {
+            step.run();
+            warm++;
+        }
+        double perStep = (System.nanoTime() - t0) / 1e9 / warm;
+        int steps = Math.max(1, (int) Math.round(blockSeconds / perStep));
+        double[] rates = new double[blocks];
+        for (int b = 0; b < blocks; b++) {
+            long s = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                step.run();
+            }
+            rates[b] = (double) steps * samplesPerStep / ((System.nanoTime() - s) / 1e9);
+        }
+        return rates;
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The case's network: LSTM layer(s) → last step → softmax, or → softmax at every step. */
+    static MultiLayerNetwork build(Case c, LstmImpl impl) {
+        var list = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER).updater(new Adam(1e-3)).list();
+        for (int l = 0; l < c.layers(); l++) {
+            LSTM lstm = impl.build(new LSTM.Builder().nIn(l == 0 ? c.nIn() : c.hidden()).nOut(c.hidden())
+                    .activation(Activation.TANH));
+            list.layer(c.manyToOne() && l == c.layers() - 1 ? new LastTimeStep(lstm) : lstm);
+        }
+        if (c.manyToOne()) {
+            list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                    .nIn(c.hidden()).nOut(c.classes()).build());
+        } else {
+            list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                    .nIn(c.hidden()).nOut(c.classes()).build());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.recurrent(c.nIn(), c.steps())).build());
+        net.init();
+        return net;
+    }
+
+    /** Random inputs {@code [batch, nIn, steps]} in [0, 1) and random one-hot labels. */
+    static List<DataSet> randomBatches(Case c, int n) {
+        Nd4j.getRandom().setSeed(42);
+        java.util.Random r = new java.util.Random(42);
+        List<DataSet> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, c.batch(), c.nIn(), c.steps());
+            INDArray y = c.manyToOne() ? Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes())
+                    : Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes(), c.steps());
+            for (int b = 0; b < c.batch(); b++) {
+                if (c.manyToOne()) {
+                    y.putScalar(b, r.nextInt(c.classes()), 1f);
+                } else {
+                    for (int t = 0; t < c.steps(); t++) {
+                        y.putScalar(new long[]{b, r.nextInt(c.classes()), t}, 1f);
+                    }
+                }
+            }
+            out.add(new DataSet(x, y));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ memory (Linux /proc)
+
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not allowed: the figure is then the peak since the JVM started
+        }
+    }
+
+    /** The process's peak resident set size in MB, or -1 where /proc is missing. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
