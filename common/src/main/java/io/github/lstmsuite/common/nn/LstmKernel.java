@@ -79,7 +79,12 @@ final class LstmKernel implements AutoCloseable {
     private float[] h = new float[0];
     private float[] dh = new float[0];
     private float[] dc = new float[0];
-    private float[] m = new float[0];      // the step's mask, or null when there is none
+    private float[] dcx = new float[0];
+    private float[] dzg = new float[0];
+    private float[] dzf = new float[0];
+    private float[] dzo = new float[0];
+    private float[] dzi = new float[0];
+    private float[] m = new float[0];      // the step's mask
 
     LstmKernel(int nIn, int hidden) {
         this.nIn = nIn;
@@ -195,12 +200,15 @@ final class LstmKernel implements AutoCloseable {
         for (int q = 0; q < n; q++) {
             in[q] = sigmoid(in[q]);
         }
+        // Separate loops, each writing one array at index q: the JIT vectorises these, not a fused loop.
         for (int q = 0; q < n; q++) {
-            float cq = f[q] * cPrev[q] + in[q] * g[q];
-            float t = tanh(cq);
-            c[q] = cq;
-            tc[q] = t;
-            h[q] = o[q] * t;
+            c[q] = f[q] * cPrev[q] + in[q] * g[q];
+        }
+        for (int q = 0; q < n; q++) {
+            tc[q] = tanh(c[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            h[q] = o[q] * tc[q];
         }
     }
 
@@ -259,12 +267,12 @@ final class LstmKernel implements AutoCloseable {
                     a.c0().get(from + B * j, cPrev, j * rows, rows);
                 }
             }
-            gatesBackward(g, f, o, in, tc, cPrev, dh, dc, n);      // g, f, o, in now hold dLoss/dz
+            gatesBackward(n);
             for (int j = 0; j < H; j++) {
-                gate.put(r0 + L * j, g, j * rows, rows);
-                gate.put(r0 + L * (H + j), f, j * rows, rows);
-                gate.put(r0 + L * (2 * H + j), o, j * rows, rows);
-                gate.put(r0 + L * (3 * H + j), in, j * rows, rows);
+                gate.put(r0 + L * j, dzg, j * rows, rows);
+                gate.put(r0 + L * (H + j), dzf, j * rows, rows);
+                gate.put(r0 + L * (2 * H + j), dzo, j * rows, rows);
+                gate.put(r0 + L * (3 * H + j), dzi, j * rows, rows);
             }
             if (t > firstStep) {
                 // dh_{t-1}[rows, H] = dz_t[rows, 4H] · RWᵀ
@@ -294,20 +302,30 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /**
-     * One step backwards, in place. In: the activations g, f, o, in; tc = tanh(c_t); cPrev = c_{t-1};
-     * dh = dLoss/dh_t; dc = dLoss/dc_t from step t+1 (both already masked). Out: g, f, o, in hold
-     * dLoss/dz for the four gates and dc holds dLoss/dc_{t-1}.
+     * One step backwards. In: the activations g, f, o, in; tc = tanh(c_t); cPrev = c_{t-1};
+     * dh = dLoss/dh_t; dc = dLoss/dc_t from step t+1 (both already masked). Out: dzg, dzf, dzo, dzi =
+     * dLoss/dz of the four gates; dc = dLoss/dc_{t-1}.
      */
-    private static void gatesBackward(float[] g, float[] f, float[] o, float[] in, float[] tc, float[] cPrev,
-                                      float[] dh, float[] dc, int n) {
+    private void gatesBackward(int n) {
+        final float[] g = this.g, f = this.f, o = this.o, in = this.in, tc = this.tc, cPrev = this.cPrev,
+                dh = this.dh, dc = this.dc, dcx = this.dcx, dzg = this.dzg, dzf = this.dzf, dzo = this.dzo, dzi = this.dzi;
         for (int q = 0; q < n; q++) {
-            float gq = g[q], fq = f[q], oq = o[q], iq = in[q], t = tc[q];
-            float dcq = dc[q] + dh[q] * oq * (1f - t * t);
-            o[q] = dh[q] * t * oq * (1f - oq);
-            in[q] = dcq * gq * iq * (1f - iq);
-            g[q] = dcq * iq * (1f - gq * gq);
-            f[q] = dcq * cPrev[q] * fq * (1f - fq);
-            dc[q] = dcq * fq;
+            dcx[q] = dc[q] + dh[q] * o[q] * (1f - tc[q] * tc[q]);          // dLoss/dc_t
+        }
+        for (int q = 0; q < n; q++) {
+            dzo[q] = dh[q] * tc[q] * o[q] * (1f - o[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            dzi[q] = dcx[q] * g[q] * in[q] * (1f - in[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            dzg[q] = dcx[q] * in[q] * (1f - g[q] * g[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            dzf[q] = dcx[q] * cPrev[q] * f[q] * (1f - f[q]);
+        }
+        for (int q = 0; q < n; q++) {
+            dc[q] = dcx[q] * f[q];                                          // dLoss/dc_{t-1}
         }
     }
 
@@ -379,6 +397,11 @@ final class LstmKernel implements AutoCloseable {
             h = new float[one];
             dh = new float[one];
             dc = new float[one];
+            dcx = new float[one];
+            dzg = new float[one];
+            dzf = new float[one];
+            dzo = new float[one];
+            dzi = new float[one];
             m = new float[capRows];
             capacity = cap;
             capacityRows = capRows;
