@@ -68,6 +68,21 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     /** One measured case and implementation. */
     public record Measurement(String caseName, LstmImpl impl, int threads, double trainSamplesPerSecond,
                               double inferSamplesPerSecond, double gflops, long peakRssMb) {
+        /** Reads back what {@link #line()} printed. */
+        static Measurement parse(String line) {
+            java.util.Map<String, String> kv = new java.util.HashMap<>();
+            for (String part : line.trim().split(" ")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    kv.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+            String rss = kv.get("peak_rss_mb");
+            return new Measurement(kv.get("case"), LstmImpl.valueOf(kv.get("impl")), Integer.parseInt(kv.get("threads")),
+                    Double.parseDouble(kv.get("train_samples_per_s")), Double.parseDouble(kv.get("infer_samples_per_s")),
+                    Double.parseDouble(kv.get("train_gflops")), "n/a".equals(rss) ? -1 : Long.parseLong(rss));
+        }
+
         String line() {
             return String.format(Locale.ROOT, "case=%s impl=%s threads=%d train_samples_per_s=%.0f infer_samples_per_s=%.0f train_gflops=%.1f peak_rss_mb=%s",
                     caseName, impl, threads, trainSamplesPerSecond, inferSamplesPerSecond, gflops,
@@ -98,6 +113,10 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             description = "Target length of one measured block (default: ${DEFAULT-VALUE} s); the warm-up is as long as two blocks.")
     double blockSeconds;
 
+    @Option(names = "--in-process", description = "Measure every case in this JVM instead of a fresh JVM per case "
+            + "(a fresh JVM gives each case its own JIT warm-up and its own peak-memory figure).")
+    boolean inProcess;
+
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
     boolean verbose;
 
@@ -123,13 +142,42 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         List<Measurement> out = new ArrayList<>();
         for (Case c : cases) {
             for (LstmImpl impl : impls) {
-                Measurement m = measure(c, impl, workers);
+                Measurement m = inProcess ? measure(c, impl, workers) : measureInFreshJvm(c, impl);
                 System.out.println(m.line());
                 out.add(m);
             }
             printRatio(out, c);
         }
         return new Result(out);
+    }
+
+    /** Runs one case and implementation in a child JVM with this JVM's options and class path. */
+    private Measurement measureInFreshJvm(Case c, LstmImpl impl) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchApp.class.getName(), "--in-process",
+                "--case", c.name(), "--impl", impl.name(), "--blocks", Integer.toString(blocks),
+                "--block-seconds", Double.toString(blockSeconds)));
+        if (threads != null) {
+            cmd.addAll(List.of("--threads", threads.toString()));
+        }
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            for (String line : output.split("\\R")) {
+                if (line.startsWith("case=") && line.contains(" impl=")) {
+                    return Measurement.parse(line);
+                }
+            }
+            throw new IllegalStateException("benchmark child exited with " + code + " and no result:\n" + output);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a benchmark JVM: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private List<Case> selectCases() {

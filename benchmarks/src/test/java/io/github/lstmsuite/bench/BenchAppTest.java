@@ -1,0 +1,51 @@
+package io.github.lstmsuite.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.nn.LstmImpl;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The harness runs and reports; no test asserts a speed (the figures live in the README). */
+class BenchAppTest {
+
+    @Test
+    void measuresACaseInProcess() {
+        Cli.Outcome out = BenchApp.runExample("--case", "mnist-row-h64-b64", "--impl", "fast", "--blocks", "1",
+                "--block-seconds", "0.1", "--in-process");
+        assertEquals(0, out.exitCode());
+        BenchApp.Measurement m = out.result(BenchApp.Result.class).measurements().get(0);
+        assertEquals("mnist-row-h64-b64", m.caseName());
+        assertEquals(LstmImpl.fast, m.impl());
+        assertTrue(m.trainSamplesPerSecond() > 0 && m.inferSamplesPerSecond() > 0, m.line());
+    }
+
+    @Test
+    void printedLineReadsBack() {
+        BenchApp.Measurement m = new BenchApp.Measurement("char-2x256-s100-b32", LstmImpl.dl4j, 1, 12.5, 40, 3.2, 700);
+        BenchApp.Measurement back = BenchApp.Measurement.parse(m.line());
+        assertEquals(m.caseName(), back.caseName());
+        assertEquals(m.impl(), back.impl());
+        assertEquals(700, back.peakRssMb());
+        assertEquals(40, back.inferSamplesPerSecond(), 0.5);
+    }
+
+    @Test
+    void casesBuildTheirShapes() {
+        BenchApp.Case c = BenchApp.CASES.get(4);
+        var net = BenchApp.build(c, LstmImpl.fast);
+        INDArray x = BenchApp.randomBatches(c, 1).get(0).getFeatures();
+        assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(x.shape()).boxed().toList());
+        assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(net.output(x).shape()).boxed().toList());
+        // 13.4 MFLOP per training sample for the MNIST-row h128 model (issue #7's figure)
+        assertEquals(13.4e6, BenchApp.CASES.get(2).lstmTrainFlops(), 0.1e6);
+    }
+
+    @Test
+    void unknownCaseIsAUsageError() {
+        assertEquals(2, BenchApp.runExample("--case", "nope", "--in-process").exitCode());
+        assertEquals(1.5, BenchApp.median(new double[]{3, 1, 2, 1}), 1e-12);
+    }
+}
