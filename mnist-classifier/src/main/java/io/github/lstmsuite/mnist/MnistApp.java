@@ -371,15 +371,7 @@ public final class MnistApp {
 
     /** The newest {@code runs/mnist/<run>/model.zip}. */
     static Path newestModel() {
-        Path runs = Paths.get("runs", APP);
-        try (Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : Stream.empty()) {
-            return s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new UserException("no model given and none in " + runs.toAbsolutePath()
-                            + ": train one with ./lstm mnist, or pass --model FILE"));
-        } catch (IOException e) {
-            throw new UserException("cannot list " + runs + ": " + e.getMessage());
-        }
+        return RunDirs.newestModel(APP);
     }
 
     // ------------------------------------------------------------------ predict

@@ -23,4 +23,20 @@ public final class RunDirs {
         }
         return dir;
     }
+
+    /**
+     * The newest {@code runs/<app>/<run>/model.zip} (by modification time), for commands given no
+     * {@code --model}; none is a user error that says how to make one.
+     */
+    public static Path newestModel(String app) {
+        Path runs = Paths.get("runs", app);
+        try (java.util.stream.Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : java.util.stream.Stream.empty()) {
+            return s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new io.github.lstmsuite.common.UserException("no model given and none in "
+                            + runs.toAbsolutePath() + ": train one with ./lstm " + app + ", or pass --model FILE"));
+        } catch (IOException e) {
+            throw new io.github.lstmsuite.common.UserException("cannot list " + runs + ": " + e.getMessage());
+        }
+    }
 }

@@ -1,0 +1,463 @@
+package io.github.lstmsuite.chars;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.cli.CommonOptions;
+import io.github.lstmsuite.common.cli.ModelOptions;
+import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.report.Json;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.report.RunSummary;
+import io.github.lstmsuite.common.text.CharVocabulary;
+import io.github.lstmsuite.common.text.LanguageModelEval;
+import io.github.lstmsuite.common.text.Sampling;
+import io.github.lstmsuite.common.text.StreamBatches;
+import io.github.lstmsuite.common.train.ModelZip;
+import io.github.lstmsuite.common.train.Progress;
+import io.github.lstmsuite.common.train.TrainState;
+import io.github.lstmsuite.common.train.Trainer;
+import io.github.lstmsuite.common.train.TrainerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./lstm chars}: a character-level LSTM language model (seeds 002 and 004). It learns to predict
+ * the next character of a text, then writes new text one character at a time, sampled with a
+ * temperature. Commands: {@code train} (the default), {@code generate}, {@code evaluate}.
+ */
+@Command(name = "chars", mixinStandardHelpOptions = true, version = "lstm-suite chars 0.1.0",
+        description = "A character-level LSTM language model: train on a text, then generate text like it.",
+        subcommands = {CharApp.Train.class, CharApp.Generate.class, CharApp.Evaluate.class})
+public final class CharApp {
+    static final String APP = "chars";
+    static final String DEFAULT_PRIME = "ROMEO:";
+
+    public static void main(String[] args) {
+        System.exit(runExample(args).exitCode());
+    }
+
+    /** Runs the app as the command line does; no command means {@code train}. */
+    public static Cli.Outcome runExample(String... args) {
+        boolean noCommand = args.length == 0 || (args[0].startsWith("-") && !List.of("-h", "--help", "-V", "--version").contains(args[0]));
+        if (noCommand) {
+            String[] withTrain = new String[args.length + 1];
+            withTrain[0] = "train";
+            System.arraycopy(args, 0, withTrain, 1, args.length);
+            args = withTrain;
+        }
+        return Cli.run(new CharApp(), args);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Named starting points; any flag given overrides them. */
+    public enum Preset {
+        /** 2 × 256, embedding 64, 2 epochs: a few minutes on 2 cores. */
+        quick,
+        /** 2 × 512, embedding 128, dropout 0.2, up to 30 epochs with early stopping on validation loss. */
+        best
+    }
+
+    /**
+     * Everything a run was made with; saved in {@code summary.json} and inside the model.
+     *
+     * @param vocabulary the model's characters in index order (the model's input and output alphabet)
+     * @param window     time steps per mini-batch (DL4J cuts it into tBPTT segments, carrying the state)
+     */
+    public record RunConfig(String preset, CharModel.Config model, String vocabulary, int epochs, int batchSize,
+                            int window, double valFraction, int patience, String corpus) {
+    }
+
+    // ------------------------------------------------------------------ train
+
+    /** What {@code train} returns. */
+    public record TrainResult(Path runDir, Path model, LanguageModelEval.Loss validation, String sample,
+                              TrainState state, double wallSeconds, boolean interrupted) {
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train on a corpus (default: the bundled Tiny Shakespeare), report the validation loss per character, then write 500 characters.")
+    static final class Train implements Callable<TrainResult> {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+
+        @Option(names = "--preset", paramLabel = "NAME", defaultValue = "quick",
+                description = "quick (default: 2×256, 2 epochs, a few minutes) or best (2×512, dropout 0.2, early stopping).")
+        Preset preset;
+
+        @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file, or a folder of .txt files (default: Tiny Shakespeare).")
+        Path corpus;
+
+        @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1", description = "Last fraction of the text held out for validation (default: ${DEFAULT-VALUE}).")
+        double valFraction;
+
+        @Option(names = "--input", paramLabel = "KIND", description = "embedding (default) or one-hot: how a character enters the network (seed 002).")
+        String input;
+
+        @Option(names = "--embedding", paramLabel = "E", description = "Embedding size (with --input embedding).")
+        Integer embedding;
+
+        @Option(names = "--hidden", paramLabel = "H", description = "LSTM units per layer.")
+        Integer hidden;
+
+        @Option(names = "--layers", paramLabel = "L", description = "Stacked LSTM layers.")
+        Integer layers;
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Drop probability between layers.")
+        Double dropout;
+
+        @Option(names = "--tbptt", paramLabel = "T", description = "Truncated-BPTT length in characters (default 100).")
+        Integer tbptt;
+
+        @Option(names = "--window", paramLabel = "W", description = "Characters per stream per mini-batch, cut into tBPTT segments with the state carried (default 10 × --tbptt).")
+        Integer window;
+
+        @Option(names = "--patience", paramLabel = "E", description = "Early stopping: epochs without a lower validation loss (0 = off).")
+        Integer patience;
+
+        @Option(names = "--sample-length", paramLabel = "N", defaultValue = "500", description = "Characters generated after training (default: ${DEFAULT-VALUE}).")
+        int sampleLength;
+
+        @Override
+        public TrainResult call() throws Exception {
+            long t0 = System.nanoTime();
+            int threads = NativeSetup.apply(common.threads);
+            RunConfig cfg;
+            CharData.Split data;
+            if (common.resume) {
+                if (common.outputDir == null) {
+                    throw new UserException("--resume needs --output-dir: the run folder to continue");
+                }
+                Path last = Trainer.checkpointDir(common.outputDir).resolve("last.zip");
+                String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, Trainer.CONFIG_ENTRY) : null;
+                if (json == null) {
+                    throw new UserException("--resume: no checkpoint at " + last);
+                }
+                cfg = Json.read(json, RunConfig.class);
+                if (common.epochs != null) {
+                    cfg = new RunConfig(cfg.preset(), cfg.model(), cfg.vocabulary(), common.epochs, cfg.batchSize(),
+                            cfg.window(), cfg.valFraction(), cfg.patience(), cfg.corpus());
+                }
+                data = load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), common.quick);
+            } else {
+                data = load(corpus, valFraction, common.quick);
+                cfg = configure(data.vocab(), corpus);
+            }
+            Path runDir = RunDirs.create(common.outputDir, APP);
+            System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%s%n",
+                    data.source(), data.train().length, data.validation().length, data.vocab().size(),
+                    data.skippedUnknown() > 0 ? " (" + data.skippedUnknown() + " validation characters not in it, left out)" : "");
+
+            // ---- model
+            CharModel.Config mc = cfg.model();
+            MultiLayerNetwork net = CharModel.build(mc);
+            System.out.printf("model: %s → LSTM %d×%d (%s), dropout %.2f → softmax %d (%,d parameters); Adam lr %s, %d streams × %d characters per batch, tBPTT %d, %d epoch(s), %d thread(s)%n",
+                    mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.layers(), mc.hidden(), mc.lstm(),
+                    mc.dropout(), mc.vocab(), net.numParams(), mc.learningRate(), cfg.batchSize(), cfg.window(), mc.tbptt(),
+                    cfg.epochs(), threads);
+
+            // ---- train: validation loss per character and a short sample at every epoch end
+            StreamBatches batches = new StreamBatches(data.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(),
+                    mc.oneHot(), mc.seed());
+            CharVocabulary vocab = data.vocab();
+            String prime = primeFor(vocab);
+            TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
+                    Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                    common.maxSteps == null ? 0 : common.maxSteps, "val_loss", false, cfg.patience());
+            Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
+                Map<String, Double> m = validate(n, data, mc);
+                String sample = generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                        200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
+                System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
+                return m;
+            }, Json.write(cfg), Progress.forStdout());
+            Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+            if (fit.interrupted()) {
+                return new TrainResult(runDir, null, null, null, fit.state(), seconds(t0), true);
+            }
+
+            // ---- evaluate and write
+            MultiLayerNetwork best = fit.network();
+            LanguageModelEval.Loss val = LanguageModelEval.loss(best, data.validation(), mc.vocab(), 16, 500, mc.oneHot());
+            Path model = runDir.resolve("model.zip");
+            ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+            System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
+                    val.natsPerToken(), val.bitsPerToken(), val.perplexity(), val.tokens());
+            System.out.print(prime);
+            String sample = generate(best, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                    sampleLength, 0.8, 0, 1.0, new Random(mc.seed()), streamTo(System.out));
+            System.out.println();
+
+            TrainState s = fit.state();
+            RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
+            summary.data.put("name", data.source());
+            summary.data.put("train_characters", Integer.toString(data.train().length));
+            summary.data.put("validation_characters", Integer.toString(data.validation().length));
+            summary.metrics.put("val_loss_nats_per_char", val.natsPerToken());
+            summary.metrics.put("val_bits_per_char", val.bitsPerToken());
+            summary.metrics.put("val_perplexity", val.perplexity());
+            summary.metrics.put("best_epoch", s.bestEpoch);
+            summary.metrics.put("sample", prime + sample);
+            summary.epochsCompleted = s.epoch;
+            summary.trainSeconds = s.trainSeconds;
+            summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);
+            summary.wallSeconds = seconds(t0);
+            summary.write(runDir.resolve("summary.json"));
+            System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),
+                    Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
+            System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
+            return new TrainResult(runDir, model, val, prime + sample, s, summary.wallSeconds, false);
+        }
+
+        private RunConfig configure(CharVocabulary vocab, Path corpusPath) {
+            boolean best = preset == Preset.best;
+            boolean quick = common.quick;
+            String kind = input == null ? "embedding" : input;
+            if (!kind.equals("embedding") && !kind.equals("one-hot")) {
+                throw new UserException("--input must be embedding or one-hot, got '" + kind + "'");
+            }
+            int e = kind.equals("one-hot") ? 0 : pick(embedding, best ? 128 : quick ? 16 : 64);
+            int h = pick(hidden, best ? 512 : quick ? 64 : 256);
+            int l = pick(layers, 2);
+            double d = pick(dropout, best ? 0.2 : 0.0);
+            int t = pick(tbptt, quick ? 50 : 100);
+            int w = pick(window, 10 * t);
+            int epochs = pick(common.epochs, best ? 30 : quick ? 1 : 2);
+            int batch = pick(common.batchSize, 32);
+            double lr = pick(common.learningRate, 0.002);
+            int pat = pick(patience, best ? 3 : 0);
+            if (h < 1 || l < 1 || t < 1 || w < 1 || batch < 1 || e < 0) {
+                throw new UserException("--hidden, --layers, --tbptt, --window and --batch-size must be positive");
+            }
+            if (d < 0 || d >= 1) {
+                throw new UserException("--dropout must be in [0, 1), got " + d);
+            }
+            if (!(lr > 0)) {
+                throw new UserException("--learning-rate must be positive, got " + lr);
+            }
+            LstmImpl impl = common.lstm == null ? LstmImpl.fast : common.lstm;
+            CharModel.Config mc = new CharModel.Config(vocab.size(), e, h, l, d, lr, t, common.seed, impl);
+            return new RunConfig(preset.name(), mc, vocab.serialize(), epochs, batch, w, valFraction, pat,
+                    corpusPath == null ? null : corpusPath.toString());
+        }
+
+        private static CharData.Split load(Path corpus, double valFraction, boolean quick) {
+            String text = CharData.readCorpus(corpus);
+            if (quick) {
+                text = text.substring(0, Math.min(text.length(), 100_000));
+            }
+            return CharData.split(corpus == null ? "tinyshakespeare" : corpus.toString(), text, valFraction);
+        }
+    }
+
+    private static <T> T pick(T given, T fallback) {
+        return given != null ? given : fallback;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** "ROMEO:" when the vocabulary has its letters, else the vocabulary's first character. */
+    static String primeFor(CharVocabulary vocab) {
+        return DEFAULT_PRIME.codePoints().allMatch(cp -> vocab.indexOf(cp) >= 0) ? DEFAULT_PRIME
+                : new String(Character.toChars(vocab.codePoint(0)));
+    }
+
+    /** Validation loss per character, in nats and bits, and the perplexity. */
+    static Map<String, Double> validate(MultiLayerNetwork net, CharData.Split data, CharModel.Config mc) {
+        LanguageModelEval.Loss l = LanguageModelEval.loss(net, data.validation(), mc.vocab(), 16, 500, mc.oneHot());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("val_loss", l.natsPerToken());
+        m.put("val_bits_per_char", l.bitsPerToken());
+        return m;
+    }
+
+    // ------------------------------------------------------------------ generation
+
+    /**
+     * Feeds {@code prime} through the network (one {@code rnnTimeStep} call), then writes {@code length}
+     * characters, each from one {@code rnnTimeStep} of one character: the cost is linear in the length,
+     * the prefix is never run again. Each character goes to {@code sink} as soon as it is drawn.
+     */
+    public static String generate(MultiLayerNetwork net, CharVocabulary vocab, boolean oneHot, int[] prime, int length,
+                                  double temperature, int topK, double topP, Random random, Consumer<String> sink) {
+        if (prime.length == 0) {
+            throw new UserException("--prime: needs at least one character the model knows");
+        }
+        int v = vocab.size();
+        net.rnnClearPreviousState();
+        INDArray probs = net.rnnTimeStep(input(prime, v, oneHot));         // [1, V, P]
+        StringBuilder out = new StringBuilder();
+        double[] p = new double[v];
+        for (int i = 0; i < length; i++) {
+            long last = probs.rank() == 3 ? probs.size(2) - 1 : 0;
+            for (int k = 0; k < v; k++) {
+                p[k] = probs.rank() == 3 ? probs.getDouble(0, k, last) : probs.getDouble(0, k);
+            }
+            int next = Sampling.next(p, temperature, topK, topP, random);
+            String ch = new String(Character.toChars(vocab.codePoint(next)));
+            out.append(ch);
+            sink.accept(ch);
+            if (i + 1 < length) {
+                probs = net.rnnTimeStep(input(new int[]{next}, v, oneHot));   // [1, V, 1]
+            }
+        }
+        net.rnnClearPreviousState();
+        return out.toString();
+    }
+
+    /** {@code [1, 1, n]} indices or {@code [1, V, n]} one-hot. */
+    private static INDArray input(int[] tokens, int vocab, boolean oneHot) {
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 1, oneHot ? vocab : 1, tokens.length);
+        for (int t = 0; t < tokens.length; t++) {
+            if (oneHot) {
+                x.putScalar(new long[]{0, tokens[t], t}, 1f);
+            } else {
+                x.putScalar(new long[]{0, 0, t}, tokens[t]);
+            }
+        }
+        return x;
+    }
+
+    private static Consumer<String> streamTo(PrintStream out) {
+        return s -> {
+            out.print(s);
+            out.flush();
+        };
+    }
+
+    /** A trained model and what it was made with. */
+    record Loaded(Path path, MultiLayerNetwork net, RunConfig config, CharVocabulary vocab) {
+    }
+
+    static Loaded load(Path model) {
+        Path m = model != null ? model : RunDirs.newestModel(APP);
+        String json = ModelZip.readEntry(m, Trainer.CONFIG_ENTRY);
+        if (json == null) {
+            throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");
+        }
+        RunConfig cfg = Json.read(json, RunConfig.class);
+        return new Loaded(m, ModelZip.loadMultiLayer(m, false), cfg, CharVocabulary.parse(cfg.vocabulary()));
+    }
+
+    // ------------------------------------------------------------------ generate
+
+    /** What {@code generate} returns. */
+    public record GenerateResult(Path model, String prime, String text) {
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write text with a trained model, one character at a time, streaming to the terminal.")
+    static final class Generate implements Callable<GenerateResult> {
+        @Mixin
+        ModelOptions opts = new ModelOptions();
+
+        @Option(names = "--prime", paramLabel = "TEXT", defaultValue = DEFAULT_PRIME, description = "Text to start from (default: ${DEFAULT-VALUE}).")
+        String prime;
+
+        @Option(names = "--length", paramLabel = "N", defaultValue = "500", description = "Characters to write (default: ${DEFAULT-VALUE}).")
+        int length;
+
+        @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
+                description = "0 = always the likeliest character; lower = safer, higher = wilder (default: ${DEFAULT-VALUE}).")
+        double temperature;
+
+        @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Draw only among the K likeliest (0 = all).")
+        int topK;
+
+        @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Draw only among the likeliest whose probabilities add up to P (1 = all).")
+        double topP;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same text (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--unknown", paramLabel = "WHAT", defaultValue = "error",
+                description = "A --prime character the model does not know: error (default) or skip.")
+        CharVocabulary.Unknown unknown;
+
+        @Override
+        public GenerateResult call() {
+            if (length < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
+                throw new UserException("--length, --temperature and --top-k must be ≥ 0 and --top-p in (0, 1]");
+            }
+            NativeSetup.apply(opts.threads);
+            Loaded m = load(opts.model);
+            int[] p = m.vocab().encode(prime, unknown, "--prime");
+            System.out.print(prime);
+            System.out.flush();
+            String text = generate(m.net(), m.vocab(), m.config().model().oneHot(), p, length, temperature, topK, topP,
+                    new Random(seed), streamTo(System.out));
+            System.out.println();
+            return new GenerateResult(m.path(), prime, text);
+        }
+    }
+
+    // ------------------------------------------------------------------ evaluate
+
+    /** What {@code evaluate} returns. */
+    public record EvaluateResult(Path model, String corpus, LanguageModelEval.Loss loss, int skippedUnknown) {
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Loss per character (nats and bits) and perplexity of a text under a trained model.")
+    static final class Evaluate implements Callable<EvaluateResult> {
+        @Mixin
+        ModelOptions opts = new ModelOptions();
+
+        @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file or folder of .txt files (default: the bundled Shakespeare's last 10%).")
+        Path corpus;
+
+        @Option(names = "--unknown", paramLabel = "WHAT", defaultValue = "error",
+                description = "A character the model does not know: error (default) or skip.")
+        CharVocabulary.Unknown unknown;
+
+        @Override
+        public EvaluateResult call() {
+            NativeSetup.apply(opts.threads);
+            Loaded m = load(opts.model);
+            int[] tokens;
+            String name;
+            int skipped = 0;
+            if (corpus == null) {
+                CharData.Split s = CharData.split("tinyshakespeare", CharData.readCorpus(null), 0.1);
+                tokens = m.vocab().encode(s.vocab().decode(s.validation()), unknown, "tinyshakespeare");
+                name = "tinyshakespeare (last 10%)";
+            } else {
+                String text = CharData.readCorpus(corpus);
+                tokens = m.vocab().encode(text, unknown, corpus.toString());
+                skipped = (int) text.codePoints().count() - tokens.length;
+                name = corpus.toString();
+            }
+            if (tokens.length < 2) {
+                throw new UserException(name + ": fewer than 2 characters the model knows");
+            }
+            LanguageModelEval.Loss l = LanguageModelEval.loss(m.net(), tokens, m.vocab().size(), 16, 500,
+                    m.config().model().oneHot());
+            System.out.printf("model %s on %s: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters%s)%n",
+                    m.path(), name, l.natsPerToken(), l.bitsPerToken(), l.perplexity(), l.tokens(),
+                    skipped > 0 ? ", " + skipped + " unknown left out" : "");
+            return new EvaluateResult(m.path(), name, l, skipped);
+        }
+    }
+}

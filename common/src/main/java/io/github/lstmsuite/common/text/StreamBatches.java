@@ -1,0 +1,94 @@
+package io.github.lstmsuite.common.text;
+
+import io.github.lstmsuite.common.train.Batches;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Mini-batches of B parallel streams over one long token sequence, for a language model trained with
+ * truncated BPTT (char-rnn's layout). The text is cut into B contiguous streams; batch i holds, for
+ * every stream, the next {@code window} tokens as inputs and the same positions shifted by one as
+ * targets:
+ * <pre>
+ *   stream s:  tokens[start + s·L + i·W ... start + s·L + (i+1)·W)        L = stream length, W = window
+ *   features   [B, 1, W] token indices (for an embedding layer)   or   [B, V, W] one-hot
+ *   labels     [B, V, W] one-hot of the next token
+ * </pre>
+ * DL4J's truncated BPTT then cuts each window into segments of {@code tbptt} steps and carries the LSTM
+ * state from one segment to the next. Each epoch starts the streams at a different offset (drawn from
+ * {@code seed + epoch}), so segment boundaries move; a batch is a pure function of (epoch, index).
+ */
+public final class StreamBatches implements Batches {
+    private final int[] tokens;
+    private final int vocab;
+    private final int streams;
+    private final int window;
+    private final int tbptt;
+    private final boolean oneHotInput;
+    private final long seed;
+    private final int streamLength;
+
+    /**
+     * @param tokens      the training text as vocabulary indices
+     * @param vocab       vocabulary size V
+     * @param streams     B, examples per mini-batch
+     * @param window      W, time steps per mini-batch (a multiple of {@code tbptt} keeps segments equal)
+     * @param tbptt       DL4J's truncated-BPTT length (for the per-step loss of the last segment)
+     * @param oneHotInput one-hot features instead of indices
+     */
+    public StreamBatches(int[] tokens, int vocab, int streams, int window, int tbptt, boolean oneHotInput, long seed) {
+        this.tokens = tokens;
+        this.vocab = vocab;
+        this.streams = streams;
+        this.window = window;
+        this.tbptt = tbptt;
+        this.oneHotInput = oneHotInput;
+        this.seed = seed;
+        this.streamLength = (tokens.length - window) / streams;
+        if (streamLength < window) {
+            throw new io.github.lstmsuite.common.UserException("the training text (" + tokens.length + " characters) is too short for "
+                    + streams + " streams of at least " + window + " characters (--batch-size × --window); use a shorter --window or --batch-size");
+        }
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return streamLength / window;
+    }
+
+    /** The first token of stream 0 in {@code epoch}. */
+    int epochOffset(int epoch) {
+        return new java.util.Random(seed * 31 + epoch).nextInt(window);
+    }
+
+    @Override
+    public DataSet batch(int epoch, int index) {
+        int start = epochOffset(epoch) + index * window;
+        INDArray x = oneHotInput ? Nd4j.zeros(DataType.FLOAT, streams, vocab, window)
+                : Nd4j.zeros(DataType.FLOAT, streams, 1, window);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, streams, vocab, window);
+        for (int s = 0; s < streams; s++) {
+            int base = start + s * streamLength;
+            for (int t = 0; t < window; t++) {
+                int in = tokens[base + t], next = tokens[base + t + 1];
+                if (oneHotInput) {
+                    x.putScalar(new long[]{s, in, t}, 1f);
+                } else {
+                    x.putScalar(new long[]{s, 0, t}, in);
+                }
+                y.putScalar(new long[]{s, next, t}, 1f);
+            }
+        }
+        return new DataSet(x, y);
+    }
+
+    /** DL4J's score after a truncated-BPTT fit is that of the last segment, summed over its steps. */
+    @Override
+    public double stepsPerExample(org.nd4j.linalg.dataset.api.DataSet batch) {
+        long t = batch.getFeatures().size(2);
+        long last = t % tbptt == 0 ? tbptt : t % tbptt;
+        return Math.min(t, last);
+    }
+}
