@@ -58,14 +58,7 @@ public final class CharApp {
 
     /** Runs the app as the command line does; no command means {@code train}. */
     public static Cli.Outcome runExample(String... args) {
-        boolean noCommand = args.length == 0 || (args[0].startsWith("-") && !List.of("-h", "--help", "-V", "--version").contains(args[0]));
-        if (noCommand) {
-            String[] withTrain = new String[args.length + 1];
-            withTrain[0] = "train";
-            System.arraycopy(args, 0, withTrain, 1, args.length);
-            args = withTrain;
-        }
-        return Cli.run(new CharApp(), args);
+        return Cli.runDefaulting(new CharApp(), "train", args);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -145,15 +138,7 @@ public final class CharApp {
             RunConfig cfg;
             CharData.Split data;
             if (common.resume) {
-                if (common.outputDir == null) {
-                    throw new UserException("--resume needs --output-dir: the run folder to continue");
-                }
-                Path last = Trainer.checkpointDir(common.outputDir).resolve("last.zip");
-                String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, Trainer.CONFIG_ENTRY) : null;
-                if (json == null) {
-                    throw new UserException("--resume: no checkpoint at " + last);
-                }
-                cfg = Json.read(json, RunConfig.class);
+                cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
                 if (common.epochs != null) {
                     cfg = new RunConfig(cfg.preset(), cfg.model(), cfg.vocabulary(), common.epochs, cfg.batchSize(),
                             cfg.window(), cfg.valFraction(), cfg.patience(), cfg.corpus());

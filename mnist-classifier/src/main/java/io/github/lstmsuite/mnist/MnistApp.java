@@ -62,14 +62,7 @@ public final class MnistApp {
      * {@code train}, so {@code ./lstm mnist --quick} trains.
      */
     public static Cli.Outcome runExample(String... args) {
-        boolean noCommand = args.length == 0 || (args[0].startsWith("-") && !List.of("-h", "--help", "-V", "--version").contains(args[0]));
-        if (noCommand) {
-            String[] withTrain = new String[args.length + 1];
-            withTrain[0] = "train";
-            System.arraycopy(args, 0, withTrain, 1, args.length);
-            args = withTrain;
-        }
-        return Cli.run(new MnistApp(), args);
+        return Cli.runDefaulting(new MnistApp(), "train", args);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -178,15 +171,7 @@ public final class MnistApp {
             int threads = NativeSetup.apply(common.threads);
             RunConfig cfg;
             if (common.resume) {
-                if (common.outputDir == null) {
-                    throw new UserException("--resume needs --output-dir: the run folder to continue");
-                }
-                Path last = Trainer.checkpointDir(common.outputDir).resolve("last.zip");
-                String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, Trainer.CONFIG_ENTRY) : null;
-                if (json == null) {
-                    throw new UserException("--resume: no checkpoint at " + last);
-                }
-                cfg = Json.read(json, RunConfig.class);
+                cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
                 if (common.epochs != null) {
                     cfg = new RunConfig(cfg.preset(), cfg.model(), common.epochs, cfg.batchSize(), cfg.trainSize(),
                             cfg.valSize(), cfg.testSize(), cfg.patience(), cfg.pixelScale());

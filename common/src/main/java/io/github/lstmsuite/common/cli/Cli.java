@@ -67,6 +67,23 @@ public final class Cli {
         return new Outcome(code, result);
     }
 
+    /**
+     * As {@link #run}, but a command line without a subcommand (empty, or starting with an option other
+     * than help/version) runs {@code defaultCommand}: {@code ./lstm mnist --quick} means
+     * {@code ./lstm mnist train --quick}.
+     */
+    public static Outcome runDefaulting(Object command, String defaultCommand, String... args) {
+        boolean noCommand = args.length == 0
+                || (args[0].startsWith("-") && !java.util.List.of("-h", "--help", "-V", "--version").contains(args[0]));
+        if (noCommand) {
+            String[] withDefault = new String[args.length + 1];
+            withDefault[0] = defaultCommand;
+            System.arraycopy(args, 0, withDefault, 1, args.length);
+            args = withDefault;
+        }
+        return run(command, args);
+    }
+
     private static UserException findUserException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserException u) {

@@ -57,6 +57,22 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         this.progress = progress;
     }
 
+    /**
+     * The app configuration stored in {@code runDir}'s last checkpoint, for {@code --resume}; a missing
+     * folder or checkpoint is a user error.
+     */
+    public static <T> T resumeConfig(Path runDir, Class<T> type) {
+        if (runDir == null) {
+            throw new UserException("--resume needs --output-dir: the run folder to continue");
+        }
+        Path last = checkpointDir(runDir).resolve("last.zip");
+        String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, CONFIG_ENTRY) : null;
+        if (json == null) {
+            throw new UserException("--resume: no checkpoint at " + last);
+        }
+        return Json.read(json, type);
+    }
+
     /** The checkpoint folder of a run folder. */
     public static Path checkpointDir(Path runDir) {
         return runDir.resolve("checkpoints");
