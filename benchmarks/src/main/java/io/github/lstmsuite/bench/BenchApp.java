@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Method (as the libtorch peer benchmark in {@code shared/peer-bench}): random float32 data, 16
  * fixed mini-batches cycled; Adam 1e-3; a warm-up, then several measured blocks of iterations; the
- * figure printed is the median block. Peak RSS is the process's high-water mark while a case runs
- * (Linux: reset through {@code /proc/self/clear_refs} before each case).
+ * figure printed is the median block. Each case runs in a fresh JVM, so its peak RSS (Linux's VmHWM)
+ * is its own; with {@code --in-process} the figure is the peak so far.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "lstm-suite bench 0.1.0",
         description = "Training and inference samples/s and peak memory of the suite's LSTM model shapes.")
@@ -214,7 +214,6 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     // ------------------------------------------------------------------ measuring
 
     Measurement measure(Case c, LstmImpl impl, int workers) {
-        resetPeakRss();
         MultiLayerNetwork net = build(c, impl);
         List<DataSet> data = randomBatches(c, 16);
         int[] it = {0};
@@ -297,14 +296,6 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     }
 
     // ------------------------------------------------------------------ memory (Linux /proc)
-
-    private static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or not allowed: the figure is then the peak since the JVM started
-        }
-    }
 
     /** The process's peak resident set size in MB, or -1 where /proc is missing. */
     static long peakRssMb() {

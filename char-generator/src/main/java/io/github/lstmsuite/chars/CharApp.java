@@ -18,20 +18,15 @@ import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainState;
 import io.github.lstmsuite.common.train.Trainer;
 import io.github.lstmsuite.common.train.TrainerConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,6 +46,8 @@ import picocli.CommandLine.Option;
 public final class CharApp {
     static final String APP = "chars";
     static final String DEFAULT_PRIME = "ROMEO:";
+    /** Validation reads the held-out text in this many streams, this many steps per rnnTimeStep call. */
+    static final int EVAL_STREAMS = 16, EVAL_CHUNK = 500;
 
     public static void main(String[] args) {
         System.exit(runExample(args).exitCode());
@@ -183,7 +180,9 @@ public final class CharApp {
 
             // ---- evaluate and write
             MultiLayerNetwork best = fit.network();
-            LanguageModelEval.Loss val = LanguageModelEval.loss(best, data.validation(), mc.vocab(), 16, 500, mc.oneHot());
+            // the trainer kept the epoch with the lowest validation loss: its loss is already measured
+            LanguageModelEval.Loss val = new LanguageModelEval.Loss(fit.state().best,
+                    LanguageModelEval.predictions(data.validation().length, EVAL_STREAMS));
             Path model = runDir.resolve("model.zip");
             ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
             System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
@@ -271,7 +270,7 @@ public final class CharApp {
 
     /** Validation loss per character, in nats and bits, and the perplexity. */
     static Map<String, Double> validate(MultiLayerNetwork net, CharData.Split data, CharModel.Config mc) {
-        LanguageModelEval.Loss l = LanguageModelEval.loss(net, data.validation(), mc.vocab(), 16, 500, mc.oneHot());
+        LanguageModelEval.Loss l = LanguageModelEval.loss(net, data.validation(), mc.vocab(), EVAL_STREAMS, EVAL_CHUNK, mc.oneHot());
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("val_loss", l.natsPerToken());
         m.put("val_bits_per_char", l.bitsPerToken());
@@ -437,7 +436,7 @@ public final class CharApp {
             if (tokens.length < 2) {
                 throw new UserException(name + ": fewer than 2 characters the model knows");
             }
-            LanguageModelEval.Loss l = LanguageModelEval.loss(m.net(), tokens, m.vocab().size(), 16, 500,
+            LanguageModelEval.Loss l = LanguageModelEval.loss(m.net(), tokens, m.vocab().size(), EVAL_STREAMS, EVAL_CHUNK,
                     m.config().model().oneHot());
             System.out.printf("model %s on %s: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters%s)%n",
                     m.path(), name, l.natsPerToken(), l.bitsPerToken(), l.perplexity(), l.tokens(),

@@ -6,7 +6,6 @@ import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.TextCorpus;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,10 +50,5 @@ public final class CharData {
         String valText = new String(cps, cut, cps.length - cut);
         int[] val = vocab.encode(valText, CharVocabulary.Unknown.skip, source);
         return new Split(source, vocab, train, val, (cps.length - cut) - val.length);
-    }
-
-    /** The first {@code n} tokens (for --quick and tests). */
-    static int[] head(int[] tokens, int n) {
-        return Arrays.copyOf(tokens, Math.min(n, tokens.length));
     }
 }

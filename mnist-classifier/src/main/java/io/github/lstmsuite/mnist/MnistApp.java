@@ -24,12 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -343,7 +341,7 @@ public final class MnistApp {
                 throw new UserException("--images and --labels go together: give both or neither");
             }
             NativeSetup.apply(opts.threads);
-            Path m = opts.model != null ? opts.model : newestModel();
+            Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             Split split = images != null ? MnistData.read(images, labels)
                     : MnistData.loadTest(DatasetResolver.standard(), 10000);
@@ -352,11 +350,6 @@ public final class MnistApp {
             System.out.print(report.format());
             return new EvaluateResult(m, split.size(), report);
         }
-    }
-
-    /** The newest {@code runs/mnist/<run>/model.zip}. */
-    static Path newestModel() {
-        return RunDirs.newestModel(APP);
     }
 
     // ------------------------------------------------------------------ predict
@@ -390,7 +383,7 @@ public final class MnistApp {
         @Override
         public PredictResult call() {
             NativeSetup.apply(opts.threads);
-            Path m = opts.model != null ? opts.model : newestModel();
+            Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             List<Prediction> out = new ArrayList<>();
             for (Path f : files) {

@@ -26,13 +26,23 @@ public final class LanguageModelEval {
         }
     }
 
+    /** How many next-token predictions {@link #loss} makes on a text of {@code tokens} tokens. */
+    public static long predictions(int tokens, int streams) {
+        int s = streamsFor(tokens, streams);
+        return (long) s * (tokens / s - 1);
+    }
+
+    private static int streamsFor(int tokens, int streams) {
+        return Math.max(1, Math.min(streams, tokens - 1));
+    }
+
     /**
      * @param tokens the text as vocabulary indices (at least {@code streams + 1})
      * @param oneHot whether the network takes one-hot input {@code [B, V, T]} (else indices {@code [B, 1, T]})
      * @param chunk  time steps per {@code rnnTimeStep} call
      */
     public static Loss loss(MultiLayerNetwork net, int[] tokens, int vocab, int streams, int chunk, boolean oneHot) {
-        streams = Math.max(1, Math.min(streams, (tokens.length - 1)));
+        streams = streamsFor(tokens.length, streams);
         int len = tokens.length / streams;          // each stream predicts len - 1 tokens
         net.rnnClearPreviousState();
         double sum = 0;
