@@ -14,7 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG charts (XChart): learning curves, and a confusion matrix drawn as a heat map. */
+/** PNG charts (XChart): learning curves, line charts (forecasts), and a confusion matrix drawn as a heat map. */
 public final class Charts {
     static {
         System.setProperty("java.awt.headless", "true");
@@ -63,6 +63,38 @@ public final class Charts {
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("0");
         return c;
+    }
+
+    /**
+     * One line of a {@link #lines} chart.
+     *
+     * @param name   its legend entry; {@code null} = no entry (e.g. the second bound of an interval)
+     * @param dashed drawn dashed (for intervals and baselines)
+     */
+    public record Line(String name, double[] x, double[] y, Color color, boolean dashed) {
+    }
+
+    /** A line chart of several series over a shared x axis (e.g. history, actuals and forecasts). Written atomically. */
+    public static void lines(Path file, String title, String xTitle, String yTitle, List<Line> lines) {
+        XYChart c = new XYChartBuilder().width(900).height(450).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setMarkerSize(0);
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            var s = c.addSeries(l.name() != null ? l.name() : "_" + i, l.x(), l.y());
+            s.setShowInLegend(l.name() != null);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(l.color());
+            s.setLineStyle(l.dashed() ? new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
+                    java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f) : new java.awt.BasicStroke(2f));
+        }
+        BufferedImage img = new BufferedImage(900, 450, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        c.paint(g, 900, 450);
+        g.dispose();
+        writePng(file, img);
     }
 
     /** A confusion matrix heat map: rows = actual class, columns = predicted class, counts in the cells. */

@@ -1,0 +1,70 @@
+package io.github.lstmsuite.forecast;
+
+import io.github.lstmsuite.common.nn.LstmImpl;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The network: a many-to-many LSTM with a linear output at every time step.
+ *
+ * <pre>
+ *   input        [B, C, T]   C channels per step (change, level, features: see SeriesEncoding), T steps
+ *   LSTM 1..L    [B, H, T]
+ *   output       [B, K, T]   linear; K = horizon (direct) or 1 (recursive): the next K targets after each step
+ * </pre>
+ * Trained on every step of a window at once (mean squared error); used at the last step of a window
+ * ending at the forecast origin. PyTorch would be {@code nn.LSTM(C, H, L, batch_first=True)} then
+ * {@code nn.Linear(H, K)} on {@code (B, T, ·)}; DL4J keeps time last.
+ */
+public final class ForecastModel {
+    private ForecastModel() {
+    }
+
+    /**
+     * @param channels     C, inputs per time step
+     * @param outputs      K, outputs per time step
+     * @param hidden       LSTM units per layer
+     * @param layers       stacked LSTM layers
+     * @param dropout      probability of dropping an activation between layers (PyTorch's meaning)
+     * @param learningRate Adam's learning rate
+     * @param seed         weight-initialisation seed
+     * @param lstm         which implementation computes the LSTM layers
+     */
+    public record Config(int channels, int outputs, int hidden, int layers, double dropout, double learningRate,
+                         long seed, LstmImpl lstm) {
+    }
+
+    public static MultiLayerNetwork build(Config c) {
+        var list = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Adam(c.learningRate()))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(1.0)
+                .list();
+        int nIn = c.channels();
+        for (int i = 0; i < c.layers(); i++) {
+            LSTM.Builder lstm = new LSTM.Builder().nIn(nIn).nOut(c.hidden()).activation(Activation.TANH);
+            if (i > 0 && c.dropout() > 0) {
+                lstm.dropOut(1.0 - c.dropout());        // DL4J: retain probability
+            }
+            list.layer(c.lstm().build(lstm));
+            nIn = c.hidden();
+        }
+        RnnOutputLayer out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .activation(Activation.IDENTITY).nIn(nIn).nOut(c.outputs()).dataFormat(RNNFormat.NCW).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(list.layer(out).build());
+        net.init();
+        return net;
+    }
+}
