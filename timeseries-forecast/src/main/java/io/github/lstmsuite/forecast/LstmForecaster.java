@@ -113,7 +113,8 @@ public final class LstmForecaster implements Forecaster {
         }
         net.rnnClearPreviousState();
         try {
-            INDArray y = net.rnnTimeStep(windows(series, z, origins));             // [n, 1, window]
+            // output 0 is the one-step-ahead forecast (a direct model's first output works the same way)
+            INDArray y = net.rnnTimeStep(windows(series, z, origins));             // [n, K, window]
             INDArray step = y.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.point(window - 1)); // [n]
             int c = enc.channels();
             for (int k = 0; k < h; k++) {
@@ -130,8 +131,8 @@ public final class LstmForecaster implements Forecaster {
                     zPrev[i] = zNext;
                 }
                 if (k + 1 < h) {
-                    INDArray next = net.rnnTimeStep(Nd4j.create(x, new long[] {n, c, 1}, 'c'));   // [n, 1, 1]
-                    step = next.reshape(n);
+                    INDArray next = net.rnnTimeStep(Nd4j.create(x, new long[] {n, c, 1}, 'c'));   // [n, K, 1]
+                    step = next.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.point(0));
                 }
             }
         } finally {

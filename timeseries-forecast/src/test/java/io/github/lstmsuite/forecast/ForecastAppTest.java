@@ -1,0 +1,198 @@
+package io.github.lstmsuite.forecast;
+
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.report.Json;
+import io.github.lstmsuite.common.series.CsvSeries;
+import io.github.lstmsuite.common.series.TimeSeries;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The app as a user runs it ({@code runExample} is what {@code main} calls), on a synthetic monthly
+ * series with a yearly cycle, a trend and noise: one fixed-seed training run, then evaluate and
+ * predict on what it wrote, then bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ForecastAppTest {
+    @TempDir
+    static Path dir;
+    private Path csv;
+    private ForecastApp.TrainResult trained;
+
+    private record Run(Cli.Outcome outcome, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            return new Run(ForecastApp.runExample(args), out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** 240 months: level 100, +0.05 a month, a yearly cycle of amplitude 10, noise σ = 1. */
+    private static String seasonalCsv(int rows) {
+        Random rnd = new Random(5);
+        StringBuilder sb = new StringBuilder("month,value\n");
+        YearMonth m = YearMonth.of(2000, 1);
+        for (int t = 0; t < rows; t++) {
+            double v = 100 + 0.05 * t + 10 * Math.sin(2 * Math.PI * t / 12) + rnd.nextGaussian();
+            sb.append(m.plusMonths(t)).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", v)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @BeforeAll
+    void train() throws Exception {
+        csv = dir.resolve("seasonal.csv");
+        Files.writeString(csv, seasonalCsv(240));
+        Run r = run("--csv", csv.toString(), "--horizon", "6", "--epochs", "12", "--steps-per-epoch", "20", "--hidden", "32",
+                "--seed", "1", "--output-dir", dir.resolve("run").toString());
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        trained = r.outcome().result(ForecastApp.TrainResult.class);
+        assertTrue(r.out().contains("period 12 (detected)"), r.out());
+        assertTrue(r.out().contains("seasonal_naive"), r.out());
+    }
+
+    @Test
+    void theLstmBeatsNaiveAndSeasonalNaiveOnASeasonalSeries() {
+        ForecastApp.Comparison c = trained.test();
+        double lstm = c.row("lstm").scores().mae();
+        // the noise alone gives an MAE of 0.8 (σ·√(2/π)); naive misses the cycle by far more
+        assertTrue(lstm < 0.6 * c.row("naive").scores().mae(), "lstm " + lstm + " vs naive " + c.row("naive").scores().mae());
+        assertTrue(lstm < c.row("seasonal_naive").scores().mae(), "lstm " + lstm + " vs seasonal naive "
+                + c.row("seasonal_naive").scores().mae());
+        assertTrue(c.row("lstm").scores().mase() < 1.0);
+        assertEquals(36 - 6 + 1, c.origins());                  // test part 36 rows (15 %), horizon 6
+        assertTrue(c.coverage95() > 0.75, "95% intervals cover " + c.coverage95());
+    }
+
+    @Test
+    void writesTheModelSummaryChartAndForecasts() throws Exception {
+        Path run = trained.runDir();
+        for (String f : List.of("model.zip", "summary.json", "forecast.png", "test_forecasts.csv", "direct/metrics.csv",
+                "recursive/metrics.csv")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        JsonNode s = Json.mapper().readTree(run.resolve("summary.json").toFile());
+        assertEquals(trained.test().row("lstm").scores().mase(), s.at("/metrics/lstm/mase").asDouble(), 1e-12);
+        for (String b : List.of("naive", "seasonal_naive", "drift", "mean")) {
+            assertTrue(s.at("/metrics/" + b + "/smape").isNumber(), b);
+        }
+        assertEquals(trained.strategy().name(), s.at("/metrics/strategy").asText());
+        assertEquals(1 + trained.test().origins() * 6, Files.readAllLines(run.resolve("test_forecasts.csv")).size());
+    }
+
+    @Test
+    void evaluateReproducesTheTrainingComparison() {
+        Run r = run("evaluate", "--model", trained.model().toString());
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        ForecastApp.EvaluateResult e = r.outcome().result(ForecastApp.EvaluateResult.class);
+        assertEquals(trained.test().row("lstm").scores().mae(), e.test().row("lstm").scores().mae(), 1e-9);
+        assertEquals(trained.test().row("seasonal_naive").scores().mae(), e.test().row("seasonal_naive").scores().mae(), 0);
+    }
+
+    @Test
+    void predictForecastsBeyondTheEndWithOrderedIntervals() throws Exception {
+        Path out = dir.resolve("future.csv");
+        Run r = run("predict", "--model", trained.model().toString(), "--out", out.toString());
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        List<ForecastApp.Step> steps = r.outcome().result(ForecastApp.PredictResult.class).steps();
+        assertEquals(6, steps.size());
+        assertEquals("2020-01", steps.get(0).time());
+        assertEquals("2020-06", steps.get(5).time());
+        for (ForecastApp.Step s : steps) {
+            assertTrue(s.lo95() <= s.lo80() && s.lo80() <= s.hi80() && s.hi80() <= s.hi95(), s.toString());
+            assertTrue(s.forecast() > 80 && s.forecast() < 135, s.toString());
+        }
+        // January is near the level (sin 0), March near the top of the cycle (+10)
+        double level = 100 + 0.05 * 240;
+        assertEquals(level, steps.get(0).forecast(), 4);
+        assertEquals(level + 10, steps.get(3 - 1).forecast(), 4);
+        assertEquals(7, Files.readAllLines(out).size());
+    }
+
+    @Test
+    void forecastsReadNothingAfterTheirOrigin() {
+        ForecastApp.Loaded m = ForecastApp.load(trained.model());
+        TimeSeries s = CsvSeries.parse("s", seasonalCsv(240), new CsvSeries.Columns(null, null, null), CsvSeries.Missing.error);
+        double[] changed = s.target().clone();
+        for (int i = 201; i < changed.length; i++) {
+            changed[i] = -1000;
+        }
+        TimeSeries future = new TimeSeries("changed", s.targetName(), s.timeName(), s.labels(), changed, List.of(), new double[0][]);
+        for (LstmForecaster.Strategy st : LstmForecaster.Strategy.values()) {
+            LstmForecaster f = new LstmForecaster(m.net(), m.saved().encoding(), m.saved().run().window(), st);
+            if (st == LstmForecaster.Strategy.direct && m.saved().strategy() != st) {
+                continue;                                     // a recursive model has one output: direct needs h
+            }
+            assertArrayEquals(f.forecast(s, new int[] {200}, 6)[0], f.forecast(future, new int[] {200}, 6)[0], 0, st.name());
+        }
+    }
+
+    @Test
+    void sameSeedSameNumbers() {
+        String[] args = {"--csv", csv.toString(), "--horizon", "6", "--strategy", "direct", "--epochs", "2",
+                "--steps-per-epoch", "5", "--hidden", "8", "--seed", "9"};
+        Run a = run(concat(args, "--output-dir", dir.resolve("same-a").toString()));
+        Run b = run(concat(args, "--output-dir", dir.resolve("same-b").toString()));
+        assertEquals(0, a.outcome().exitCode(), a.err());
+        assertEquals(a.outcome().result(ForecastApp.TrainResult.class).test().row("lstm").scores().mae(),
+                b.outcome().result(ForecastApp.TrainResult.class).test().row("lstm").scores().mae(), 0);
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCode2() throws Exception {
+        Run missing = run("--csv", dir.resolve("nope.csv").toString());
+        assertEquals(2, missing.outcome().exitCode());
+        assertEquals("error: --csv " + dir.resolve("nope.csv") + ": no such file", missing.err().strip());
+
+        Run column = run("--csv", csv.toString(), "--target", "sales");
+        assertEquals(2, column.outcome().exitCode());
+        assertTrue(column.err().strip().startsWith("error: --target: " + csv + " has no column 'sales' (columns: month, value)"), column.err());
+        assertEquals(1, column.err().strip().lines().count());
+
+        Path shortCsv = dir.resolve("short.csv");
+        Files.writeString(shortCsv, seasonalCsv(40));
+        Run tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12");
+        assertEquals(2, tooShort.outcome().exitCode());
+        assertTrue(tooShort.err().contains("40 rows are too few"), tooShort.err());
+
+        Path text = dir.resolve("text.csv");
+        Files.writeString(text, "month,value\n2000-01,1\n2000-02,two\n");
+        Run bad = run("--csv", text.toString());
+        assertEquals(2, bad.outcome().exitCode());
+        assertEquals("error: " + text + ": line 3, column 'value': 'two' is not a number", bad.err().strip());
+
+        assertEquals(2, run("--series", "nosuch").outcome().exitCode());
+        assertEquals(2, run("--csv", csv.toString(), "--strategy", "sideways").outcome().exitCode());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
