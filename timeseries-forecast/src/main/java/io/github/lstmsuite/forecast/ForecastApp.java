@@ -225,6 +225,9 @@ public final class ForecastApp {
             double maseScale = ForecastMetrics.maseScale(series.target(), split.trainEnd(), cfg.period());
             Map<Strategy, Double> valMae = new LinkedHashMap<>();
             Map<Strategy, MultiLayerNetwork> nets = new LinkedHashMap<>();
+            double trainSeconds = 0;
+            long trainWindows = 0;
+            int epochsDone = 0;
             for (Strategy st : strategies) {
                 int outputs = st == Strategy.direct ? h : 1;
                 ForecastModel.Config mc = new ForecastModel.Config(enc.channels(), outputs, cfg.hidden(), cfg.layers(),
@@ -250,6 +253,9 @@ public final class ForecastApp {
                     return new TrainResult(runDir, null, null, valMae, null, cfg, seconds(t0), true);
                 }
                 valMae.put(st, fit.state().best);
+                trainSeconds += fit.state().trainSeconds;
+                trainWindows += fit.state().examples;
+                epochsDone += fit.state().epoch;
                 nets.put(st, fit.network());
             }
             Strategy chosen = valMae.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
@@ -285,6 +291,9 @@ public final class ForecastApp {
             summary.metrics.put("strategy", chosen.name());
             valMae.forEach((k, v) -> summary.metrics.put("val_mae_" + k, v));
             summary.metrics.put("test_origins", cmp.origins());
+            summary.trainSeconds = trainSeconds;
+            summary.trainSamplesPerSecond = trainWindows / Math.max(1e-9, trainSeconds);
+            summary.epochsCompleted = epochsDone;
             summary.wallSeconds = seconds(t0);
             summary.write(runDir.resolve("summary.json"));
             System.out.printf("%nchart: %s%nrun folder: %s   wall %s%n", chart.toAbsolutePath().normalize(),
