@@ -73,9 +73,10 @@ public final class CharApp {
      *
      * @param vocabulary the model's characters in index order (the model's input and output alphabet)
      * @param window     time steps per mini-batch (DL4J cuts it into tBPTT segments, carrying the state)
+     * @param maxChars   only the first this many characters of the corpus were used (0 = all)
      */
     public record RunConfig(String preset, CharModel.Config model, String vocabulary, int epochs, int batchSize,
-                            int window, double valFraction, int patience, String corpus) {
+                            int window, double valFraction, int patience, String corpus, int maxChars) {
     }
 
     // ------------------------------------------------------------------ train
@@ -97,6 +98,9 @@ public final class CharApp {
 
         @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file, or a folder of .txt files (default: Tiny Shakespeare).")
         Path corpus;
+
+        @Option(names = "--max-chars", paramLabel = "N", description = "Use only the first N characters of the corpus (default all; --quick: 100,000).")
+        Integer maxChars;
 
         @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1", description = "Last fraction of the text held out for validation (default: ${DEFAULT-VALUE}).")
         double valFraction;
@@ -138,11 +142,11 @@ public final class CharApp {
                 cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
                 if (common.epochs != null) {
                     cfg = new RunConfig(cfg.preset(), cfg.model(), cfg.vocabulary(), common.epochs, cfg.batchSize(),
-                            cfg.window(), cfg.valFraction(), cfg.patience(), cfg.corpus());
+                            cfg.window(), cfg.valFraction(), cfg.patience(), cfg.corpus(), cfg.maxChars());
                 }
-                data = load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), common.quick);
+                data = load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
             } else {
-                data = load(corpus, valFraction, common.quick);
+                data = load(corpus, valFraction, charLimit());
                 cfg = configure(data.vocab(), corpus);
             }
             Path runDir = RunDirs.create(common.outputDir, APP);
@@ -153,8 +157,8 @@ public final class CharApp {
             // ---- model
             CharModel.Config mc = cfg.model();
             MultiLayerNetwork net = CharModel.build(mc);
-            System.out.printf("model: %s → LSTM %d×%d (%s), dropout %.2f → softmax %d (%,d parameters); Adam lr %s, %d streams × %d characters per batch, tBPTT %d, %d epoch(s), %d thread(s)%n",
-                    mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.layers(), mc.hidden(), mc.lstm(),
+            System.out.printf("model: %s → %s %d×%d, dropout %.2f → softmax %d (%,d parameters); Adam lr %s, %d streams × %d characters per batch, tBPTT %d, %d epoch(s), %d thread(s)%n",
+                    mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.cellType().label(mc.lstm()), mc.layers(), mc.hidden(),
                     mc.dropout(), mc.vocab(), net.numParams(), mc.learningRate(), cfg.batchSize(), cfg.window(), mc.tbptt(),
                     cfg.epochs(), threads);
 
@@ -240,15 +244,23 @@ public final class CharApp {
                 throw new UserException("--learning-rate must be positive, got " + lr);
             }
             LstmImpl impl = common.lstm == null ? LstmImpl.fast : common.lstm;
-            CharModel.Config mc = new CharModel.Config(vocab.size(), e, h, l, d, lr, t, common.seed, impl);
+            CharModel.Config mc = new CharModel.Config(vocab.size(), e, h, l, d, lr, t, common.seed, impl, common.cell);
             return new RunConfig(preset.name(), mc, vocab.serialize(), epochs, batch, w, valFraction, pat,
-                    corpusPath == null ? null : corpusPath.toString());
+                    corpusPath == null ? null : corpusPath.toString(), charLimit());
         }
 
-        private static CharData.Split load(Path corpus, double valFraction, boolean quick) {
+        /** {@code --max-chars}, or 100,000 with {@code --quick}; 0 = all. */
+        private int charLimit() {
+            if (maxChars != null && maxChars < 0) {
+                throw new UserException("--max-chars must be positive, got " + maxChars);
+            }
+            return maxChars != null ? maxChars : common.quick ? 100_000 : 0;
+        }
+
+        private static CharData.Split load(Path corpus, double valFraction, int maxChars) {
             String text = CharData.readCorpus(corpus);
-            if (quick) {
-                text = text.substring(0, Math.min(text.length(), 100_000));
+            if (maxChars > 0 && text.codePointCount(0, text.length()) > maxChars) {
+                text = text.substring(0, text.offsetByCodePoints(0, maxChars));
             }
             return CharData.split(corpus == null ? "tinyshakespeare" : corpus.toString(), text, valFraction);
         }

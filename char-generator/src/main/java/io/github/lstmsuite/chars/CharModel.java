@@ -1,5 +1,6 @@
 package io.github.lstmsuite.chars;
 
+import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -42,9 +43,14 @@ public final class CharModel {
      * @param tbptt     truncated-BPTT length: gradients flow back this many steps, state flows on
      */
     public record Config(int vocab, int embedding, int hidden, int layers, double dropout, double learningRate,
-                         int tbptt, long seed, LstmImpl lstm) {
+                         int tbptt, long seed, LstmImpl lstm, CellType cell) {
         public boolean oneHot() {
             return embedding == 0;
+        }
+
+        /** The recurrent cell ({@code null} in models saved before cells existed: the LSTM). */
+        public CellType cellType() {
+            return cell == null ? CellType.lstm : cell;
         }
     }
 
@@ -63,11 +69,7 @@ public final class CharModel {
             nIn = c.embedding();
         }
         for (int i = 0; i < c.layers(); i++) {
-            LSTM.Builder lstm = new LSTM.Builder().nIn(nIn).nOut(c.hidden()).activation(Activation.TANH);
-            if (i > 0 && c.dropout() > 0) {
-                lstm.dropOut(1.0 - c.dropout());        // DL4J: retain probability
-            }
-            list.layer(c.lstm().build(lstm));
+            list.layer(c.cellType().build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm()));
             nIn = c.hidden();
         }
         RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "basics", mixinStandardHelpOptions = true, version = "lstm-suite basics 0.1.0",
         description = "How an LSTM takes input and gives output, lesson by lesson.",
         subcommands = {BasicsApp.Shapes.class, BasicsApp.Cell.class, BasicsApp.Weights.class, BasicsApp.Masking.class,
-                BasicsApp.Architectures.class})
+                BasicsApp.Architectures.class, BasicsApp.Cells.class, BasicsApp.Compare.class})
 public final class BasicsApp implements Callable<String> {
     static final String LESSONS = """
             lessons (./lstm basics <lesson>):
@@ -23,6 +23,8 @@ public final class BasicsApp implements Callable<String> {
               weights        PyTorch/TensorFlow ↔ DL4J weights: transposes, gate order, two biases vs one, forget_bias
               masking        a padded batch of different lengths: masked steps change nothing (PyTorch's pack_padded_sequence)
               architectures  one-to-one, many-to-one, one-to-many, many-to-many, encoder–decoder, with real shapes
+              cells          the recurrent cells DL4J lacks (GRU, JANET) as real layers, next to the LSTM and the Elman RNN
+              compare        the four cells on MNIST rows and on Shakespeare with the same parameter budget (~15 min)
             """;
 
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
@@ -82,6 +84,41 @@ public final class BasicsApp implements Callable<String> {
         public MaskingLesson.Result call() {
             setup();
             return MaskingLesson.run(System.out);
+        }
+    }
+
+    @Command(name = "cells", mixinStandardHelpOptions = true, description = "GRU, JANET, Elman and LSTM: equations, parameters, gradient checks.")
+    static final class Cells implements Callable<CellsLesson.Result> {
+        @Override
+        public CellsLesson.Result call() {
+            setup();
+            return CellsLesson.run(System.out);
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Each cell on MNIST-by-rows and on the char model, same parameter budget and seed.")
+    static final class Compare implements Callable<CompareLesson.Result> {
+        @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "runs/basics-compare", description = "Where the runs go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dir;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "The seed of every run (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--tasks", paramLabel = "T,…", split = ",", defaultValue = "mnist,chars", description = "mnist, chars or both (default).")
+        java.util.List<String> tasks;
+
+        @Option(names = "--quick", description = "Tiny runs (a smoke test of the experiment, not a result).")
+        boolean quick;
+
+        @Override
+        public CompareLesson.Result call() {
+            for (String t : tasks) {
+                if (!t.equals("mnist") && !t.equals("chars")) {
+                    throw new io.github.lstmsuite.common.UserException("--tasks: unknown task '" + t + "' (expected mnist, chars)");
+                }
+            }
+            return CompareLesson.run(System.out, dir, seed, quick, tasks);
         }
     }
 

@@ -35,7 +35,7 @@ class LessonsTest {
     void noLessonListsThemAll() {
         Run r = run();
         assertEquals(0, r.outcome().exitCode());
-        for (String lesson : new String[] {"shapes", "cell", "weights", "masking", "architectures"}) {
+        for (String lesson : new String[] {"shapes", "cell", "weights", "masking", "architectures", "cells", "compare"}) {
             assertTrue(r.out().contains("  " + lesson + " "), lesson);
         }
         assertEquals(2, run("nosuchlesson").outcome().exitCode());
@@ -120,5 +120,35 @@ class LessonsTest {
         assertArrayEquals(new long[] {2, 4, 1}, s.get("one-to-many")[0]);
         assertArrayEquals(new long[] {2, 4, 6}, s.get("one-to-many")[1]);
         assertArrayEquals(new long[] {2, 3, 4}, s.get("encoder-decoder")[1]);
+    }
+
+    @Test
+    void cellsPassGradientChecks() {
+        Run r = run("cells");
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        CellsLesson.Result c = r.outcome().result(CellsLesson.Result.class);
+        for (var e : c.gradientCheck().entrySet()) {
+            assertTrue(e.getValue(), e.getKey() + " failed DL4J's gradient check");
+        }
+        assertEquals(4, c.gradientCheck().size());
+        assertEquals(23_808L, c.params().get(io.github.lstmsuite.common.nn.CellType.lstm));
+        assertEquals(3L * 64 * (28 + 64 + 1) + 64, c.params().get(io.github.lstmsuite.common.nn.CellType.gru));
+    }
+
+    @Test
+    void compareRunsEveryCellWithinTheBudget(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Run r = run("compare", "--quick", "--tasks", "mnist", "--output-dir", dir.toString());
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        var rows = r.outcome().result(CompareLesson.Result.class).rows();
+        assertEquals(4, rows.size());
+        long budget = rows.get(0).recurrentParams();
+        assertEquals(23_808L, budget);
+        for (CompareLesson.Row row : rows) {
+            // within one unit's worth of parameters of the LSTM's budget
+            assertTrue(Math.abs(row.recurrentParams() - budget) <= row.cell().blocks * (28 + 2L * row.hidden() + 2),
+                    row.toString());
+            assertTrue(row.metric() > 0.2, "a quick run still learns something: " + row);
+        }
+        assertEquals(2, run("compare", "--tasks", "sound").outcome().exitCode());
     }
 }

@@ -108,7 +108,7 @@ public final class MnistApp {
             throw new UserException("--learning-rate must be positive, got " + lr);
         }
         return new RunConfig(preset.name(), new MnistModel.Config(h, l, d, bi, lr, decay, o.seed,
-                o.lstm == null ? io.github.lstmsuite.common.nn.LstmImpl.fast : o.lstm), epochs, batch,
+                o.lstm == null ? io.github.lstmsuite.common.nn.LstmImpl.fast : o.lstm, o.cell), epochs, batch,
                 train, val, test, pat, 1.0 / 255);
     }
 
@@ -187,9 +187,9 @@ public final class MnistApp {
 
             // ---- model
             MultiLayerNetwork net = MnistModel.build(cfg.model());
-            System.out.printf("model: LSTM %d×%d%s (%s), dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d thread(s)%n",
-                    cfg.model().layers(), cfg.model().hidden(), cfg.model().bidirectional() ? " bidirectional" : "",
-                    cfg.model().lstm(), cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
+            System.out.printf("model: %s %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d thread(s)%n",
+                    cfg.model().cellType().label(cfg.model().lstm()), cfg.model().layers(), cfg.model().hidden(),
+                    cfg.model().bidirectional() ? " bidirectional" : "", cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
                     cfg.epochs(), threads);
             if (explain) {
                 System.out.print(explainShapes(net, data.test()));

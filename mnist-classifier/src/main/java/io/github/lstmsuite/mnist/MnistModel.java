@@ -1,5 +1,6 @@
 package io.github.lstmsuite.mnist;
 
+import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -49,9 +50,14 @@ public final class MnistModel {
      * @param lrDecay       learning rate multiplied by this after every epoch (1 = constant)
      * @param seed          weight-initialisation seed
      * @param lstm          which implementation computes the LSTM layers (same maths, same parameters)
+     * @param cell          the recurrent cell ({@code null} in models saved before cells existed: the LSTM)
      */
     public record Config(int hidden, int layers, double dropout, boolean bidirectional, double learningRate,
-                         double lrDecay, long seed, LstmImpl lstm) {
+                         double lrDecay, long seed, LstmImpl lstm, CellType cell) {
+        /** The cell, LSTM when unset. */
+        public CellType cellType() {
+            return cell == null ? CellType.lstm : cell;
+        }
     }
 
     /** Builds and initialises the network. */
@@ -69,11 +75,8 @@ public final class MnistModel {
                 .list();
         int nIn = MnistData.COLS;
         for (int i = 0; i < c.layers(); i++) {
-            LSTM.Builder lstm = new LSTM.Builder().nIn(nIn).nOut(c.hidden()).activation(Activation.TANH);
-            if (i > 0 && c.dropout() > 0) {
-                lstm.dropOut(1.0 - c.dropout());        // DL4J: retain probability
-            }
-            Layer layer = c.lstm().build(lstm);
+            // dropout between layers: on the input of every layer after the first
+            Layer layer = c.cellType().build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm());
             if (c.bidirectional()) {
                 layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
             }

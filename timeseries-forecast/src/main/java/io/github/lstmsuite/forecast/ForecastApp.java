@@ -119,7 +119,8 @@ public final class ForecastApp {
     public record RunConfig(ForecastData.Source source, int horizon, int period, boolean periodDetected, int window,
                             boolean log, boolean diff, double valFraction, double testFraction, String strategy,
                             int epochs, int stepsPerEpoch, int batchSize, int patience, int hidden, int layers,
-                            double dropout, double learningRate, long seed, LstmImpl lstm) {
+                            double dropout, double learningRate, long seed, LstmImpl lstm,
+                            io.github.lstmsuite.common.nn.CellType cell) {
     }
 
     /** What a model file holds besides the network: how to feed it and how wide its intervals are. */
@@ -231,12 +232,13 @@ public final class ForecastApp {
             for (Strategy st : strategies) {
                 int outputs = st == Strategy.direct ? h : 1;
                 ForecastModel.Config mc = new ForecastModel.Config(enc.channels(), outputs, cfg.hidden(), cfg.layers(),
-                        cfg.dropout(), cfg.learningRate(), cfg.seed(), cfg.lstm());
+                        cfg.dropout(), cfg.learningRate(), cfg.seed(), cfg.lstm(), cfg.cell());
                 MultiLayerNetwork net = ForecastModel.build(mc);
                 WindowBatches batches = new WindowBatches(enc, series, split.trainEnd(), cfg.window(), outputs,
                         cfg.batchSize(), cfg.stepsPerEpoch(), cfg.seed());
-                System.out.printf("%n%s: LSTM %d×%d (%s) → %d output(s) per step (%,d parameters); %d training windows of %d steps, %d × %d per epoch, Adam lr %s, %d thread(s)%n",
-                        st, cfg.layers(), cfg.hidden(), cfg.lstm(), outputs, net.numParams(), batches.windows(), cfg.window(),
+                System.out.printf("%n%s: %s %d×%d → %d output(s) per step (%,d parameters); %d training windows of %d steps, %d × %d per epoch, Adam lr %s, %d thread(s)%n",
+                        st, (cfg.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : cfg.cell()).label(cfg.lstm()),
+                        cfg.layers(), cfg.hidden(), outputs, net.numParams(), batches.windows(), cfg.window(),
                         cfg.stepsPerEpoch(), cfg.batchSize(), cfg.learningRate(), threads);
                 Path stDir = runDir.resolve(st.name());
                 boolean resume = common.resume && java.nio.file.Files.isRegularFile(Trainer.checkpointDir(stDir).resolve("last.zip"));
@@ -346,7 +348,8 @@ public final class ForecastApp {
                 throw new UserException("--window ≥ 2, --epochs, --steps-per-epoch, --batch-size, --hidden, --layers ≥ 1, --learning-rate > 0, --patience ≥ 0, --dropout in [0, 1)");
             }
             return new RunConfig(src, h, m, detected, w, lg, df, valFraction, testFraction, strategy, epochs, steps, batch,
-                    pat, hid, lay, dr, lr, common.seed, common.lstm != null ? common.lstm : LstmImpl.fast);
+                    pat, hid, lay, dr, lr, common.seed, common.lstm != null ? common.lstm : LstmImpl.fast,
+                    common.cell);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.lstmsuite.forecast;
 
+import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -38,9 +39,10 @@ public final class ForecastModel {
      * @param learningRate Adam's learning rate
      * @param seed         weight-initialisation seed
      * @param lstm         which implementation computes the LSTM layers
+     * @param cell         the recurrent cell (LSTM when {@code null})
      */
     public record Config(int channels, int outputs, int hidden, int layers, double dropout, double learningRate,
-                         long seed, LstmImpl lstm) {
+                         long seed, LstmImpl lstm, CellType cell) {
     }
 
     public static MultiLayerNetwork build(Config c) {
@@ -54,11 +56,8 @@ public final class ForecastModel {
                 .list();
         int nIn = c.channels();
         for (int i = 0; i < c.layers(); i++) {
-            LSTM.Builder lstm = new LSTM.Builder().nIn(nIn).nOut(c.hidden()).activation(Activation.TANH);
-            if (i > 0 && c.dropout() > 0) {
-                lstm.dropOut(1.0 - c.dropout());        // DL4J: retain probability
-            }
-            list.layer(c.lstm().build(lstm));
+            CellType cell = c.cell() == null ? CellType.lstm : c.cell();
+            list.layer(cell.build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm()));
             nIn = c.hidden();
         }
         RnnOutputLayer out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)

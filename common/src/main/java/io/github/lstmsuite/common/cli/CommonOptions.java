@@ -30,6 +30,10 @@ public class CommonOptions {
             description = "LSTM implementation: fast (the suite's layer, default) or dl4j (DL4J's own); same maths and parameters.")
     public io.github.lstmsuite.common.nn.LstmImpl lstm;
 
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "Recurrent cell: lstm (default), gru, janet (forget-gate-only LSTM) or rnn (Elman); see lstm-basics.")
+    public io.github.lstmsuite.common.nn.CellType cell;
+
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Where the run writes its files (default: runs/<app>/<timestamp>).")
     public Path outputDir;
 

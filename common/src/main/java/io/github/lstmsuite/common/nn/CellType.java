@@ -41,6 +41,16 @@ public enum CellType {
         return (BaseRecurrentLayer) b.build();
     }
 
+    /** How the model line names it: {@code LSTM (fast)}, {@code GRU}, {@code JANET}, {@code Elman RNN}. */
+    public String label(LstmImpl impl) {
+        return switch (this) {
+            case lstm -> "LSTM (" + (impl == null ? LstmImpl.fast : impl) + ")";
+            case gru -> "GRU";
+            case janet -> "JANET";
+            case rnn -> "Elman RNN";
+        };
+    }
+
     /** Parameters of one layer {@code nIn → h}. */
     public long params(long nIn, long h) {
         return blocks * h * (nIn + h + 1) + (this == gru ? h : 0);
