@@ -3,8 +3,6 @@ package io.github.lstmsuite.basics;
 import io.github.lstmsuite.common.cli.Cli;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,27 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every number a lesson prints, checked through the same path the command line takes. */
 class LessonsTest {
-    private record Run(Cli.Outcome outcome, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            return new Run(BasicsApp.runExample(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /** Runs the app exactly as {@code main} does, output captured. */
+    private static Cli.Captured run(String... args) {
+        return Cli.captured(() -> BasicsApp.runExample(args));
     }
 
     @Test
     void noLessonListsThemAll() {
-        Run r = run();
+        Cli.Captured r = run();
         assertEquals(0, r.outcome().exitCode());
         for (String lesson : new String[] {"shapes", "cell", "weights", "masking", "architectures", "cells", "compare"}) {
             assertTrue(r.out().contains("  " + lesson + " "), lesson);
@@ -43,7 +28,7 @@ class LessonsTest {
 
     @Test
     void shapesOfTheSeedExample() {
-        Run r = run("shapes");
+        Cli.Captured r = run("shapes");
         assertEquals(0, r.outcome().exitCode(), r.err());
         ShapesLesson.Result s = r.outcome().result(ShapesLesson.Result.class);
         assertArrayEquals(new long[] {5, 3, 10}, s.pytorchInput());
@@ -65,7 +50,7 @@ class LessonsTest {
 
     @Test
     void oneStepThreeWaysAgreesAndMatchesHandValues() {
-        Run r = run("cell");
+        Cli.Captured r = run("cell");
         assertEquals(0, r.outcome().exitCode(), r.err());
         CellLesson.Result c = r.outcome().result(CellLesson.Result.class);
         assertTrue(c.maxDifference() < 1e-6, "three ways differ by " + c.maxDifference());
@@ -88,7 +73,7 @@ class LessonsTest {
 
     @Test
     void weightMappingRoundTrips() {
-        Run r = run("weights");
+        Cli.Captured r = run("weights");
         assertEquals(0, r.outcome().exitCode(), r.err());
         WeightsLesson.Result w = r.outcome().result(WeightsLesson.Result.class);
         assertTrue(w.maxOutputDifference() < 1e-12, "outputs differ by " + w.maxOutputDifference());
@@ -99,7 +84,7 @@ class LessonsTest {
 
     @Test
     void maskedPaddingChangesNothing() {
-        Run r = run("masking");
+        Cli.Captured r = run("masking");
         assertEquals(0, r.outcome().exitCode(), r.err());
         MaskingLesson.Result m = r.outcome().result(MaskingLesson.Result.class);
         assertEquals(0.0, m.maxOutputDifference(), 1e-12);
@@ -111,7 +96,7 @@ class LessonsTest {
 
     @Test
     void architectureShapes() {
-        Run r = run("architectures");
+        Cli.Captured r = run("architectures");
         assertEquals(0, r.outcome().exitCode(), r.err());
         var s = r.outcome().result(ArchitecturesLesson.Result.class).shapes();
         assertArrayEquals(new long[] {2, 3}, s.get("one-to-one")[1]);
@@ -124,7 +109,7 @@ class LessonsTest {
 
     @Test
     void cellsPassGradientChecks() {
-        Run r = run("cells");
+        Cli.Captured r = run("cells");
         assertEquals(0, r.outcome().exitCode(), r.err());
         CellsLesson.Result c = r.outcome().result(CellsLesson.Result.class);
         for (var e : c.gradientCheck().entrySet()) {
@@ -137,7 +122,7 @@ class LessonsTest {
 
     @Test
     void compareRunsEveryCellWithinTheBudget(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        Run r = run("compare", "--quick", "--tasks", "mnist", "--output-dir", dir.toString());
+        Cli.Captured r = run("compare", "--quick", "--tasks", "mnist", "--output-dir", dir.toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         var rows = r.outcome().result(CompareLesson.Result.class).rows();
         assertEquals(4, rows.size());

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -30,30 +28,15 @@ class MnistAppTest {
     private MnistApp.TrainResult trained;
     private String trainOutput;
 
-    /** Runs the app with stdout and stderr captured: {exit code, stdout, stderr} and the result. */
-    private record Run(Cli.Outcome outcome, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            Cli.Outcome o = MnistApp.runExample(args);
-            return new Run(o, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /** Runs the app exactly as {@code main} does, output captured. */
+    private static Cli.Captured run(String... args) {
+        return Cli.captured(() -> MnistApp.runExample(args));
     }
 
     @BeforeAll
     void trainSmallModel() {
         // 3,000 training images, 3 epochs, seed 1 (the floor is in MnistAppTestFloor)
-        Run r = run("train", "--train-size", "3000", "--test-size", "1000", "--epochs", "3", "--val-size", "500",
+        Cli.Captured r = run("train", "--train-size", "3000", "--test-size", "1000", "--epochs", "3", "--val-size", "500",
                 "--seed", "1", "--explain", "--output-dir", dir.resolve("run").toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         trained = r.outcome().result(MnistApp.TrainResult.class);
@@ -96,7 +79,7 @@ class MnistAppTest {
 
     @Test
     void evaluateReproducesTheTrainingRunsTestAccuracy() {
-        Run r = run("evaluate", "--model", trained.model().toString());
+        Cli.Captured r = run("evaluate", "--model", trained.model().toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         MnistApp.EvaluateResult e = r.outcome().result(MnistApp.EvaluateResult.class);
         assertEquals(10000, e.images());
@@ -111,7 +94,7 @@ class MnistAppTest {
     @Test
     void predictReadsIdxAndPhotosOfDigits() throws Exception {
         Path idx = Path.of(DatasetResolver.findBundledDir().toString(), "mnist", "t10k-images-idx3-ubyte.gz");
-        Run r = run("predict", "--model", trained.model().toString(), "--limit", "5", idx.toString());
+        Cli.Captured r = run("predict", "--model", trained.model().toString(), "--limit", "5", idx.toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         MnistApp.PredictResult p = r.outcome().result(MnistApp.PredictResult.class);
         assertEquals(5, p.predictions().size());
@@ -156,7 +139,7 @@ class MnistAppTest {
             {"--epochs", "two"},
         };
         for (String[] args : cases) {
-            Run r = run(args);
+            Cli.Captured r = run(args);
             String what = String.join(" ", args);
             assertEquals(2, r.outcome().exitCode(), what + ": " + r.err());
             assertTrue(r.err().startsWith("error: "), what + ": " + r.err());
@@ -167,7 +150,7 @@ class MnistAppTest {
 
     @Test
     void helpListsTheCommands() {
-        Run r = run("--help");
+        Cli.Captured r = run("--help");
         assertEquals(0, r.outcome().exitCode());
         assertTrue(r.out().contains("train") && r.out().contains("evaluate") && r.out().contains("predict"), r.out());
     }

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -34,22 +32,9 @@ class ForecastAppTest {
     private Path csv;
     private ForecastApp.TrainResult trained;
 
-    private record Run(Cli.Outcome outcome, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            return new Run(ForecastApp.runExample(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /** Runs the app exactly as {@code main} does, output captured. */
+    private static Cli.Captured run(String... args) {
+        return Cli.captured(() -> ForecastApp.runExample(args));
     }
 
     /** 240 months: level 100, +0.05 a month, a yearly cycle of amplitude 10, noise σ = 1. */
@@ -68,7 +53,7 @@ class ForecastAppTest {
     void train() throws Exception {
         csv = dir.resolve("seasonal.csv");
         Files.writeString(csv, seasonalCsv(240));
-        Run r = run("--csv", csv.toString(), "--horizon", "6", "--epochs", "12", "--steps-per-epoch", "20", "--hidden", "32",
+        Cli.Captured r = run("--csv", csv.toString(), "--horizon", "6", "--epochs", "12", "--steps-per-epoch", "20", "--hidden", "32",
                 "--seed", "1", "--output-dir", dir.resolve("run").toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         trained = r.outcome().result(ForecastApp.TrainResult.class);
@@ -107,7 +92,7 @@ class ForecastAppTest {
 
     @Test
     void evaluateReproducesTheTrainingComparison() {
-        Run r = run("evaluate", "--model", trained.model().toString());
+        Cli.Captured r = run("evaluate", "--model", trained.model().toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         ForecastApp.EvaluateResult e = r.outcome().result(ForecastApp.EvaluateResult.class);
         assertEquals(trained.test().row("lstm").scores().mae(), e.test().row("lstm").scores().mae(), 1e-9);
@@ -117,7 +102,7 @@ class ForecastAppTest {
     @Test
     void predictForecastsBeyondTheEndWithOrderedIntervals() throws Exception {
         Path out = dir.resolve("future.csv");
-        Run r = run("predict", "--model", trained.model().toString(), "--out", out.toString());
+        Cli.Captured r = run("predict", "--model", trained.model().toString(), "--out", out.toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         List<ForecastApp.Step> steps = r.outcome().result(ForecastApp.PredictResult.class).steps();
         assertEquals(6, steps.size());
@@ -156,8 +141,8 @@ class ForecastAppTest {
     void sameSeedSameNumbers() {
         String[] args = {"--csv", csv.toString(), "--horizon", "6", "--strategy", "direct", "--epochs", "2",
                 "--steps-per-epoch", "5", "--hidden", "8", "--seed", "9"};
-        Run a = run(concat(args, "--output-dir", dir.resolve("same-a").toString()));
-        Run b = run(concat(args, "--output-dir", dir.resolve("same-b").toString()));
+        Cli.Captured a = run(concat(args, "--output-dir", dir.resolve("same-a").toString()));
+        Cli.Captured b = run(concat(args, "--output-dir", dir.resolve("same-b").toString()));
         assertEquals(0, a.outcome().exitCode(), a.err());
         assertEquals(a.outcome().result(ForecastApp.TrainResult.class).test().row("lstm").scores().mae(),
                 b.outcome().result(ForecastApp.TrainResult.class).test().row("lstm").scores().mae(), 0);
@@ -165,24 +150,24 @@ class ForecastAppTest {
 
     @Test
     void badInputIsOneLineAndExitCode2() throws Exception {
-        Run missing = run("--csv", dir.resolve("nope.csv").toString());
+        Cli.Captured missing = run("--csv", dir.resolve("nope.csv").toString());
         assertEquals(2, missing.outcome().exitCode());
         assertEquals("error: --csv " + dir.resolve("nope.csv") + ": no such file", missing.err().strip());
 
-        Run column = run("--csv", csv.toString(), "--target", "sales");
+        Cli.Captured column = run("--csv", csv.toString(), "--target", "sales");
         assertEquals(2, column.outcome().exitCode());
         assertTrue(column.err().strip().startsWith("error: --target: " + csv + " has no column 'sales' (columns: month, value)"), column.err());
         assertEquals(1, column.err().strip().lines().count());
 
         Path shortCsv = dir.resolve("short.csv");
         Files.writeString(shortCsv, seasonalCsv(40));
-        Run tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12");
+        Cli.Captured tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12");
         assertEquals(2, tooShort.outcome().exitCode());
         assertTrue(tooShort.err().contains("40 rows are too few"), tooShort.err());
 
         Path text = dir.resolve("text.csv");
         Files.writeString(text, "month,value\n2000-01,1\n2000-02,two\n");
-        Run bad = run("--csv", text.toString());
+        Cli.Captured bad = run("--csv", text.toString());
         assertEquals(2, bad.outcome().exitCode());
         assertEquals("error: " + text + ": line 3, column 'value': 'two' is not a number", bad.err().strip());
 

@@ -84,6 +84,30 @@ public final class Cli {
         return run(command, args);
     }
 
+    /** What a run printed besides what it returned. */
+    public record Captured(Outcome outcome, String out, String err) {
+    }
+
+    /**
+     * Runs {@code app} (e.g. {@code () -> MnistApp.runExample(args)}) with {@code System.out} and
+     * {@code System.err} captured: how the apps' tests run exactly what a user runs and check what it printed.
+     */
+    public static Captured captured(java.util.function.Supplier<Outcome> app) {
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Outcome o = app.get();
+            return new Captured(o, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
     private static UserException findUserException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserException u) {
