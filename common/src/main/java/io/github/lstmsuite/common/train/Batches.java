@@ -25,4 +25,25 @@ public interface Batches {
     default double stepsPerExample(DataSet batch) {
         return 1.0;
     }
+
+    /**
+     * For a network with several inputs (a {@code ComputationGraph}, e.g. an encoder–decoder): mini-batch
+     * {@code index} of epoch {@code epoch} as a {@link org.nd4j.linalg.dataset.api.MultiDataSet}. When this
+     * returns non-null the trainer uses it instead of {@link #batch}; the default is null.
+     */
+    default org.nd4j.linalg.dataset.api.MultiDataSet multiBatch(int epoch, int index) {
+        return null;
+    }
+
+    /**
+     * Called by the trainer with the network it is about to train (a fresh one, or the one restored from a
+     * checkpoint): for batches that depend on the model, such as scheduled sampling's own predictions.
+     */
+    default void useNetwork(org.deeplearning4j.nn.api.Model network) {
+    }
+
+    /** As {@link #stepsPerExample(DataSet)}, for a {@link #multiBatch}. */
+    default double stepsPerExample(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        return 1.0;
+    }
 }

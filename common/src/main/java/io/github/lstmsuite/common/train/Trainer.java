@@ -103,6 +103,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                     last, state.epoch + 1, state.batchInEpoch, state.step));
         }
 
+        batches.useNetwork(net);
         StopSignal stop = StopSignal.install();
         boolean interrupted = false;
         try {
@@ -114,17 +115,22 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 long epochExamples = 0;
                 double epochSeconds = 0;
                 for (int b = state.batchInEpoch; b < n; b++) {
-                    DataSet batch = batches.batch(state.epoch, b);
+                    org.nd4j.linalg.dataset.api.MultiDataSet multi = batches.multiBatch(state.epoch, b);
+                    DataSet batch = multi == null ? batches.batch(state.epoch, b) : null;
                     long t0 = System.nanoTime();
                     Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + state.step);
-                    net.fit(batch);
+                    if (multi != null) {
+                        net.fit(multi);
+                    } else {
+                        net.fit(batch);
+                    }
                     double stepSeconds = (System.nanoTime() - t0) / 1e9;
-                    double loss = net.score() / batches.stepsPerExample(batch);
+                    double loss = net.score() / (multi != null ? batches.stepsPerExample(multi) : batches.stepsPerExample(batch));
                     if (!Double.isFinite(loss)) {
                         throw new UserException("training diverged at step " + state.step + " (loss " + loss
                                 + "): lower --learning-rate");
                     }
-                    int size = batch.numExamples();
+                    int size = multi != null ? (int) multi.getFeatures(0).size(0) : batch.numExamples();
                     state.step++;
                     state.examples += size;
                     state.batchInEpoch = b + 1;

@@ -1,0 +1,101 @@
+package io.github.lstmsuite.common.nn;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** The computation behind {@link DotAttention}: batched matrix products in ND4J, forward and backward. */
+public class DotAttentionVertex extends BaseGraphVertex {
+    private INDArray memoryMask;        // [B, Tk] or null
+
+    public DotAttentionVertex(ComputationGraph graph, String name, int index, DataType dataType) {
+        super(graph, name, index, null, null, dataType);
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    /** The attention weights [B, Tq, Tk] of the current inputs. */
+    private INDArray weights(INDArray q, INDArray m) {
+        double scale = 1.0 / Math.sqrt(q.size(1));
+        INDArray s = Nd4j.matmul(q, m, true, false, false).muli(scale);             // [B, Tq, Tk]
+        if (memoryMask != null && memoryMask.size(0) == m.size(0) && memoryMask.size(1) == m.size(2)) {
+            INDArray penalty = memoryMask.castTo(s.dataType()).rsub(1.0).muli(-1e9)  // 0 where real, −1e9 where padding
+                    .reshape(m.size(0), 1, m.size(2));
+            s.addi(penalty.broadcast(s.shape()));
+        }
+        long b = s.size(0);
+        long tq = s.size(1);
+        long tk = s.size(2);
+        INDArray rows = s.dup('c').reshape('c', b * tq, tk);
+        return Transforms.softmax(rows, false).reshape('c', b, tq, tk);
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray q = inputs[0].dup();
+            INDArray m = inputs[1].dup();
+            INDArray a = weights(q, m);
+            INDArray ctx = Nd4j.matmul(m, a, false, true, false);                    // [B, H, Tq]
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, ctx);
+        }
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        INDArray dq;
+        INDArray dm;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray q = inputs[0].dup();
+            INDArray m = inputs[1].dup();
+            INDArray e = epsilon.dup();                                                // [B, H, Tq]
+            INDArray a = weights(q, m);                                                // [B, Tq, Tk]
+            double scale = 1.0 / Math.sqrt(q.size(1));
+            INDArray dV = Nd4j.matmul(e, a, false, false, false);                      // [B, H, Tk]
+            INDArray dA = Nd4j.matmul(e, m, true, false, false);                       // [B, Tq, Tk]
+            INDArray rowDot = dA.mul(a).sum(true, 2);                                  // [B, Tq, 1]
+            INDArray dS = a.mul(dA.sub(rowDot.broadcast(dA.shape())));                 // softmax backward
+            dq = Nd4j.matmul(m, dS, false, true, false).muli(scale);                   // [B, H, Tq]
+            dm = Nd4j.matmul(q, dS, false, false, false).muli(scale).addi(dV);         // keys and values are one input
+        }
+        return new Pair<>(new DefaultGradient(), new INDArray[] {
+                workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dq), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dm)});
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalStateException("DotAttention has no parameters");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+        memoryMask = maskArrays == null ? null : maskArrays[1];
+        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+    }
+
+    @Override
+    public String toString() {
+        return "DotAttentionVertex(" + vertexName + ")";
+    }
+}

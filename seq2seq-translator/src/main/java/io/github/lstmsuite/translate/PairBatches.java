@@ -1,0 +1,135 @@
+package io.github.lstmsuite.translate;
+
+import io.github.lstmsuite.common.text.TokenVocabulary;
+import io.github.lstmsuite.common.train.Batches;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training mini-batches for the encoder–decoder, padded per batch, with masks:
+ *
+ * <pre>
+ *   source       [B, 1, Ts]   token indices, padded with &lt;pad&gt;     mask [B, Ts]
+ *   target in    [B, 1, Tt]   &lt;s&gt; y1 … yn: the target shifted right   mask [B, Tt]
+ *   labels       [B, 1, Tt]   y1 … yn &lt;/s&gt; (indices: sparse cross-entropy)  mask [B, Tt]
+ * </pre>
+ * Teacher forcing feeds the true previous token as the decoder's input. With a ratio r &lt; 1 (scheduled
+ * sampling, seed 002's {@code teacher_forcing_ratio}) a first forward pass of the current network predicts
+ * every step; each decoder input after the first is then, with probability 1 − r, the model's own
+ * prediction at the step before instead of the true token, and the training pass runs on that mix. (The
+ * seed decides per step inside a step-by-step loop; with whole-sequence training the predictions come from
+ * the first pass: one pass of look-ahead instead of a chain, the standard approximation.)
+ */
+public final class PairBatches implements Batches {
+    private final List<TranslateData.Example> examples;
+    private final TokenVocabulary sv;
+    private final TokenVocabulary tv;
+    private final int batchSize;
+    private final double teacherForcing;
+    private final long seed;
+    private ComputationGraph net;
+
+    public PairBatches(List<TranslateData.Example> examples, TokenVocabulary sv, TokenVocabulary tv, int batchSize,
+                       double teacherForcing, long seed) {
+        this.examples = examples;
+        this.sv = sv;
+        this.tv = tv;
+        this.batchSize = batchSize;
+        this.teacherForcing = teacherForcing;
+        this.seed = seed;
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return (examples.size() + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public DataSet batch(int epoch, int index) {
+        throw new UnsupportedOperationException("the encoder-decoder has two inputs: see multiBatch");
+    }
+
+    @Override
+    public void useNetwork(Model network) {
+        this.net = (ComputationGraph) network;
+    }
+
+    @Override
+    public MultiDataSet multiBatch(int epoch, int index) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed * 31 + epoch));
+        List<TranslateData.Example> batch = new ArrayList<>();
+        for (int i = index * batchSize; i < Math.min(examples.size(), (index + 1) * batchSize); i++) {
+            batch.add(examples.get(order.get(i)));
+        }
+        MultiDataSet mds = encode(batch, sv, tv);
+        if (teacherForcing < 1.0 && net != null) {
+            mixInPredictions(mds, new Random(seed * 1_000_003L + epoch * 100_003L + index));
+        }
+        return mds;
+    }
+
+    /** Encodes examples as the three padded arrays and their masks. */
+    public static MultiDataSet encode(List<TranslateData.Example> batch, TokenVocabulary sv, TokenVocabulary tv) {
+        int b = batch.size();
+        int ts = batch.stream().mapToInt(e -> e.source().size()).max().orElse(1);
+        int tt = batch.stream().mapToInt(e -> e.target().size()).max().orElse(1) + 1;
+        float[] src = new float[b * ts];
+        float[] srcMask = new float[b * ts];
+        float[] tin = new float[b * tt];
+        float[] lab = new float[b * tt];
+        float[] tMask = new float[b * tt];
+        for (int i = 0; i < b; i++) {
+            int[] s = sv.encode(batch.get(i).source());
+            int[] t = tv.encode(batch.get(i).target());
+            for (int k = 0; k < s.length; k++) {
+                src[i * ts + k] = s[k];
+                srcMask[i * ts + k] = 1;
+            }
+            for (int k = 0; k <= t.length; k++) {
+                tin[i * tt + k] = k == 0 ? TokenVocabulary.BOS_ID : t[k - 1];
+                lab[i * tt + k] = k < t.length ? t[k] : TokenVocabulary.EOS_ID;
+                tMask[i * tt + k] = 1;
+            }
+        }
+        INDArray[] features = {Nd4j.create(src, new long[] {b, 1, ts}, 'c'), Nd4j.create(tin, new long[] {b, 1, tt}, 'c')};
+        INDArray[] fMasks = {Nd4j.create(srcMask, new long[] {b, ts}, 'c'), Nd4j.create(tMask, new long[] {b, tt}, 'c')};
+        INDArray[] labels = {Nd4j.create(lab, new long[] {b, 1, tt}, 'c')};
+        INDArray[] lMasks = {fMasks[1].dup()};
+        return new MultiDataSet(features, labels, fMasks, lMasks);
+    }
+
+    /** Scheduled sampling: replaces decoder inputs by the model's own previous predictions with probability 1 − r. */
+    private void mixInPredictions(MultiDataSet mds, Random r) {
+        INDArray[] out = net.output(false, mds.getFeatures(), mds.getFeaturesMaskArrays());
+        INDArray pred = out[0].argMax(1);                                   // [B, Tt]: the likeliest token per step
+        INDArray tin = mds.getFeatures(1);                                  // [B, 1, Tt]
+        INDArray mask = mds.getFeaturesMaskArray(1);
+        long b = tin.size(0);
+        long tt = tin.size(2);
+        for (int i = 0; i < b; i++) {
+            for (int t = 1; t < tt; t++) {
+                if (mask.getDouble(i, t) > 0 && r.nextDouble() >= teacherForcing) {
+                    tin.putScalar(new long[] {i, 0, t}, pred.getDouble(i, t - 1));
+                }
+            }
+        }
+    }
+
+    @Override
+    public double stepsPerExample(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        INDArray m = batch.getLabelsMaskArray(0);
+        return m.sumNumber().doubleValue() / m.size(0);
+    }
+}
