@@ -1,0 +1,143 @@
+package io.github.lstmsuite.translate;
+
+import io.github.lstmsuite.common.cli.Cli;
+import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.text.SentencePairs;
+import io.github.lstmsuite.common.text.TokenVocabulary;
+import io.github.lstmsuite.common.text.Tokenizer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The translator as a user runs it: a short fixed-seed run on the dates task must reach a floor; then
+ * translate and evaluate on what it wrote; the pipeline's pieces; bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TranslateAppTest {
+    @TempDir
+    static Path dir;
+    private TranslateApp.TrainResult dates;
+
+    private static Cli.Captured run(String... args) {
+        return Cli.captured(() -> TranslateApp.runExample(args));
+    }
+
+    @BeforeAll
+    void trainDates() {
+        Cli.Captured r = run("--task", "dates", "--dates", "5000", "--hidden", "128", "--embedding", "32", "--epochs", "10",
+                "--attention", "--beam", "3", "--seed", "7", "--output-dir", dir.resolve("dates").toString());
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        dates = r.outcome().result(TranslateApp.TrainResult.class);
+    }
+
+    @Test
+    void datesTaskReachesTheFloor() {
+        assertTrue(dates.greedy().exactMatch() >= 0.9, "exact match " + dates.greedy().exactMatch());
+        assertTrue(dates.beam().exactMatch() >= dates.greedy().exactMatch() - 0.02);
+        assertTrue(Files.isRegularFile(dates.runDir().resolve("summary.json")));
+    }
+
+    @Test
+    void translateAndEvaluateUseTheSavedModel() throws Exception {
+        Cli.Captured t = run("translate", "--model", dates.model().toString(), "3 march 2019", "december 25, 1999");
+        assertEquals(0, t.outcome().exitCode(), t.err());
+        assertEquals(List.of("2019-03-03", "1999-12-25"), t.outcome().result(TranslateApp.TranslateResult.class).translations());
+        Path in = dir.resolve("in.txt");
+        Path out = dir.resolve("out.txt");
+        Files.writeString(in, "1 jan 2001\n\n07/08/1960\n");
+        Cli.Captured f = run("translate", "--model", dates.model().toString(), "--file", in.toString(), "--out", out.toString(), "--beam", "1");
+        assertEquals(0, f.outcome().exitCode(), f.err());
+        assertEquals(List.of("2001-01-01", "1960-08-07"), Files.readAllLines(out));
+        Cli.Captured e = run("evaluate", "--model", dates.model().toString(), "--beam", "1");
+        assertEquals(0, e.outcome().exitCode(), e.err());
+        assertEquals(dates.greedy().exactMatch(), e.outcome().result(TranslateApp.EvaluateResult.class).greedy().exactMatch(), 1e-12);
+    }
+
+    @Test
+    void beamOfOneIsGreedy() {
+        TranslateApp.Loaded m = TranslateApp.load(dates.model());
+        Translator tr = m.translator();
+        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
+        Tokenizer tok = m.config().tokenizer();
+        List<int[]> srcs = new ArrayList<>();
+        for (SentencePairs.Pair p : TranslateData.dates(40, 99)) {
+            srcs.add(sv.encode(tok.tokenize(p.source())));
+        }
+        List<int[]> greedy = tr.greedy(srcs);
+        for (int i = 0; i < srcs.size(); i++) {
+            assertArrayEquals(greedy.get(i), tr.beam(srcs.get(i), 1), "sentence " + i);
+        }
+    }
+
+    @Test
+    void paddingChangesNothing() {
+        TranslateApp.Loaded m = TranslateApp.load(dates.model());
+        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
+        TokenVocabulary tv = TokenVocabulary.of(m.config().targetVocab());
+        Tokenizer tok = m.config().tokenizer();
+        TranslateData.Example shortOne = new TranslateData.Example(tok.tokenize("1 may 2000"), tok.tokenize("2000-05-01"));
+        TranslateData.Example longOne = new TranslateData.Example(tok.tokenize("wednesday 27 september 2023"), tok.tokenize("2023-09-27"));
+        ComputationGraph net = m.net();
+        MultiDataSet alone = PairBatches.encode(List.of(shortOne), sv, tv);
+        MultiDataSet both = PairBatches.encode(List.of(longOne, shortOne), sv, tv);
+        INDArray a = net.output(false, alone.getFeatures(), alone.getFeaturesMaskArrays())[0];          // [1, V, Tt]
+        INDArray b = net.output(false, both.getFeatures(), both.getFeaturesMaskArrays())[0];            // [2, V, Tt']
+        long steps = a.size(2);
+        INDArray bShort = b.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all(), NDArrayIndex.interval(0, steps));
+        assertTrue(bShort.equalsWithEps(a, 1e-5), "padding in the batch changed the short sentence's output");
+    }
+
+    @Test
+    void pipelinePieces() {
+        Tokenizer words = new Tokenizer(false, true);
+        assertEquals(List.of("ils", "l'", "ont", "fait", "!"), words.tokenize("Ils l'ont fait !"));
+        assertEquals("ils l'ont fait !", words.join(words.tokenize("Ils  l'ont fait !")));
+        TokenVocabulary v = TokenVocabulary.build(List.of(List.of("a", "b", "a"), List.of("c")), 2);
+        assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "a"), v.tokens());
+        assertEquals(List.of("a", "<unk>"), v.decode(new int[] {4, 3, TokenVocabulary.EOS_ID, 4}));
+        // the split never puts one source in two parts
+        List<SentencePairs.Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            pairs.add(new SentencePairs.Pair("s" + (i % 50), "t" + i, i + 1));
+        }
+        TranslateData.Split s = TranslateData.prepare("x", pairs, words, 10, 1, 0.1, 0.2, 1);
+        var testSources = s.test().stream().map(TranslateData.TestItem::source).toList();
+        assertTrue(s.train().stream().noneMatch(e -> testSources.contains(e.source())));
+        assertEquals(4, s.test().get(0).references().size());           // every translation of a test source is a reference
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCode2() throws Exception {
+        Path noTab = dir.resolve("bad.tsv");
+        Files.writeString(noTab, "Go.\tVa !\nno tab here\n");
+        Cli.Captured r = run("--pairs", noTab.toString(), "--epochs", "1");
+        assertEquals(2, r.outcome().exitCode());
+        assertEquals("error: " + noTab + ": line 2 has no tab (expected source<TAB>target)", r.err().strip());
+        Path empty = dir.resolve("empty.tsv");
+        Files.writeString(empty, "");
+        assertEquals(2, run("--pairs", empty.toString()).outcome().exitCode());
+        assertEquals(2, run("--pairs", dir.resolve("missing.tsv").toString()).outcome().exitCode());
+        assertEquals(2, run("--teacher-forcing-ratio", "1.5").outcome().exitCode());
+        assertEquals(2, run("translate", "--model", dates.model().toString()).outcome().exitCode());
+    }
+
+    @Test
+    void modelConfigRecordsTheImplementation() {
+        assertEquals(LstmImpl.fast, TranslateApp.load(dates.model()).config().model().lstm());
+    }
+}
