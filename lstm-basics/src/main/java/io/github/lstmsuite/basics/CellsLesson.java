@@ -1,6 +1,7 @@
 package io.github.lstmsuite.basics;
 
 import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.common.nn.Float64;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -51,34 +52,28 @@ public final class CellsLesson {
             out.printf("%-6s %-90s %,d%n", c, EQUATIONS.get(c), c.params(28, 64));
         }
         out.println("\nDL4J's gradient check (float64; two stacked layers, a batch of 2 with the second sequence masked after 3 of 5 steps):");
-        DataType before = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            Nd4j.getRandom().setSeed(1);
-            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 5).subi(0.5);
-            INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 3, 5);
-            for (int b = 0; b < 2; b++) {
-                for (int t = 0; t < 5; t++) {
-                    labels.putScalar(b, (b + t) % 3, t, 1.0);
-                }
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 5).subi(0.5);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 3, 5);
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 5; t++) {
+                labels.putScalar(b, (b + t) % 3, t, 1.0);
             }
-            INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
-            for (CellType c : CellType.values()) {
-                MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE)
-                        .updater(new NoOp()).weightInit(WeightInit.XAVIER).list()
-                        .layer(c.build(3, 4, 0, LstmImpl.dl4j))
-                        .layer(c.build(4, 4, 0, LstmImpl.dl4j))
-                        .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                                .nIn(4).nOut(3).dataFormat(RNNFormat.NCW).build())
-                        .setInputType(InputType.recurrent(3, 5, RNNFormat.NCW)).build());
-                net.init();
-                boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(labels)
-                        .inputMask(mask).labelMask(mask).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-                checks.put(c, ok);
-                out.printf("  %-6s %s (%d parameters checked)%n", c, ok ? "passed" : "FAILED", net.numParams());
-            }
-        } finally {
-            Nd4j.setDefaultDataTypes(before, before);
+        }
+        INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
+        for (CellType c : CellType.values()) {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE)
+                    .updater(new NoOp()).weightInit(WeightInit.XAVIER).list()
+                    .layer(c.build(3, 4, 0, LstmImpl.dl4j))
+                    .layer(c.build(4, 4, 0, LstmImpl.dl4j))
+                    .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                            .nIn(4).nOut(3).dataFormat(RNNFormat.NCW).build())
+                    .setInputType(InputType.recurrent(3, 5, RNNFormat.NCW)).build());
+            net.init();
+            boolean ok = Float64.run(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                    .labels(labels).inputMask(mask).labelMask(mask).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)));
+            checks.put(c, ok);
+            out.printf("  %-6s %s (%d parameters checked)%n", c, ok ? "passed" : "FAILED", net.numParams());
         }
         out.println("\nUse them anywhere an LSTM goes: ./lstm mnist --cell gru, ./lstm chars --cell janet, ./lstm forecast --cell rnn");
         return new Result(params, checks);

@@ -210,7 +210,9 @@ public final class Trainer<N extends Model & NeuralNetwork> {
             return new Result<>(net, state, true);
         }
         N result = net;
-        if (Files.isRegularFile(best) && state.bestEpoch != state.epoch) {
+        // the best epoch's network, unless it is the one in hand: a resumed run whose --epochs ends it early may
+        // hold the weights of a partly trained next epoch (batchInEpoch > 0), which must not be returned
+        if (Files.isRegularFile(best) && (state.bestEpoch != state.epoch || state.batchInEpoch > 0)) {
             result = (N) load(fresh, best, false);
         }
         return new Result<>(result, state, false);

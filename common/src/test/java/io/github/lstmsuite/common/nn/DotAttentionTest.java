@@ -37,9 +37,7 @@ class DotAttentionTest {
 
     @Test
     void passesDl4jGradientCheckWithAMaskedMemory() {
-        DataType before = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        assertTrue(Float64.run(() -> {
             Nd4j.getRandom().setSeed(5);
             INDArray q = Nd4j.rand(DataType.DOUBLE, 2, 3, 3).subi(0.5);
             INDArray m = Nd4j.rand(DataType.DOUBLE, 2, 3, 5).subi(0.5);
@@ -50,13 +48,10 @@ class DotAttentionTest {
                 }
             }
             INDArray mMask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 0, 0, 0}});
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph())
+            return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph())
                     .inputs(new INDArray[] {q, m}).labels(new INDArray[] {labels}).inputMask(new INDArray[] {null, mMask})
                     .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-            assertTrue(ok);
-        } finally {
-            Nd4j.setDefaultDataTypes(before, before);
-        }
+        }));
     }
 
     @Test

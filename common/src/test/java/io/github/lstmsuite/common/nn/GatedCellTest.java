@@ -59,18 +59,11 @@ class GatedCellTest {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.DOUBLE, BATCH, N_IN, T).subi(0.5);
         INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
-        DataType before = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);        // GradientCheckUtil insists
-        try {
-            for (boolean masked : new boolean[] {false, true}) {
-                MultiLayerNetwork net = net(cell, true);
-                boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(labels())
-                        .inputMask(masked ? mask : null).labelMask(masked ? mask : null)
-                        .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-                assertTrue(ok, cell + " gradient check, mask " + masked);
-            }
-        } finally {
-            Nd4j.setDefaultDataTypes(before, before);
+        for (boolean masked : new boolean[] {false, true}) {
+            boolean ok = Float64.run(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net(cell, true))
+                    .input(x).labels(labels()).inputMask(masked ? mask : null).labelMask(masked ? mask : null)
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)));
+            assertTrue(ok, cell + " gradient check, mask " + masked);
         }
     }
 

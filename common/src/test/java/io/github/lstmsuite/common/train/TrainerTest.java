@@ -134,6 +134,17 @@ class TrainerTest {
     }
 
     @Test
+    void resumingWithFewerEpochsReturnsTheBestEpochNotAPartlyTrainedOne() throws Exception {
+        Path run = dir.resolve("cut");
+        Trainer.Result<MultiLayerNetwork> killed = train(run, 3, false, 11);    // 1 epoch done, 3 batches into the 2nd
+        assertTrue(killed.interrupted());
+        Trainer.Result<MultiLayerNetwork> ended = train(run, 1, true, 0);       // --resume --epochs 1: ends at once
+        assertFalse(ended.interrupted());
+        MultiLayerNetwork best = ModelZip.loadMultiLayer(run.resolve("checkpoints/best.zip"), false);
+        assertEquals(best.params(), ended.network().params(), "the epoch-1 network, not the one 3 batches into epoch 2");
+    }
+
+    @Test
     void shuffledBatchesAreAPermutationFixedBySeedAndEpoch() {
         ShuffledBatches a = new ShuffledBatches(10, 3, 5, idx -> null);
         ShuffledBatches b = new ShuffledBatches(10, 3, 5, idx -> null);
