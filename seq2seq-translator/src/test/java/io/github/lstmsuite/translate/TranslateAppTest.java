@@ -106,6 +106,7 @@ class TranslateAppTest {
     void pipelinePieces() {
         Tokenizer words = new Tokenizer(false, true);
         assertEquals(List.of("ils", "l'", "ont", "fait", "!"), words.tokenize("Ils l'ont fait !"));
+        assertEquals(List.of("va", "!"), words.tokenize("Va\u00a0!"));                       // Tatoeba's French no-break space
         assertEquals("ils l'ont fait !", words.join(words.tokenize("Ils  l'ont fait !")));
         TokenVocabulary v = TokenVocabulary.build(List.of(List.of("a", "b", "a"), List.of("c")), 2);
         assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "a"), v.tokens());

@@ -18,6 +18,7 @@ public final class Bleu {
     private static final Pattern P2 = Pattern.compile("([^0-9])([\\.,])");
     private static final Pattern P3 = Pattern.compile("([\\.,])([^0-9])");
     private static final Pattern P4 = Pattern.compile("([0-9])(-)");
+    private static final Pattern SPACE = Pattern.compile("(?U)\\s+");
 
     private Bleu() {
     }
@@ -37,8 +38,8 @@ public final class Bleu {
         s = P2.matcher(s).replaceAll("$1 $2 ");
         s = P3.matcher(s).replaceAll(" $1 $2");
         s = P4.matcher(s).replaceAll("$1 $2 ");
-        s = s.trim();
-        return s.isEmpty() ? new String[0] : s.split("\\s+");
+        s = SPACE.matcher(s).replaceAll(" ").strip();      // Python's split(): any Unicode space, no-break ones too
+        return s.isEmpty() ? new String[0] : s.split(" ");
     }
 
     /**

@@ -19,9 +19,12 @@ public record Tokenizer(boolean chars, boolean lowercase) {
     /** A word (letters, digits, joined by inner hyphens), an elided prefix ending in an apostrophe, or one other non-space character. */
     private static final Pattern WORD = Pattern.compile("\\p{L}+['’]|[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*|\\S");
 
-    /** NFC, then lower case if asked, with runs of white space made one space. */
+    /** Any Unicode white space, including French typography's no-break spaces before {@code ! ? :}. */
+    private static final Pattern SPACE = Pattern.compile("(?U)\\s+");
+
+    /** NFC, then lower case if asked, with runs of white space (no-break spaces too) made one space. */
     public String normalize(String text) {
-        String s = Normalizer.normalize(text, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ");
+        String s = SPACE.matcher(Normalizer.normalize(text, Normalizer.Form.NFC)).replaceAll(" ").strip();
         return lowercase ? s.toLowerCase(Locale.ROOT) : s;
     }
 

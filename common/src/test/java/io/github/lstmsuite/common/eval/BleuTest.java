@@ -58,6 +58,7 @@ class BleuTest {
     void tokenisation13a() {
         assertArrayEquals(new String[] {"Hello", ",", "world", "."}, Bleu.tokenize13a("Hello, world."));
         assertArrayEquals(new String[] {"Ça", "alors", "!"}, Bleu.tokenize13a("Ça alors !"));
+        assertArrayEquals(new String[] {"Va", "!"}, Bleu.tokenize13a("Va\u00a0!"));          // a no-break space splits, as in Python
         assertArrayEquals(new String[] {"3.5", "km"}, Bleu.tokenize13a("3.5 km"));
         assertArrayEquals(new String[] {"(", "a", ")", "\"", "b", "\""}, Bleu.tokenize13a("(a) &quot;b&quot;"));
     }
