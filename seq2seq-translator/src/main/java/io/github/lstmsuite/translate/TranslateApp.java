@@ -161,9 +161,10 @@ public final class TranslateApp {
                     cfg.chars() ? "characters" : "words");
 
             ComputationGraph net = TranslateModel.build(mc);
-            System.out.printf("model: embedding %d → encoder LSTM %d → decoder LSTM %d%s → softmax %,d (%,d parameters); "
+            String cell = (mc.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : mc.cell()).label(mc.lstm());
+            System.out.printf("model: embedding %d → encoder %s %d → decoder %s %d%s → softmax %,d (%,d parameters); "
                             + "teacher forcing %.2f; Adam lr %s, batch %d, up to %d epochs, %d thread(s)%n",
-                    mc.embedding(), mc.hidden(), mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
+                    mc.embedding(), cell, mc.hidden(), cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
                     cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
 
             PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
@@ -257,7 +258,7 @@ public final class TranslateApp {
                 throw new UserException("--pairs and --task dates exclude each other");
             }
             TranslateModel.Config mc = new TranslateModel.Config(0, 0, emb, hid, attention, lr, common.seed,
-                    common.lstm != null ? common.lstm : LstmImpl.fast);
+                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null);
         }
@@ -284,7 +285,7 @@ public final class TranslateApp {
     private static RunConfig withVocab(RunConfig c, TranslateData.Split d) {
         TranslateModel.Config m = c.model();
         TranslateModel.Config mc = new TranslateModel.Config(d.sourceVocab().size(), d.targetVocab().size(), m.embedding(),
-                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm());
+                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell());
         return new RunConfig(c.task(), c.pairs(), c.reverse(), c.chars(), c.lowercase(), c.maxLength(), c.minCount(),
                 c.valFraction(), c.testFraction(), c.datesCount(), mc, c.teacherForcing(), c.epochs(), c.batchSize(),
                 c.patience(), c.beam(), d.sourceVocab().tokens(), d.targetVocab().tokens());

@@ -1,5 +1,6 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -10,7 +11,6 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -51,9 +51,10 @@ public final class TranslateModel {
      * @param embedding    E
      * @param hidden       H, encoder and decoder
      * @param attention    add dot-product attention
+     * @param cell         the recurrent cell of encoder and decoder ({@code null}: the LSTM)
      */
     public record Config(int sourceVocab, int targetVocab, int embedding, int hidden, boolean attention, double learningRate,
-                         long seed, LstmImpl lstm) {
+                         long seed, LstmImpl lstm, CellType cell) {
     }
 
     private static ComputationGraphConfiguration.GraphBuilder base(Config c) {
@@ -67,8 +68,8 @@ public final class TranslateModel {
                 .graphBuilder();
     }
 
-    private static LSTM lstm(Config c, long nIn) {
-        return c.lstm().build(new LSTM.Builder().nIn(nIn).nOut(c.hidden()).activation(Activation.TANH));
+    private static org.deeplearning4j.nn.conf.layers.Layer lstm(Config c, long nIn) {
+        return (c.cell() == null ? CellType.lstm : c.cell()).build(nIn, c.hidden(), 0, c.lstm());
     }
 
     /** The decoder half, shared by the training graph and the translating graph. */
