@@ -74,6 +74,11 @@ public final class GatedCellParams implements ParamInitializer {
     public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
         GatedCell c = cell(conf.getLayer());
         Map<String, INDArray> views = views(c, paramsView);
+        for (String key : views.keySet()) {          // as DL4J's own initialisers do: setParams() walks this list
+            if (!conf.variables(false).contains(key)) {
+                conf.addVariable(key);
+            }
+        }
         if (initializeParams) {
             long nIn = c.getNIn();
             long h = c.getNOut();
