@@ -91,6 +91,12 @@ class GatedCellTest {
         MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), false);
         assertEquals(net.getLayer(0).conf().getLayer().getClass(), back.getLayer(0).conf().getLayer().getClass());
         assertTrue(back.output(x).equalsWithEps(whole, 1e-12));
+        // parameters copied layer by layer (how the translator builds its decoder graph)
+        MultiLayerNetwork other = net(cell, false);
+        for (int i = 0; i < 2; i++) {
+            other.getLayer(i).setParams(net.getLayer(i).params().dup());
+        }
+        assertTrue(other.output(x).equalsWithEps(whole, 1e-12));
     }
 
     @ParameterizedTest
