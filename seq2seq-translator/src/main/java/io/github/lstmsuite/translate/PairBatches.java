@@ -36,6 +36,8 @@ public final class PairBatches implements Batches {
     private final double teacherForcing;
     private final long seed;
     private ComputationGraph net;
+    private int orderEpoch = -1;
+    private List<Integer> order;
 
     public PairBatches(List<TranslateData.Example> examples, TokenVocabulary sv, TokenVocabulary tv, int batchSize,
                        double teacherForcing, long seed) {
@@ -64,11 +66,14 @@ public final class PairBatches implements Batches {
 
     @Override
     public MultiDataSet multiBatch(int epoch, int index) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            order.add(i);
+        if (epoch != orderEpoch) {                        // one shuffle per epoch, drawn from (seed, epoch)
+            order = new ArrayList<>();
+            for (int i = 0; i < examples.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(seed * 31 + epoch));
+            orderEpoch = epoch;
         }
-        Collections.shuffle(order, new Random(seed * 31 + epoch));
         List<TranslateData.Example> batch = new ArrayList<>();
         for (int i = index * batchSize; i < Math.min(examples.size(), (index + 1) * batchSize); i++) {
             batch.add(examples.get(order.get(i)));

@@ -95,8 +95,8 @@ public final class ForecastApp {
 
         ForecastData.Source source(ForecastData.Source saved) {
             if (saved != null && csv == null && series == null) {
-                return new ForecastData.Source(saved.series(), saved.csv(), or(target, saved.target()), or(features, saved.features()),
-                        or(time, saved.time()), or(missing, saved.missing()), or(rows, saved.rows()));
+                return new ForecastData.Source(saved.series(), saved.csv(), pick(target, saved.target()), pick(features, saved.features()),
+                        pick(time, saved.time()), pick(missing, saved.missing()), pick(rows, saved.rows()));
             }
             String name = series != null ? series : "airpassengers";
             if (csv == null) {
@@ -393,7 +393,17 @@ public final class ForecastApp {
         int h = saved.run().horizon();
         double scale = ForecastMetrics.maseScale(series.target(), split.trainEnd(), saved.run().period());
         List<Row> rows = new ArrayList<>();
-        RollingOrigin.Result l = RollingOrigin.evaluate(lstm, series, split.valEnd(), split.n(), h, scale);
+        // the LSTM's forecasts in z once: scored in the series' units, and used for the interval coverage
+        int[] origins = RollingOrigin.origins(split.valEnd(), split.n(), h);
+        double[][] lz = lstm.forecastZ(series, origins, h);
+        SeriesEncoding enc = saved.encoding();
+        double[][] ly = new double[lz.length][h];
+        for (int i = 0; i < lz.length; i++) {
+            for (int k = 0; k < h; k++) {
+                ly[i][k] = enc.y(lz[i][k]);
+            }
+        }
+        RollingOrigin.Result l = RollingOrigin.of("lstm", series.target(), origins, ly, scale);
         rows.add(new Row("lstm", l.scores()));
         RollingOrigin.Result sn = null;
         for (Forecaster b : Baselines.all(saved.run().period())) {
@@ -403,8 +413,7 @@ public final class ForecastApp {
                 sn = r;
             }
         }
-        double[][] lz = lstm.forecastZ(series, l.origins(), h);
-        double[][] az = RollingOrigin.actuals(saved.encoding().z(series.target()), l.origins(), h);
+        double[][] az = RollingOrigin.actuals(enc.z(series.target()), origins, h);
         Intervals iv = saved.intervals();
         return new Comparison(l.origins().length, rows, iv.coverage(0, az, lz), iv.coverage(1, az, lz), l, lz, sn);
     }
@@ -661,16 +670,8 @@ public final class ForecastApp {
         return java.util.Arrays.copyOfRange(v, from, to);
     }
 
-    private static <T> T or(T a, T b) {
-        return a != null ? a : b;
-    }
-
-    private static int pick(Integer v, int d) {
-        return v != null ? v : d;
-    }
-
-    private static double pick(Double v, double d) {
-        return v != null ? v : d;
+    private static <T> T pick(T given, T fallback) {
+        return given != null ? given : fallback;
     }
 
     private static double seconds(long t0) {

@@ -34,6 +34,12 @@ public final class RollingOrigin {
         return new Result(f.name(), origins, actual, predicted, ForecastMetrics.score(actual, predicted, maseScale));
     }
 
+    /** The result of forecasts already made for {@code origins} (e.g. kept for other uses as well). */
+    public static Result of(String name, double[] y, int[] origins, double[][] predicted, double maseScale) {
+        double[][] actual = actuals(y, origins, predicted[0].length);
+        return new Result(name, origins, actual, predicted, ForecastMetrics.score(actual, predicted, maseScale));
+    }
+
     /** {@code y[o + 1 + k]} for each origin o and k in [0, h). */
     public static double[][] actuals(double[] y, int[] origins, int h) {
         double[][] a = new double[origins.length][h];

@@ -100,9 +100,23 @@ public final class WindowBatches implements Batches {
         return window - warmup;
     }
 
+    private int permEpoch = -1;
+    private int permCycle = -1;
+    private int[] perm;
+
     /** The window (offset from the first possible start) at position p of epoch e's sequence. */
     private int start(int epoch, int p) {
         int cycle = p / windowsCount;
+        if (epoch != permEpoch || cycle != permCycle) {
+            perm = permutation(epoch, cycle);
+            permEpoch = epoch;
+            permCycle = cycle;
+        }
+        return perm[p % windowsCount];
+    }
+
+    /** The shuffled order of the windows in pass {@code cycle} of epoch {@code epoch}. */
+    private int[] permutation(int epoch, int cycle) {
         int[] perm = new int[windowsCount];
         for (int i = 0; i < perm.length; i++) {
             perm[i] = i;
@@ -114,6 +128,6 @@ public final class WindowBatches implements Batches {
             perm[i] = perm[k];
             perm[k] = tmp;
         }
-        return perm[p % windowsCount];
+        return perm;
     }
 }
