@@ -129,6 +129,15 @@ public final class TranslateApp {
         @Option(names = "--hidden", paramLabel = "H", description = "Encoder and decoder LSTM size (default 256).")
         Integer hidden;
 
+        @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers in the encoder and in the decoder (default 1).")
+        Integer layers;
+
+        @Option(names = "--bidirectional", negatable = true, description = "A bidirectional encoder: H/2 units read forwards, H/2 backwards (default: on for pairs, off for dates).")
+        Boolean bidirectional;
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Probability of zeroing an input of each recurrent layer and of the softmax layer (default 0.3 for pairs, 0 for dates).")
+        Double dropout;
+
         @Option(names = "--beam", paramLabel = "K", defaultValue = "5", description = "Beam width for the beam-search score (default ${DEFAULT-VALUE}; greedy is always reported too).")
         int beam;
 
@@ -162,10 +171,13 @@ public final class TranslateApp {
 
             ComputationGraph net = TranslateModel.build(mc);
             String cell = (mc.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : mc.cell()).label(mc.lstm());
-            System.out.printf("model: embedding %d → encoder %s %d → decoder %s %d%s → softmax %,d (%,d parameters); "
+            String stack = mc.depth() > 1 ? mc.depth() + " × " : "";
+            String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
+                    : stack + cell + " " + mc.hidden();
+            System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f; "
                             + "teacher forcing %.2f; Adam lr %s, batch %d, up to %d epochs, %d thread(s)%n",
-                    mc.embedding(), cell, mc.hidden(), cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
-                    cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
+                    mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
+                    mc.dropout(), cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
 
             PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
                     cfg.teacherForcing(), mc.seed());
@@ -248,17 +260,26 @@ public final class TranslateApp {
             int batch = common.batchSize != null ? common.batchSize : 64;
             double lr = common.learningRate != null ? common.learningRate : 0.002;
             int pat = patience != null ? patience : 3;
+            int depth = layers != null ? layers : 1;
+            boolean bi = bidirectional != null ? bidirectional : !dates;
+            double drop = dropout != null ? dropout : dates ? 0 : 0.3;
+            if (!(drop >= 0 && drop < 1)) {
+                throw new UserException("--dropout must be in [0, 1), got " + drop);
+            }
+            if (bi && hid % 2 != 0) {
+                throw new UserException("--hidden must be even with a bidirectional encoder (H/2 each way), got " + hid);
+            }
             if (!(teacherForcing >= 0 && teacherForcing <= 1)) {
                 throw new UserException("--teacher-forcing-ratio must be in [0, 1], got " + teacherForcing);
             }
-            if (maxLen < 1 || minC < 1 || emb < 1 || hid < 1 || epochs < 1 || batch < 1 || beam < 1 || pat < 0 || !(lr > 0)) {
-                throw new UserException("--max-length, --min-count, --embedding, --hidden, --epochs, --batch-size and --beam must be positive");
+            if (maxLen < 1 || minC < 1 || emb < 1 || hid < 1 || epochs < 1 || batch < 1 || beam < 1 || depth < 1 || pat < 0 || !(lr > 0)) {
+                throw new UserException("--max-length, --min-count, --embedding, --hidden, --layers, --epochs, --batch-size and --beam must be positive");
             }
             if (dates && pairs != null) {
                 throw new UserException("--pairs and --task dates exclude each other");
             }
             TranslateModel.Config mc = new TranslateModel.Config(0, 0, emb, hid, attention, lr, common.seed,
-                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell);
+                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell, depth, bi, drop);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null);
         }
@@ -285,7 +306,7 @@ public final class TranslateApp {
     private static RunConfig withVocab(RunConfig c, TranslateData.Split d) {
         TranslateModel.Config m = c.model();
         TranslateModel.Config mc = new TranslateModel.Config(d.sourceVocab().size(), d.targetVocab().size(), m.embedding(),
-                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell());
+                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell(), m.layers(), m.bidirectional(), m.dropout());
         return new RunConfig(c.task(), c.pairs(), c.reverse(), c.chars(), c.lowercase(), c.maxLength(), c.minCount(),
                 c.valFraction(), c.testFraction(), c.datesCount(), mc, c.teacherForcing(), c.epochs(), c.batchSize(),
                 c.patience(), c.beam(), d.sourceVocab().tokens(), d.targetVocab().tokens());

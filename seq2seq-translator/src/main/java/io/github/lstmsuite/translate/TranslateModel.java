@@ -3,6 +3,8 @@ package io.github.lstmsuite.translate;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -10,6 +12,7 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -23,9 +26,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * The encoder–decoder (seed 002's {@code Seq2SeqLSTM}), as a DL4J {@code ComputationGraph}:
  *
  * <pre>
- *   source [B, 1, Ts] → srcEmb [B, E, Ts] → encoder LSTM [B, H, Ts] ──→ summary: its last real step [B, H]
+ *   source [B, 1, Ts] → srcEmb [B, E, Ts] → encoder LSTM × layers [B, H, Ts] ──→ summary: its last real step [B, H]
+ *       (--bidirectional: each encoder layer is a forward LSTM of H/2 ⊕ a backward one of H/2 reading the
+ *        source reversed; summary = forward's last real step ⊕ backward's last, i.e. the first word's)
  *   target in [B, 1, Tt] → tgtEmb [B, E, Tt] ⊕ summary repeated at every step [B, H, Tt]
- *                        → decoder LSTM [B, H, Tt]
+ *                        → decoder LSTM × layers [B, H, Tt]
  *   (--attention) attention(queries = decoder, keys = values = encoder) → context [B, H, Tt]; ⊕ decoder
  *                        → softmax over the target vocabulary [B, Vt, Tt]
  * </pre>
@@ -35,26 +40,39 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * PyTorch's version passes the encoder's (h, c) as the decoder's initial state instead of a summary input:
  * a DL4J graph cannot set a layer's initial state from another layer.
  *
+ * <p>Dropout (PyTorch's meaning, the probability of zeroing) applies to the input of every recurrent
+ * layer and of the softmax layer: the embeddings, the outputs of lower layers, and what the softmax reads.
+ * The backward encoder uses DL4J's {@code ReverseTimeSeriesVertex}, which reverses each sentence within
+ * its mask, so padding stays at the end and the backward LSTM starts at the sentence's real last word
+ * (DL4J's {@code Bidirectional} wrapper reverses the padded array whole).
+ *
  * <p>For translating, {@link #decoder} builds the decoder half alone (inputs: the previous token, the
  * summary, and the encoder outputs) with the trained parameters, so each output token costs one decoder
  * step ({@code rnnTimeStep}), the encoder running once per sentence.
  */
 public final class TranslateModel {
-    static final String SRC = "source", TGT_IN = "targetIn", SUMMARY = "summary", ENC_OUT = "encoderOut";
+    static final String SRC = "source", TGT_IN = "targetIn", SUMMARY = "summary", ENC_OUT = "encoderOut", ENCODER = "encoder";
 
     private TranslateModel() {
     }
 
     /**
-     * @param sourceVocab  source vocabulary size
-     * @param targetVocab  target vocabulary size
-     * @param embedding    E
-     * @param hidden       H, encoder and decoder
-     * @param attention    add dot-product attention
-     * @param cell         the recurrent cell of encoder and decoder ({@code null}: the LSTM)
+     * @param sourceVocab   source vocabulary size
+     * @param targetVocab   target vocabulary size
+     * @param embedding     E
+     * @param hidden        H, encoder and decoder (a bidirectional encoder layer: H/2 each way)
+     * @param attention     add dot-product attention
+     * @param cell          the recurrent cell of encoder and decoder ({@code null}: the LSTM)
+     * @param layers        stacked recurrent layers in the encoder and in the decoder (0 is read as 1)
+     * @param bidirectional a bidirectional encoder
+     * @param dropout       the probability of zeroing an input of a recurrent or the softmax layer
      */
     public record Config(int sourceVocab, int targetVocab, int embedding, int hidden, boolean attention, double learningRate,
-                         long seed, LstmImpl lstm, CellType cell) {
+                         long seed, LstmImpl lstm, CellType cell, int layers, boolean bidirectional, double dropout) {
+        /** The stacked layers, at least 1. */
+        public int depth() {
+            return Math.max(1, layers);
+        }
     }
 
     private static ComputationGraphConfiguration.GraphBuilder base(Config c) {
@@ -68,34 +86,86 @@ public final class TranslateModel {
                 .graphBuilder();
     }
 
-    private static org.deeplearning4j.nn.conf.layers.Layer lstm(Config c, long nIn) {
-        return (c.cell() == null ? CellType.lstm : c.cell()).build(nIn, c.hidden(), 0, c.lstm());
+    private static org.deeplearning4j.nn.conf.layers.Layer rnn(Config c, long nIn, long nOut) {
+        return (c.cell() == null ? CellType.lstm : c.cell()).build(nIn, nOut, c.dropout(), c.lstm());
+    }
+
+    /** The decoder's recurrent layers, bottom to top; the top one is {@code "decoder"}. */
+    static List<String> decoderLayers(Config c) {
+        List<String> names = new ArrayList<>();
+        for (int l = 1; l < c.depth(); l++) {
+            names.add("decoder" + l);
+        }
+        names.add("decoder");
+        return names;
     }
 
     /** The decoder half, shared by the training graph and the translating graph. */
     private static void addDecoder(ComputationGraphConfiguration.GraphBuilder g, Config c, String summary, String encoderOut) {
         g.addLayer("tgtEmb", new EmbeddingSequenceLayer.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), TGT_IN)
                 .addVertex("context", new DuplicateToTimeSeriesVertex(TGT_IN), summary)           // [B, H, Tt]
-                .addVertex("decoderIn", new MergeVertex(), "tgtEmb", "context")                   // [B, E+H, Tt]
-                .addLayer("decoder", lstm(c, c.embedding() + c.hidden()), "decoderIn");            // [B, H, Tt]
+                .addVertex("decoderIn", new MergeVertex(), "tgtEmb", "context");                  // [B, E+H, Tt]
+        String in = "decoderIn";
+        long nIn = c.embedding() + c.hidden();
+        for (String name : decoderLayers(c)) {
+            g.addLayer(name, rnn(c, nIn, c.hidden()), in);                                        // [B, H, Tt]
+            in = name;
+            nIn = c.hidden();
+        }
         String last = "decoder";
         if (c.attention()) {
             g.addVertex("attention", new DotAttention(), "decoder", encoderOut)                      // [B, H, Tt]
                     .addVertex("attended", new MergeVertex(), "decoder", "attention");             // [B, 2H, Tt]
             last = "attended";
         }
-        g.addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
-                .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab()).dataFormat(RNNFormat.NCW).build(), last);
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
+                .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab()).dataFormat(RNNFormat.NCW);
+        if (c.dropout() > 0) {
+            out.dropOut(1.0 - c.dropout());                                                      // DL4J: retain probability
+        }
+        g.addLayer("out", out.build(), last);
+    }
+
+    /** The encoder: outputs under {@link #ENCODER} [B, H, Ts], the summary under {@link #SUMMARY} [B, H]. */
+    private static void addEncoder(ComputationGraphConfiguration.GraphBuilder g, Config c) {
+        g.addLayer("srcEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), SRC);
+        String in = "srcEmb";
+        long nIn = c.embedding();
+        for (int l = 1; l <= c.depth(); l++) {
+            boolean top = l == c.depth();
+            String name = top ? ENCODER : ENCODER + l;
+            if (!c.bidirectional()) {
+                g.addLayer(name, rnn(c, nIn, c.hidden()), in);                                     // [B, H, Ts]
+                if (top) {
+                    g.addVertex(SUMMARY, new LastTimeStepVertex(SRC), name);                      // [B, H]
+                }
+            } else {
+                int half = c.hidden() / 2;
+                g.addLayer(name + "Fwd", rnn(c, nIn, half), in)                                   // [B, H/2, Ts]
+                        .addVertex(name + "Rev", new ReverseTimeSeriesVertex(SRC), in)             // each sentence reversed
+                        .addLayer(name + "Bwd", rnn(c, nIn, half), name + "Rev")                  // [B, H/2, Ts], last word first
+                        .addVertex(name + "BwdOut", new ReverseTimeSeriesVertex(SRC), name + "Bwd")  // back in word order
+                        .addVertex(name, new MergeVertex(), name + "Fwd", name + "BwdOut");          // [B, H, Ts]
+                if (top) {
+                    g.addVertex("summaryFwd", new LastTimeStepVertex(SRC), name + "Fwd")           // after the last word
+                            .addVertex("summaryBwd", new LastTimeStepVertex(SRC), name + "Bwd")    // after reading back to the first
+                            .addVertex(SUMMARY, new MergeVertex(), "summaryFwd", "summaryBwd");    // [B, H]
+                }
+            }
+            in = name;
+            nIn = c.hidden();
+        }
     }
 
     /** The graph that trains: inputs source and target-in, output the next-token distribution at every step. */
     public static ComputationGraph build(Config c) {
+        if (c.bidirectional() && c.hidden() % 2 != 0) {
+            throw new IllegalArgumentException("a bidirectional encoder needs an even hidden size, got " + c.hidden());
+        }
         // no setInputTypes: it would reset the embeddings' nIn (the vocabulary size) to the input width 1
-        var g = base(c).addInputs(SRC, TGT_IN)
-                .addLayer("srcEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), SRC)
-                .addLayer("encoder", lstm(c, c.embedding()), "srcEmb")                             // [B, H, Ts]
-                .addVertex(SUMMARY, new LastTimeStepVertex(SRC), "encoder");                      // [B, H]
-        addDecoder(g, c, SUMMARY, "encoder");
+        var g = base(c).addInputs(SRC, TGT_IN);
+        addEncoder(g, c);
+        addDecoder(g, c, SUMMARY, ENCODER);
         ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
         net.init();
         return net;
@@ -110,7 +180,10 @@ public final class TranslateModel {
         addDecoder(g, c, SUMMARY, ENC_OUT);
         ComputationGraph dec = new ComputationGraph(g.setOutputs("out").build());
         dec.init();
-        for (String layer : new String[] {"tgtEmb", "decoder", "out"}) {
+        List<String> layers = new ArrayList<>(decoderLayers(c));
+        layers.add("tgtEmb");
+        layers.add("out");
+        for (String layer : layers) {
             dec.getLayer(layer).setParams(trained.getLayer(layer).params().dup());
         }
         return dec;

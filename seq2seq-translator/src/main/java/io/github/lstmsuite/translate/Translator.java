@@ -30,12 +30,14 @@ public final class Translator {
     private final ComputationGraph decoder;
     private final TranslateModel.Config config;
     private final int maxLength;
+    private final List<String> decoderLayers;
 
     public Translator(ComputationGraph trained, TranslateModel.Config config, int maxLength) {
         this.trained = trained;
         this.config = config;
         this.decoder = TranslateModel.decoder(config, trained);
         this.maxLength = maxLength;
+        this.decoderLayers = TranslateModel.decoderLayers(config);
     }
 
     /** Encoder outputs [B, H, Ts] and summaries [B, H] of equal-length sources. */
@@ -51,7 +53,7 @@ public final class Translator {
         INDArray dummy = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1, 1);
         trained.clearLayerMaskArrays();                // equal lengths: nothing to mask (and no stale masks)
         Map<String, INDArray> acts = trained.feedForward(new INDArray[] {src, dummy}, false);
-        return new INDArray[] {acts.get("encoder").dup(), acts.get(TranslateModel.SUMMARY).dup()};
+        return new INDArray[] {acts.get(TranslateModel.ENCODER).dup(), acts.get(TranslateModel.SUMMARY).dup()};
     }
 
     private INDArray step(INDArray tokens, INDArray summary, INDArray encOut) {
@@ -162,12 +164,13 @@ public final class Translator {
                 }
             }
             if (!next.isEmpty()) {
-                // the decoder's state follows each survivor's parent
-                Map<String, INDArray> state = decoder.rnnGetPreviousState("decoder");
-                Map<String, INDArray> reordered = new LinkedHashMap<>();
+                // the decoder's state (every layer's) follows each survivor's parent
                 int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
-                state.forEach((key, v) -> reordered.put(key, Nd4j.pullRows(v, 1, rows)));
-                decoder.rnnSetPreviousState("decoder", reordered);
+                for (String layer : decoderLayers) {
+                    Map<String, INDArray> reordered = new LinkedHashMap<>();
+                    decoder.rnnGetPreviousState(layer).forEach((key, v) -> reordered.put(key, Nd4j.pullRows(v, 1, rows)));
+                    decoder.rnnSetPreviousState(layer, reordered);
+                }
             }
             live = next;
         }
