@@ -4,6 +4,7 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,11 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     /** A model shape to measure. {@code manyToOne}: last step → dense softmax; else softmax at every step. */
     public record Case(String name, int nIn, int hidden, int layers, int steps, int batch, int classes,
                        boolean manyToOne) {
-        /** Floating-point operations of one training sample in the LSTM layers (forward + backward ≈ 3 × forward). */
+        /** Floating-point operations of one training sample in the LSTM layers (forward + backward ≈ 3 × forward); with no LSTM layer, in the output layer. */
         double lstmTrainFlops() {
+            if (layers == 0) {
+                return 3 * 2.0 * steps * nIn * classes;
+            }
             double f = 0;
             for (int l = 0; l < layers; l++) {
                 int in = l == 0 ? nIn : hidden;
@@ -63,7 +67,10 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             new Case("mnist-row-h64-b256", 28, 64, 1, 28, 256, 10, true),
             new Case("mnist-row-h128-b64", 28, 128, 1, 28, 64, 10, true),
             new Case("mnist-row-h128-b256", 28, 128, 1, 28, 256, 10, true),
-            new Case("char-2x256-s100-b32", 65, 256, 2, 100, 32, 65, false));
+            new Case("char-2x256-s100-b32", 65, 256, 2, 100, 32, 65, false),
+            // the translator's output layer alone (decoder ⊕ attention 512 → 3,084 French words, 12 steps):
+            // impl fast = common/nn/SoftmaxOutput, dl4j = DL4J's RnnOutputLayer with sparse cross-entropy
+            new Case("softmax-512-v3084-s12-b64", 512, 0, 0, 12, 64, 3084, false));
 
     /** One measured case and implementation. */
     public record Measurement(String caseName, LstmImpl impl, int threads, double trainSamplesPerSecond,
@@ -95,7 +102,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     }
 
     @Option(names = "--case", paramLabel = "NAME", split = ",",
-            description = "Case(s) to run (default: all): mnist-row-h64-b64, mnist-row-h64-b256, mnist-row-h128-b64, mnist-row-h128-b256, char-2x256-s100-b32.")
+            description = "Case(s) to run (default: all): mnist-row-h64-b64, mnist-row-h64-b256, mnist-row-h128-b64, mnist-row-h128-b256, char-2x256-s100-b32, softmax-512-v3084-s12-b64.")
     List<String> caseNames;
 
     @Option(names = "--impl", paramLabel = "IMPL", split = ",", defaultValue = "fast,dl4j",
@@ -260,7 +267,11 @@ public final class BenchApp implements Callable<BenchApp.Result> {
                     .activation(Activation.TANH));
             list.layer(c.manyToOne() && l == c.layers() - 1 ? new LastTimeStep(lstm) : lstm);
         }
-        if (c.manyToOne()) {
+        if (c.layers() == 0) {
+            list.layer(impl == LstmImpl.fast ? new SoftmaxOutput.Builder().nIn(c.nIn()).nOut(c.classes()).build()
+                    : new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
+                    .nIn(c.nIn()).nOut(c.classes()).build());
+        } else if (c.manyToOne()) {
             list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                     .nIn(c.hidden()).nOut(c.classes()).build());
         } else {
@@ -280,9 +291,14 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         for (int i = 0; i < n; i++) {
             INDArray x = Nd4j.rand(DataType.FLOAT, c.batch(), c.nIn(), c.steps());
             INDArray y = c.manyToOne() ? Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes())
+                    : c.layers() == 0 ? Nd4j.zeros(DataType.FLOAT, c.batch(), 1, c.steps())      // token indices
                     : Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes(), c.steps());
             for (int b = 0; b < c.batch(); b++) {
-                if (c.manyToOne()) {
+                if (c.layers() == 0) {
+                    for (int t = 0; t < c.steps(); t++) {
+                        y.putScalar(new long[]{b, 0, t}, r.nextInt(c.classes()));
+                    }
+                } else if (c.manyToOne()) {
                     y.putScalar(b, r.nextInt(c.classes()), 1f);
                 } else {
                     for (int t = 0; t < c.steps(); t++) {

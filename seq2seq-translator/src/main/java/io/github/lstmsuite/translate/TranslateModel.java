@@ -3,12 +3,12 @@ package io.github.lstmsuite.translate;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
@@ -17,10 +17,8 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The encoder–decoder (seed 002's {@code Seq2SeqLSTM}), as a DL4J {@code ComputationGraph}:
@@ -118,8 +116,8 @@ public final class TranslateModel {
                     .addVertex("attended", new MergeVertex(), "decoder", "attention");             // [B, 2H, Tt]
             last = "attended";
         }
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
-                .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab()).dataFormat(RNNFormat.NCW);
+        // softmax + sparse cross-entropy, NCW: DL4J's RnnOutputLayer computed in one pass (common/nn/SoftmaxOutput)
+        RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab());
         if (c.dropout() > 0) {
             out.dropOut(1.0 - c.dropout());                                                      // DL4J: retain probability
         }

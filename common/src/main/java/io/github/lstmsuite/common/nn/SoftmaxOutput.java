@@ -1,0 +1,107 @@
+package io.github.lstmsuite.common.nn;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+/**
+ * Configuration of the suite's softmax output layer for sequences: DL4J's {@link RnnOutputLayer} with
+ * softmax and sparse cross-entropy (labels are token indices [B, 1, T]), the same parameters and the same
+ * maths, computed by {@link SoftmaxOutputLayer} in one pass per training step.
+ *
+ * <p>Why it exists: with a large vocabulary the output layer is most of a language or translation
+ * model's training time, and DL4J's computes its logits twice per step (once for the gradient, once for
+ * the score), the softmax twice, and the labels' one-hot form twice. This one computes the logits and
+ * the softmax once and takes the loss and the gradient from them ({@code p − onehot(y)}).
+ * {@code benchmarks} measures the difference.
+ *
+ * <p>Because it <em>is</em> an {@code RnnOutputLayer} configuration, JSON, model zips and everything
+ * that asks for an output layer work unchanged. Use it like DL4J's builder:
+ * <pre>{@code
+ * RnnOutputLayer out = new SoftmaxOutput.Builder().nIn(512).nOut(vocab).build();   // softmax, sparse MCXENT, NCW
+ * }</pre>
+ * Limits (checked when the layer is created): softmax activation, {@code LossSparseMCXENT} without
+ * class weights, NCW layout.
+ */
+public class SoftmaxOutput extends RnnOutputLayer {
+
+    /** For JSON deserialisation. */
+    public SoftmaxOutput() {
+        super();
+    }
+
+    /** A {@code SoftmaxOutput} with every setting of {@code standard}. */
+    public static SoftmaxOutput of(RnnOutputLayer standard) {
+        SoftmaxOutput f = new SoftmaxOutput();
+        f.setLayerName(standard.getLayerName());
+        f.setIDropout(standard.getIDropout());
+        f.setConstraints(standard.getConstraints() == null ? null : new ArrayList<>(standard.getConstraints()));
+        f.setActivationFn(standard.getActivationFn());
+        f.setWeightInitFn(standard.getWeightInitFn());
+        f.setBiasInit(standard.getBiasInit());
+        f.setGainInit(standard.getGainInit());
+        f.setRegularization(standard.getRegularization());
+        f.setRegularizationBias(standard.getRegularizationBias());
+        f.setIUpdater(standard.getIUpdater());
+        f.setBiasUpdater(standard.getBiasUpdater());
+        f.setWeightNoise(standard.getWeightNoise());
+        f.setGradientNormalization(standard.getGradientNormalization());
+        f.setGradientNormalizationThreshold(standard.getGradientNormalizationThreshold());
+        f.setNIn(standard.getNIn());
+        f.setNOut(standard.getNOut());
+        f.setTimeDistributedFormat(standard.getTimeDistributedFormat());
+        f.setLossFn(standard.getLossFn());
+        f.setHasBias(standard.hasBias());
+        f.setRnnDataFormat(standard.getRnnDataFormat());
+        return f;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("SoftmaxOutput", getLayerName(), layerIndex, getNIn(), getNOut());
+        if (!(getActivationFn() instanceof ActivationSoftmax)) {
+            throw new IllegalStateException("SoftmaxOutput needs the softmax activation, got " + getActivationFn());
+        }
+        if (!(getLossFn() instanceof LossSparseMCXENT loss) || loss.getWeights() != null) {
+            throw new IllegalStateException("SoftmaxOutput needs LossSparseMCXENT without weights, got " + getLossFn());
+        }
+        if (getRnnDataFormat() == RNNFormat.NWC) {
+            throw new IllegalStateException("SoftmaxOutput supports the NCW layout only");
+        }
+        SoftmaxOutputLayer ret = new SoftmaxOutputLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    /** DL4J's {@link RnnOutputLayer.Builder} preset to softmax, sparse cross-entropy and NCW; {@link #build()} returns a {@link SoftmaxOutput}. */
+    public static class Builder extends RnnOutputLayer.Builder {
+        public Builder() {
+            super(LossFunctions.LossFunction.SPARSE_MCXENT);
+            activation(Activation.SOFTMAX);
+            dataFormat(RNNFormat.NCW);
+        }
+
+        @Override
+        public SoftmaxOutput build() {
+            return SoftmaxOutput.of(super.build());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.lstmsuite.common.nn;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.TimeSeriesUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer behind {@link SoftmaxOutput}: DL4J's {@code RnnOutputLayer} (softmax, sparse cross-entropy)
+ * with a one-pass training step. Inference ({@code activate}) is DL4J's.
+ *
+ * <pre>
+ *   x  [B, nIn, T] → x2 [B·T, nIn]  (row b·T + t... as DL4J's reshape3dTo2d orders them), dropout
+ *   p = softmax(x2 · W + b)                      [B·T, V]   computed once
+ *   loss = −Σ m · log p[y]                       (the mask m per step; DL4J divides by B)
+ *   δ = m · (p − onehot(y))                      [B·T, V]   the gradient of the loss w.r.t. the logits
+ *   dW = x2ᵀ δ,  db = Σ δ,  dx = δ Wᵀ → [B, nIn, T]
+ * </pre>
+ * The score of the same step (DL4J asks for it right after the gradients) is the loss just computed, so
+ * it includes the dropout the gradient saw; DL4J's own layer scores that step without it.
+ */
+public class SoftmaxOutputLayer extends RnnOutputLayer {
+    private static final double LOG_CLIP = 1e-10;   // as DL4J's MCXENT: log of at least 1e-10
+
+    private INDArray scoredInput;       // the input and labels the stored loss belongs to
+    private INDArray scoredLabels;
+    private double storedLoss;
+
+    public SoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (input.rank() != 3 || labels == null || labels.rank() != 3) {
+            throw new IllegalStateException("SoftmaxOutputLayer needs input [B, nIn, T] and labels [B, 1, T] " + layerId());
+        }
+        INDArray input3d = input;
+        long batch = input3d.size(0);
+        this.input = TimeSeriesUtils.reshape3dTo2d(input3d, workspaceMgr, ArrayType.BP_WORKING_MEM);   // [B·T, nIn]
+        applyDropOutIfNecessary(true, workspaceMgr);
+        INDArray x = input;
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);         // [nIn, V]
+        long n = x.size(0);
+        long v = w.size(1);
+
+        // p = softmax(x·W + b), in place: the logits are never needed again
+        INDArray p = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, w.dataType(), new long[] {n, v}, 'c');
+        x.castTo(w.dataType()).mmuli(w, p);
+        if (hasBias()) {
+            p.addiRowVector(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, workspaceMgr));
+        }
+        Nd4j.exec(new SoftMax(p, p, 1));
+
+        // loss and δ = p − onehot(y), masked: one pass over the B·T label positions
+        float[] y = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM).toFloatVector();                // [B·T]
+        float[] m = maskArray == null ? null : maskArray.toFloatVector();                             // [B·T] or null
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            if (m != null && m[i] == 0) {
+                continue;
+            }
+            int label = (int) y[i];
+            double py = p.getDouble(i, label);
+            loss -= (m == null ? 1 : m[i]) * Math.log(Math.max(py, LOG_CLIP));
+            p.putScalar(i, label, py - 1);
+        }
+        if (maskArray != null) {
+            p.muliColumnVector(maskArray.castTo(p.dataType()));
+        }
+        INDArray delta = p;
+
+        Gradient gradient = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        Nd4j.gemm(x.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);           // x2ᵀ δ
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        if (hasBias()) {
+            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            delta.sum(biasGrad, 0);
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        }
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), n}, 'f');
+        eps = w.mmuli(delta.transpose(), eps).transpose();                                              // δ Wᵀ [B·T, nIn]
+        eps = backpropDropOutIfPresent(eps);
+        this.input = input3d;
+        INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
+        weightNoiseParams.clear();
+
+        scoredInput = input3d;
+        scoredLabels = labels;
+        storedLoss = loss;
+        return new Pair<>(gradient, eps3d);
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && scoredInput != null && scoredInput == input && scoredLabels == labels) {
+            scoredInput = null;
+            scoredLabels = null;
+            double s = conf().isMiniBatch() ? storedLoss / getInputMiniBatchSize() : storedLoss;
+            this.score = s + fullNetRegTerm;
+            return this.score;
+        }
+        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        scoredInput = null;
+        scoredLabels = null;
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.lstmsuite.common.nn;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one-pass softmax output layer: DL4J's gradients and score, DL4J's gradient check, masks, dropout, saving. */
+class SoftmaxOutputTest {
+    private static final int V = 7;
+
+    private static ComputationGraph graph(boolean ours, DataType type, double dropout) {
+        RnnOutputLayer.Builder out = ours ? new SoftmaxOutput.Builder()
+                : new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW);
+        out.nIn(5).nOut(V);
+        if (dropout > 0) {
+            out.dropOut(1 - dropout);
+        }
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(11).dataType(type)
+                .updater(type == DataType.DOUBLE ? new NoOp() : new Adam(0.01)).weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("x")
+                .addLayer("lstm", new LSTM.Builder().nIn(3).nOut(5).activation(Activation.TANH).build(), "x")
+                .addLayer("out", out.build(), "lstm")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    /** Inputs [3, 3, 4], token labels [3, 1, 4], the last sequence padded after 2 steps. */
+    private static MultiDataSet data(DataType type) {
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(type, 3, 3, 4).subi(0.5);
+        INDArray y = Nd4j.create(type, 3, 1, 4);
+        for (int b = 0; b < 3; b++) {
+            for (int t = 0; t < 4; t++) {
+                y.putScalar(b, 0, t, (b * 3 + t * 2) % V);
+            }
+        }
+        INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, 0, 0}}).castTo(type);
+        return new MultiDataSet(new INDArray[] {x}, new INDArray[] {y}, new INDArray[] {mask}, new INDArray[] {mask});
+    }
+
+    @Test
+    void sameScoreAndGradientsAsDl4jsRnnOutputLayerWithAMask() {
+        // DL4J's RnnOutputLayer is the reference: float32 as the apps train, float64 to the last digits
+        assertSameAsDl4j(DataType.FLOAT, 1e-5);
+        assertTrue(Float64.run(() -> {
+            assertSameAsDl4j(DataType.DOUBLE, 1e-12);
+            return true;
+        }));
+    }
+
+    private static void assertSameAsDl4j(DataType type, double eps) {
+        ComputationGraph theirs = graph(false, type, 0);
+        ComputationGraph ours = graph(true, type, 0);
+        ours.setParams(theirs.params().dup());
+        MultiDataSet d = data(type);
+        for (ComputationGraph g : new ComputationGraph[] {theirs, ours}) {
+            g.setInputs(d.getFeatures());
+            g.setLabels(d.getLabels());
+            g.setLayerMaskArrays(d.getFeaturesMaskArrays(), d.getLabelsMaskArrays());
+            g.computeGradientAndScore();
+        }
+        assertEquals(theirs.score(), ours.score(), eps * Math.abs(theirs.score()));
+        Gradient gt = theirs.gradient();
+        Gradient go = ours.gradient();
+        for (Map.Entry<String, INDArray> e : gt.gradientForVariable().entrySet()) {
+            INDArray a = e.getValue();
+            INDArray b = go.gradientForVariable().get(e.getKey());
+            assertTrue(a.equalsWithEps(b, eps), type + " " + e.getKey() + ": " + a + " vs " + b);
+        }
+        // and the same predictions
+        assertTrue(theirs.outputSingle(d.getFeatures()).equalsWithEps(ours.outputSingle(d.getFeatures()), eps));
+    }
+
+    @Test
+    void paddedStepsCountForNothing() {
+        ComputationGraph g = graph(true, DataType.FLOAT, 0);
+        MultiDataSet d = data(DataType.FLOAT);
+        double[] scores = new double[2];
+        INDArray[] grads = new INDArray[2];
+        for (int run = 0; run < 2; run++) {
+            if (run == 1) {
+                d.getLabels(0).putScalar(2, 0, 3, 6);      // a padded step of the third sequence gets another label
+                d.getFeatures(0).putScalar(2, 1, 3, 9.0);  // and garbage input
+            }
+            g.setInputs(d.getFeatures());
+            g.setLabels(d.getLabels());
+            g.setLayerMaskArrays(d.getFeaturesMaskArrays(), d.getLabelsMaskArrays());
+            g.computeGradientAndScore();
+            scores[run] = g.score();
+            grads[run] = g.gradient().gradient().dup();
+        }
+        assertEquals(scores[0], scores[1], 1e-7);
+        assertTrue(grads[0].equalsWithEps(grads[1], 1e-7));
+    }
+
+    @Test
+    void learnsWithDropoutAndSurvivesSavingAndLoading() throws Exception {
+        ComputationGraph g = graph(true, DataType.FLOAT, 0.2);
+        MultiDataSet d = data(DataType.FLOAT);
+        g.fit(d);
+        double first = g.score();
+        for (int i = 0; i < 300; i++) {
+            g.fit(d);
+        }
+        assertTrue(g.score() < first / 3, "score " + first + " → " + g.score());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(g, bytes, false);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), false);
+        assertInstanceOf(SoftmaxOutput.class, back.getLayer("out").conf().getLayer());
+        assertInstanceOf(SoftmaxOutputLayer.class, back.getLayer("out"));
+        assertTrue(g.outputSingle(d.getFeatures()).equalsWithEps(back.outputSingle(d.getFeatures()), 1e-6));
+    }
+}
