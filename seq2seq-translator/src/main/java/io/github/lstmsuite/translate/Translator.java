@@ -137,13 +137,8 @@ public final class Translator {
             List<double[]> cand = new ArrayList<>();                                          // {score, parent, token}
             for (int i = 0; i < l; i++) {
                 double[] p = probs.getRow(i).toDoubleVector();
-                Integer[] order = new Integer[p.length];
-                for (int j = 0; j < p.length; j++) {
-                    order[j] = j;
-                }
-                java.util.Arrays.sort(order, Comparator.comparingDouble(j -> -p[j]));
-                for (int r = 0; r < Math.min(k, p.length); r++) {
-                    cand.add(new double[] {live.get(i).logp() + Math.log(Math.max(p[order[r]], 1e-30)), i, order[r]});
+                for (int tok : topK(p, k)) {
+                    cand.add(new double[] {live.get(i).logp() + Math.log(Math.max(p[tok], 1e-30)), i, tok});
                 }
             }
             cand.sort(Comparator.comparingDouble(c -> -c[0]));
@@ -178,6 +173,24 @@ public final class Translator {
         List<Hyp> pool = finished.isEmpty() ? live : finished;
         Hyp best = pool.stream().max(Comparator.comparingDouble(Hyp::normalized)).orElseThrow();
         return best.tokens().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The indices of the {@code k} largest values, largest first (one pass, no sort of the vocabulary). */
+    static int[] topK(double[] p, int k) {
+        int n = Math.min(k, p.length);
+        int[] best = new int[n];
+        int filled = 0;
+        for (int j = 0; j < p.length; j++) {
+            if (filled < n || p[j] > p[best[filled - 1]]) {
+                int pos = filled < n ? filled++ : n - 1;
+                while (pos > 0 && p[best[pos - 1]] < p[j]) {        // insertion into the sorted few
+                    best[pos] = best[pos - 1];
+                    pos--;
+                }
+                best[pos] = j;
+            }
+        }
+        return best;
     }
 
     /** An empty source (all of it unknown or blank) is read as one {@code <unk>}. */

@@ -1,0 +1,27 @@
+package io.github.lstmsuite.translate;
+
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** Beam search's candidate selection: the k best tokens equal the first k of a full sort. */
+class TranslatorTest {
+    @Test
+    void topKEqualsTheFirstKOfASort() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(50);
+            double[] p = new double[n];
+            for (int j = 0; j < n; j++) {
+                p[j] = r.nextInt(4) == 0 ? 0.25 : r.nextDouble();      // ties too
+            }
+            int k = 1 + r.nextInt(8);
+            int[] sorted = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -p[j]))
+                    .limit(k).mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(sorted, Translator.topK(p, k), "trial " + trial);
+        }
+    }
+}
