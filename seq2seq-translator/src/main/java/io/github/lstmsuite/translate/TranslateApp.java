@@ -138,6 +138,9 @@ public final class TranslateApp {
         @Option(names = "--dropout", paramLabel = "P", description = "Probability of zeroing an input of each recurrent layer and of the softmax layer (default 0.3 for pairs, 0 for dates).")
         Double dropout;
 
+        @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Train towards (1 - EPS)·onehot + EPS/V instead of the one-hot target (default 0.1 for pairs, 0 for dates).")
+        Double labelSmoothing;
+
         @Option(names = "--beam", paramLabel = "K", defaultValue = "5", description = "Beam width for the beam-search score (default ${DEFAULT-VALUE}; greedy is always reported too).")
         int beam;
 
@@ -174,10 +177,10 @@ public final class TranslateApp {
             String stack = mc.depth() > 1 ? mc.depth() + " × " : "";
             String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
                     : stack + cell + " " + mc.hidden();
-            System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f; "
+            System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f, label smoothing %.2f; "
                             + "teacher forcing %.2f; Adam lr %s, batch %d, up to %d epochs, %d thread(s)%n",
                     mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
-                    mc.dropout(), cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
+                    mc.dropout(), mc.labelSmoothing(), cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
 
             PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
                     cfg.teacherForcing(), mc.seed());
@@ -263,6 +266,10 @@ public final class TranslateApp {
             int depth = layers != null ? layers : 1;
             boolean bi = bidirectional != null ? bidirectional : !dates;
             double drop = dropout != null ? dropout : dates ? 0 : 0.3;
+            double smooth = labelSmoothing != null ? labelSmoothing : dates ? 0 : 0.1;
+            if (!(smooth >= 0 && smooth < 1)) {
+                throw new UserException("--label-smoothing must be in [0, 1), got " + smooth);
+            }
             if (!(drop >= 0 && drop < 1)) {
                 throw new UserException("--dropout must be in [0, 1), got " + drop);
             }
@@ -279,7 +286,7 @@ public final class TranslateApp {
                 throw new UserException("--pairs and --task dates exclude each other");
             }
             TranslateModel.Config mc = new TranslateModel.Config(0, 0, emb, hid, attention, lr, common.seed,
-                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell, depth, bi, drop);
+                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell, depth, bi, drop, smooth);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null);
         }
@@ -306,7 +313,8 @@ public final class TranslateApp {
     private static RunConfig withVocab(RunConfig c, TranslateData.Split d) {
         TranslateModel.Config m = c.model();
         TranslateModel.Config mc = new TranslateModel.Config(d.sourceVocab().size(), d.targetVocab().size(), m.embedding(),
-                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell(), m.layers(), m.bidirectional(), m.dropout());
+                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell(), m.layers(), m.bidirectional(), m.dropout(),
+                m.labelSmoothing());
         return new RunConfig(c.task(), c.pairs(), c.reverse(), c.chars(), c.lowercase(), c.maxLength(), c.minCount(),
                 c.valFraction(), c.testFraction(), c.datesCount(), mc, c.teacherForcing(), c.epochs(), c.batchSize(),
                 c.patience(), c.beam(), d.sourceVocab().tokens(), d.targetVocab().tokens());

@@ -64,9 +64,11 @@ public final class TranslateModel {
      * @param layers        stacked recurrent layers in the encoder and in the decoder (0 is read as 1)
      * @param bidirectional a bidirectional encoder
      * @param dropout       the probability of zeroing an input of a recurrent or the softmax layer
+     * @param labelSmoothing ε: the training target is (1 − ε)·onehot + ε/V
      */
     public record Config(int sourceVocab, int targetVocab, int embedding, int hidden, boolean attention, double learningRate,
-                         long seed, LstmImpl lstm, CellType cell, int layers, boolean bidirectional, double dropout) {
+                         long seed, LstmImpl lstm, CellType cell, int layers, boolean bidirectional, double dropout,
+                         double labelSmoothing) {
         /** The stacked layers, at least 1. */
         public int depth() {
             return Math.max(1, layers);
@@ -117,7 +119,8 @@ public final class TranslateModel {
             last = "attended";
         }
         // softmax + sparse cross-entropy, NCW: DL4J's RnnOutputLayer computed in one pass (common/nn/SoftmaxOutput)
-        RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab());
+        RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().labelSmoothing(c.labelSmoothing())
+                .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab());
         if (c.dropout() > 0) {
             out.dropOut(1.0 - c.dropout());                                                      // DL4J: retain probability
         }

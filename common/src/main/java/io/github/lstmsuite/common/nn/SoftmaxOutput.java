@@ -33,9 +33,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
  * RnnOutputLayer out = new SoftmaxOutput.Builder().nIn(512).nOut(vocab).build();   // softmax, sparse MCXENT, NCW
  * }</pre>
  * Limits (checked when the layer is created): softmax activation, {@code LossSparseMCXENT} without
- * class weights, NCW layout.
+ * class weights, NCW layout. One addition DL4J's layer lacks: {@link Builder#labelSmoothing} (the score
+ * stays the cross-entropy against the true tokens; only the gradient follows the smoothed target).
  */
 public class SoftmaxOutput extends RnnOutputLayer {
+    /** ε of label smoothing: the training target is (1 − ε)·onehot(y) + ε/V (Szegedy et al. 2016); 0 = none. */
+    private double labelSmoothing;
 
     /** For JSON deserialisation. */
     public SoftmaxOutput() {
@@ -66,6 +69,17 @@ public class SoftmaxOutput extends RnnOutputLayer {
         f.setHasBias(standard.hasBias());
         f.setRnnDataFormat(standard.getRnnDataFormat());
         return f;
+    }
+
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
+    public void setLabelSmoothing(double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        this.labelSmoothing = labelSmoothing;
     }
 
     @Override
@@ -99,9 +113,19 @@ public class SoftmaxOutput extends RnnOutputLayer {
             dataFormat(RNNFormat.NCW);
         }
 
+        private double labelSmoothing;
+
+        /** ε: train towards (1 − ε)·onehot(y) + ε/V instead of onehot(y). */
+        public Builder labelSmoothing(double epsilon) {
+            this.labelSmoothing = epsilon;
+            return this;
+        }
+
         @Override
         public SoftmaxOutput build() {
-            return SoftmaxOutput.of(super.build());
+            SoftmaxOutput out = SoftmaxOutput.of(super.build());
+            out.setLabelSmoothing(labelSmoothing);
+            return out;
         }
     }
 }

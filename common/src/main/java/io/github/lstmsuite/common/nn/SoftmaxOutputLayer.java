@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   p = softmax(x2 · W + b)                      [B·T, V]   computed once
  *   loss = −Σ m · log p[y]                       (the mask m per step; DL4J divides by B)
  *   δ = m · (p − onehot(y))                      [B·T, V]   the gradient of the loss w.r.t. the logits
+ *       (label smoothing ε: δ = m · (p − (1 − ε)·onehot(y) − ε/V); the loss reported stays the one above)
  *   dW = x2ᵀ δ,  db = Σ δ,  dx = δ Wᵀ → [B, nIn, T]
  * </pre>
  * The score of the same step (DL4J asks for it right after the gradients) is the loss just computed, so
@@ -65,15 +66,22 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         // loss and δ = p − onehot(y), masked: one pass over the B·T label positions
         float[] y = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM).toFloatVector();                // [B·T]
         float[] m = maskArray == null ? null : maskArray.toFloatVector();                             // [B·T] or null
+        double smooth = ((SoftmaxOutput) layerConf()).getLabelSmoothing();
+        double[] py = new double[(int) n];
+        for (int i = 0; i < n; i++) {
+            py[i] = p.getDouble(i, (int) y[i]);
+        }
+        if (smooth > 0) {
+            p.subi(smooth / v);                 // label smoothing: the target is (1 − ε)·onehot + ε/V
+        }
         double loss = 0;
         for (int i = 0; i < n; i++) {
             if (m != null && m[i] == 0) {
                 continue;
             }
             int label = (int) y[i];
-            double py = p.getDouble(i, label);
-            loss -= (m == null ? 1 : m[i]) * Math.log(Math.max(py, LOG_CLIP));
-            p.putScalar(i, label, py - 1);
+            loss -= (m == null ? 1 : m[i]) * Math.log(Math.max(py[i], LOG_CLIP));   // the true token's cross-entropy
+            p.putScalar(i, label, p.getDouble(i, label) - (1 - smooth));
         }
         if (maskArray != null) {
             p.muliColumnVector(maskArray.castTo(p.dataType()));

@@ -116,6 +116,40 @@ class SoftmaxOutputTest {
     }
 
     @Test
+    void labelSmoothingGradientIsSoftmaxMinusTheSmoothedTarget() {
+        double eps = 0.1;
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).graphBuilder().addInputs("x")
+                .addLayer("out", new SoftmaxOutput.Builder().labelSmoothing(eps).nIn(2).nOut(3).build(), "x")
+                .setOutputs("out").build());
+        g.init();
+        INDArray x = Nd4j.create(new double[] {0.5, -1.0}, new long[] {1, 2, 1});     // one step
+        INDArray y = Nd4j.create(new double[] {2}, new long[] {1, 1, 1});
+        g.setInputs(x);
+        g.setLabels(y);
+        g.computeGradientAndScore();
+        INDArray p = g.outputSingle(x).reshape(3);
+        INDArray w = g.getLayer("out").getParam("W");
+        // by hand: δ_j = p_j − (1 − ε)[j = 2] − ε/3; dW = xᵀ δ; the score is −log p_2
+        double[] delta = new double[3];
+        for (int j = 0; j < 3; j++) {
+            delta[j] = p.getDouble(j) - (j == 2 ? 1 - eps : 0) - eps / 3;
+        }
+        INDArray dW = g.gradient().getGradientFor("out_W");
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(x.getDouble(0, i, 0) * delta[j], dW.getDouble(i, j), 1e-12);
+            }
+        }
+        assertEquals(-Math.log(p.getDouble(2)), g.score(), 1e-12);
+        assertEquals(2, w.shape()[0]);
+        // and ε travels with the configuration
+        var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
+        var layer = ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("out")).getLayerConf().getLayer();
+        assertEquals(eps, ((SoftmaxOutput) layer).getLabelSmoothing(), 0);
+    }
+
+    @Test
     void learnsWithDropoutAndSurvivesSavingAndLoading() throws Exception {
         ComputationGraph g = graph(true, DataType.FLOAT, 0.2);
         MultiDataSet d = data(DataType.FLOAT);
