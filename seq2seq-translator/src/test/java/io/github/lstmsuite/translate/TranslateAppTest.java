@@ -103,6 +103,39 @@ class TranslateAppTest {
     }
 
     @Test
+    void bidirectionalStackedEncoderIgnoresPaddingAndBeamOfOneIsGreedy() {
+        // an untrained 2-layer model with a bidirectional encoder and attention: padding a short source
+        // in a batch with a longer one must not change its outputs (the backward LSTM starts at its last word)
+        TokenVocabulary sv = TokenVocabulary.of(List.of("<pad>", "<s>", "</s>", "<unk>", "a", "b", "c", "d"));
+        TokenVocabulary tv = TokenVocabulary.of(List.of("<pad>", "<s>", "</s>", "<unk>", "x", "y", "z"));
+        TranslateModel.Config c = new TranslateModel.Config(sv.size(), tv.size(), 6, 8, true, 0.01, 3,
+                io.github.lstmsuite.common.nn.LstmImpl.fast, null, 2, true, 0.3, 0.1);
+        ComputationGraph net = TranslateModel.build(c);
+        TranslateData.Example shortOne = new TranslateData.Example(List.of("b", "a"), List.of("x", "y"));
+        TranslateData.Example longOne = new TranslateData.Example(List.of("a", "b", "c", "d", "c"), List.of("z", "z", "x", "y"));
+        MultiDataSet alone = PairBatches.encode(List.of(shortOne), sv, tv);
+        MultiDataSet both = PairBatches.encode(List.of(longOne, shortOne), sv, tv);
+        INDArray a = net.output(false, alone.getFeatures(), alone.getFeaturesMaskArrays())[0];
+        INDArray b = net.output(false, both.getFeatures(), both.getFeaturesMaskArrays())[0];
+        INDArray bShort = b.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all(), NDArrayIndex.interval(0, a.size(2)));
+        assertTrue(bShort.equalsWithEps(a, 1e-5), "padding changed the short sentence's output");
+        // the decoder-only graph (both decoder layers' state carried) agrees with the training graph
+        Translator tr = new Translator(net, c, 6);
+        List<int[]> srcs = List.of(sv.encode(List.of("a", "b", "c")), sv.encode(List.of("d")), sv.encode(List.of("c", "a")));
+        List<int[]> greedy = tr.greedy(srcs);
+        for (int i = 0; i < srcs.size(); i++) {
+            assertArrayEquals(greedy.get(i), tr.beam(srcs.get(i), 1), "sentence " + i);
+        }
+        int[] g0 = greedy.get(0);
+        if (g0.length > 0) {
+            // teacher-forcing the greedy output through the whole graph picks the same first token
+            MultiDataSet one = PairBatches.encode(List.of(new TranslateData.Example(List.of("a", "b", "c"), tv.decode(g0))), sv, tv);
+            INDArray o = net.output(false, one.getFeatures(), one.getFeaturesMaskArrays())[0];
+            assertEquals(g0[0], o.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0)).argMax().getInt(0));
+        }
+    }
+
+    @Test
     void pipelinePieces() {
         Tokenizer words = new Tokenizer(false, true);
         assertEquals(List.of("ils", "l'", "ont", "fait", "!"), words.tokenize("Ils l'ont fait !"));
