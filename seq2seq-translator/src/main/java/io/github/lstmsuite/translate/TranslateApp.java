@@ -138,6 +138,9 @@ public final class TranslateApp {
         @Option(names = "--dropout", paramLabel = "P", description = "Probability of zeroing an input of each recurrent layer and of the softmax layer (default 0.3 for pairs, 0 for dates).")
         Double dropout;
 
+        @Option(names = "--lr-decay", paramLabel = "G", description = "Multiply the learning rate by G after every epoch (default 1: constant).")
+        Double lrDecay;
+
         @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Train towards (1 - EPS)·onehot + EPS/V instead of the one-hot target (default 0.1 for pairs, 0 for dates).")
         Double labelSmoothing;
 
@@ -178,9 +181,10 @@ public final class TranslateApp {
             String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
                     : stack + cell + " " + mc.hidden();
             System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f, label smoothing %.2f; "
-                            + "teacher forcing %.2f; Adam lr %s, batch %d, up to %d epochs, %d thread(s)%n",
+                            + "teacher forcing %.2f; Adam lr %s%s, batch %d, up to %d epochs, %d thread(s)%n",
                     mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
-                    mc.dropout(), mc.labelSmoothing(), cfg.teacherForcing(), mc.learningRate(), cfg.batchSize(), cfg.epochs(), threads);
+                    mc.dropout(), mc.labelSmoothing(), cfg.teacherForcing(), mc.learningRate(),
+                    mc.lrDecay() > 0 && mc.lrDecay() != 1 ? " × " + mc.lrDecay() + " per epoch" : "", cfg.batchSize(), cfg.epochs(), threads);
 
             PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
                     cfg.teacherForcing(), mc.seed());
@@ -270,6 +274,10 @@ public final class TranslateApp {
             if (!(smooth >= 0 && smooth < 1)) {
                 throw new UserException("--label-smoothing must be in [0, 1), got " + smooth);
             }
+            double decay = lrDecay != null ? lrDecay : 1.0;
+            if (!(decay > 0 && decay <= 1)) {
+                throw new UserException("--lr-decay must be in (0, 1], got " + decay);
+            }
             if (!(drop >= 0 && drop < 1)) {
                 throw new UserException("--dropout must be in [0, 1), got " + drop);
             }
@@ -286,7 +294,7 @@ public final class TranslateApp {
                 throw new UserException("--pairs and --task dates exclude each other");
             }
             TranslateModel.Config mc = new TranslateModel.Config(0, 0, emb, hid, attention, lr, common.seed,
-                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell, depth, bi, drop, smooth);
+                    common.lstm != null ? common.lstm : LstmImpl.fast, common.cell, depth, bi, drop, smooth, decay);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null);
         }
@@ -314,7 +322,7 @@ public final class TranslateApp {
         TranslateModel.Config m = c.model();
         TranslateModel.Config mc = new TranslateModel.Config(d.sourceVocab().size(), d.targetVocab().size(), m.embedding(),
                 m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell(), m.layers(), m.bidirectional(), m.dropout(),
-                m.labelSmoothing());
+                m.labelSmoothing(), m.lrDecay());
         return new RunConfig(c.task(), c.pairs(), c.reverse(), c.chars(), c.lowercase(), c.maxLength(), c.minCount(),
                 c.valFraction(), c.testFraction(), c.datesCount(), mc, c.teacherForcing(), c.epochs(), c.batchSize(),
                 c.patience(), c.beam(), d.sourceVocab().tokens(), d.targetVocab().tokens());

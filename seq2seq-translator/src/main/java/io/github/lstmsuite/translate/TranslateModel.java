@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * The encoder–decoder (seed 002's {@code Seq2SeqLSTM}), as a DL4J {@code ComputationGraph}:
@@ -65,10 +67,11 @@ public final class TranslateModel {
      * @param bidirectional a bidirectional encoder
      * @param dropout       the probability of zeroing an input of a recurrent or the softmax layer
      * @param labelSmoothing ε: the training target is (1 − ε)·onehot + ε/V
+     * @param lrDecay       the learning rate is multiplied by this after every epoch (1 or 0: constant)
      */
     public record Config(int sourceVocab, int targetVocab, int embedding, int hidden, boolean attention, double learningRate,
                          long seed, LstmImpl lstm, CellType cell, int layers, boolean bidirectional, double dropout,
-                         double labelSmoothing) {
+                         double labelSmoothing, double lrDecay) {
         /** The stacked layers, at least 1. */
         public int depth() {
             return Math.max(1, layers);
@@ -80,7 +83,9 @@ public final class TranslateModel {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(c.lrDecay() > 0 && c.lrDecay() != 1
+                        ? new Adam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay()))
+                        : new Adam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
                 .gradientNormalizationThreshold(5.0)
                 .graphBuilder();
