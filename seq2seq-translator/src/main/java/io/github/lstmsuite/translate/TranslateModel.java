@@ -132,7 +132,10 @@ public final class TranslateModel {
         g.addLayer("out", out.build(), last);
     }
 
-    /** The encoder: outputs under {@link #ENCODER} [B, H, Ts], the summary under {@link #SUMMARY} [B, H]. */
+    /**
+     * The encoder: the summary under {@link #SUMMARY} [B, H]; its outputs under {@link #ENCODER} [B, H, Ts]
+     * (a bidirectional encoder without attention leaves the top layer's outputs unmerged: nothing reads them).
+     */
     private static void addEncoder(ComputationGraphConfiguration.GraphBuilder g, Config c) {
         g.addLayer("srcEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), SRC);
         String in = "srcEmb";
@@ -149,9 +152,11 @@ public final class TranslateModel {
                 int half = c.hidden() / 2;
                 g.addLayer(name + "Fwd", rnn(c, nIn, half), in)                                   // [B, H/2, Ts]
                         .addVertex(name + "Rev", new ReverseTimeSeriesVertex(SRC), in)             // each sentence reversed
-                        .addLayer(name + "Bwd", rnn(c, nIn, half), name + "Rev")                  // [B, H/2, Ts], last word first
-                        .addVertex(name + "BwdOut", new ReverseTimeSeriesVertex(SRC), name + "Bwd")  // back in word order
-                        .addVertex(name, new MergeVertex(), name + "Fwd", name + "BwdOut");          // [B, H, Ts]
+                        .addLayer(name + "Bwd", rnn(c, nIn, half), name + "Rev");                 // [B, H/2, Ts], last word first
+                if (!top || c.attention()) {                                                     // the outputs are read on
+                    g.addVertex(name + "BwdOut", new ReverseTimeSeriesVertex(SRC), name + "Bwd")  // back in word order
+                            .addVertex(name, new MergeVertex(), name + "Fwd", name + "BwdOut");      // [B, H, Ts]
+                }
                 if (top) {
                     g.addVertex("summaryFwd", new LastTimeStepVertex(SRC), name + "Fwd")           // after the last word
                             .addVertex("summaryBwd", new LastTimeStepVertex(SRC), name + "Bwd")    // after reading back to the first

@@ -53,7 +53,8 @@ public final class Translator {
         INDArray dummy = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, 1, 1);
         trained.clearLayerMaskArrays();                // equal lengths: nothing to mask (and no stale masks)
         Map<String, INDArray> acts = trained.feedForward(new INDArray[] {src, dummy}, false);
-        return new INDArray[] {acts.get(TranslateModel.ENCODER).dup(), acts.get(TranslateModel.SUMMARY).dup()};
+        INDArray outputs = config.attention() ? acts.get(TranslateModel.ENCODER).dup() : null;     // only attention reads them
+        return new INDArray[] {outputs, acts.get(TranslateModel.SUMMARY).dup()};
     }
 
     private INDArray step(INDArray tokens, INDArray summary, INDArray encOut) {

@@ -108,8 +108,14 @@ class TranslateAppTest {
         // in a batch with a longer one must not change its outputs (the backward LSTM starts at its last word)
         TokenVocabulary sv = TokenVocabulary.of(List.of("<pad>", "<s>", "</s>", "<unk>", "a", "b", "c", "d"));
         TokenVocabulary tv = TokenVocabulary.of(List.of("<pad>", "<s>", "</s>", "<unk>", "x", "y", "z"));
-        TranslateModel.Config c = new TranslateModel.Config(sv.size(), tv.size(), 6, 8, true, 0.01, 3,
-                io.github.lstmsuite.common.nn.LstmImpl.fast, null, 2, true, 0.3, 0.1, 1.0);
+        for (boolean attention : new boolean[] {true, false}) {
+            TranslateModel.Config c = new TranslateModel.Config(sv.size(), tv.size(), 6, 8, attention, 0.01, 3,
+                    io.github.lstmsuite.common.nn.LstmImpl.fast, null, 2, true, 0.3, 0.1, 1.0);
+            checkPaddingAndBeam(c, sv, tv);
+        }
+    }
+
+    private static void checkPaddingAndBeam(TranslateModel.Config c, TokenVocabulary sv, TokenVocabulary tv) {
         ComputationGraph net = TranslateModel.build(c);
         TranslateData.Example shortOne = new TranslateData.Example(List.of("b", "a"), List.of("x", "y"));
         TranslateData.Example longOne = new TranslateData.Example(List.of("a", "b", "c", "d", "c"), List.of("z", "z", "x", "y"));
