@@ -1,6 +1,5 @@
 package io.github.lstmsuite.common.nn;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 
@@ -38,24 +37,7 @@ public class FastLstm extends LSTM {
 
     /** A {@code FastLstm} with every setting of {@code standard}. */
     public static FastLstm of(LSTM standard) {
-        FastLstm f = new FastLstm();
-        f.setLayerName(standard.getLayerName());
-        f.setIDropout(standard.getIDropout());
-        f.setConstraints(standard.getConstraints() == null ? null : new ArrayList<>(standard.getConstraints()));
-        f.setActivationFn(standard.getActivationFn());
-        f.setWeightInitFn(standard.getWeightInitFn());
-        f.setBiasInit(standard.getBiasInit());
-        f.setGainInit(standard.getGainInit());
-        f.setRegularization(standard.getRegularization());
-        f.setRegularizationBias(standard.getRegularizationBias());
-        f.setIUpdater(standard.getIUpdater());
-        f.setBiasUpdater(standard.getBiasUpdater());
-        f.setWeightNoise(standard.getWeightNoise());
-        f.setGradientNormalization(standard.getGradientNormalization());
-        f.setGradientNormalizationThreshold(standard.getGradientNormalizationThreshold());
-        f.setNIn(standard.getNIn());
-        f.setNOut(standard.getNOut());
-        f.setTimeDistributedFormat(standard.getTimeDistributedFormat());
+        FastLstm f = LayerSettings.copy(standard, new FastLstm());
         f.setWeightInitFnRecurrent(standard.getWeightInitFnRecurrent());
         f.setRnnDataFormat(standard.getRnnDataFormat());
         f.setForgetGateBiasInit(standard.getForgetGateBiasInit());

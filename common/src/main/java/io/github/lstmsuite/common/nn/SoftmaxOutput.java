@@ -1,6 +1,5 @@
 package io.github.lstmsuite.common.nn;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -47,24 +46,7 @@ public class SoftmaxOutput extends RnnOutputLayer {
 
     /** A {@code SoftmaxOutput} with every setting of {@code standard}. */
     public static SoftmaxOutput of(RnnOutputLayer standard) {
-        SoftmaxOutput f = new SoftmaxOutput();
-        f.setLayerName(standard.getLayerName());
-        f.setIDropout(standard.getIDropout());
-        f.setConstraints(standard.getConstraints() == null ? null : new ArrayList<>(standard.getConstraints()));
-        f.setActivationFn(standard.getActivationFn());
-        f.setWeightInitFn(standard.getWeightInitFn());
-        f.setBiasInit(standard.getBiasInit());
-        f.setGainInit(standard.getGainInit());
-        f.setRegularization(standard.getRegularization());
-        f.setRegularizationBias(standard.getRegularizationBias());
-        f.setIUpdater(standard.getIUpdater());
-        f.setBiasUpdater(standard.getBiasUpdater());
-        f.setWeightNoise(standard.getWeightNoise());
-        f.setGradientNormalization(standard.getGradientNormalization());
-        f.setGradientNormalizationThreshold(standard.getGradientNormalizationThreshold());
-        f.setNIn(standard.getNIn());
-        f.setNOut(standard.getNOut());
-        f.setTimeDistributedFormat(standard.getTimeDistributedFormat());
+        SoftmaxOutput f = LayerSettings.copy(standard, new SoftmaxOutput());
         f.setLossFn(standard.getLossFn());
         f.setHasBias(standard.hasBias());
         f.setRnnDataFormat(standard.getRnnDataFormat());
