@@ -1,9 +1,18 @@
 package io.github.lstmsuite.common.nn;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Copies a DL4J layer configuration's common settings onto the suite's subclass of it ({@link FastLstm}, {@link SoftmaxOutput}). */
+/**
+ * What the suite's layer configurations ({@link FastLstm}, {@link SoftmaxOutput}, {@link GatedCell}) share:
+ * copying DL4J's settings onto a subclass, and wiring a new layer to its parameters as DL4J's own do.
+ */
 final class LayerSettings {
     private LayerSettings() {
     }
@@ -28,5 +37,19 @@ final class LayerSettings {
         to.setNOut(from.getNOut());
         to.setTimeDistributedFormat(from.getTimeDistributedFormat());
         return to;
+    }
+
+    /** As DL4J's configurations do in {@code instantiate}: listeners, index, parameter view and table, configuration. */
+    static <L extends Layer> L wire(L layer, FeedForwardLayer confLayer, NeuralNetConfiguration conf,
+                                    Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
+                                    boolean initializeParams) {
+        LayerValidation.assertNInNOutSet(confLayer.getClass().getSimpleName(), confLayer.getLayerName(), layerIndex,
+                confLayer.getNIn(), confLayer.getNOut());
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(confLayer.initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
     }
 }

@@ -1,11 +1,9 @@
 package io.github.lstmsuite.common.nn;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.Activation;
@@ -67,7 +65,6 @@ public class SoftmaxOutput extends RnnOutputLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SoftmaxOutput", getLayerName(), layerIndex, getNIn(), getNOut());
         if (!(getActivationFn() instanceof ActivationSoftmax)) {
             throw new IllegalStateException("SoftmaxOutput needs the softmax activation, got " + getActivationFn());
         }
@@ -77,14 +74,8 @@ public class SoftmaxOutput extends RnnOutputLayer {
         if (getRnnDataFormat() == RNNFormat.NWC) {
             throw new IllegalStateException("SoftmaxOutput supports the NCW layout only");
         }
-        SoftmaxOutputLayer ret = new SoftmaxOutputLayer(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerSettings.wire(new SoftmaxOutputLayer(conf, networkDataType), this, conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     /** DL4J's {@link RnnOutputLayer.Builder} preset to softmax, sparse cross-entropy and NCW; {@link #build()} returns a {@link SoftmaxOutput}. */
