@@ -319,10 +319,7 @@ public final class TranslateApp {
     }
 
     private static RunConfig withVocab(RunConfig c, TranslateData.Split d) {
-        TranslateModel.Config m = c.model();
-        TranslateModel.Config mc = new TranslateModel.Config(d.sourceVocab().size(), d.targetVocab().size(), m.embedding(),
-                m.hidden(), m.attention(), m.learningRate(), m.seed(), m.lstm(), m.cell(), m.layers(), m.bidirectional(), m.dropout(),
-                m.labelSmoothing(), m.lrDecay());
+        TranslateModel.Config mc = c.model().withVocabularies(d.sourceVocab().size(), d.targetVocab().size());
         return new RunConfig(c.task(), c.pairs(), c.reverse(), c.chars(), c.lowercase(), c.maxLength(), c.minCount(),
                 c.valFraction(), c.testFraction(), c.datesCount(), mc, c.teacherForcing(), c.epochs(), c.batchSize(),
                 c.patience(), c.beam(), d.sourceVocab().tokens(), d.targetVocab().tokens());

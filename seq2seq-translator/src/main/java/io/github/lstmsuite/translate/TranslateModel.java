@@ -72,6 +72,12 @@ public final class TranslateModel {
     public record Config(int sourceVocab, int targetVocab, int embedding, int hidden, boolean attention, double learningRate,
                          long seed, LstmImpl lstm, CellType cell, int layers, boolean bidirectional, double dropout,
                          double labelSmoothing, double lrDecay) {
+        /** This configuration with the vocabulary sizes set (they are known once the data is read). */
+        public Config withVocabularies(int source, int target) {
+            return new Config(source, target, embedding, hidden, attention, learningRate, seed, lstm, cell, layers,
+                    bidirectional, dropout, labelSmoothing, lrDecay);
+        }
+
         /** The stacked layers, at least 1. */
         public int depth() {
             return Math.max(1, layers);

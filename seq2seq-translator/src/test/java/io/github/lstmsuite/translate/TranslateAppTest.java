@@ -173,6 +173,9 @@ class TranslateAppTest {
         assertEquals(2, run("--pairs", empty.toString()).outcome().exitCode());
         assertEquals(2, run("--pairs", dir.resolve("missing.tsv").toString()).outcome().exitCode());
         assertEquals(2, run("--teacher-forcing-ratio", "1.5").outcome().exitCode());
+        assertEquals(2, run("--dropout", "1").outcome().exitCode());
+        assertEquals(2, run("--label-smoothing", "-0.1").outcome().exitCode());
+        assertEquals(2, run("--hidden", "255").outcome().exitCode());           // odd: no even split for the bidirectional encoder
         assertEquals(2, run("translate", "--model", dates.model().toString()).outcome().exitCode());
     }
 
