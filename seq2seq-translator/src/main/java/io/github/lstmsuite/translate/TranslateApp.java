@@ -78,8 +78,8 @@ public final class TranslateApp {
         }
     }
 
-    /** The scores of one decoding method on a held-out part. */
-    public record Scores(double bleu, double exactMatch, int sentences) {
+    /** The scores of one decoding method on a held-out part, with its translations (joined tokens, in item order). */
+    public record Scores(double bleu, double exactMatch, int sentences, List<String> translations) {
     }
 
     /** What {@code train} returns. */
@@ -212,7 +212,7 @@ public final class TranslateApp {
             Scores greedy = score(tr, data.test(), data, cfg, 1);
             Scores beamed = cfg.beam() > 1 ? score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
             double tokenAcc = tokenAccuracy(best, data);
-            List<String[]> samples = samples(tr, data, cfg, 8);
+            List<String[]> samples = samples(beamed, data, cfg, 8);
             System.out.printf("%ntest (%,d sources, all their translations as references):%n", greedy.sentences());
             System.out.printf("  greedy     BLEU %5.2f   exact match %.3f%n", greedy.bleu(), greedy.exactMatch());
             if (cfg.beam() > 1) {
@@ -341,7 +341,7 @@ public final class TranslateApp {
             refs.add(items.get(i).references().stream().map(tok::join).toList());
             exact += items.get(i).references().contains(hypTokens) ? 1 : 0;
         }
-        return new Scores(Bleu.corpus(hyps, refs).bleu(), exact / (double) items.size(), items.size());
+        return new Scores(Bleu.corpus(hyps, refs).bleu(), exact / (double) items.size(), items.size(), hyps);
     }
 
     /** Teacher-forced next-token accuracy on the test sources against their first reference. */
@@ -366,13 +366,13 @@ public final class TranslateApp {
         return right / (double) all;
     }
 
-    static List<String[]> samples(Translator tr, TranslateData.Split d, RunConfig cfg, int n) {
+    /** The first {@code n} test sources with their translations (already decoded for {@code scores}) and a reference. */
+    static List<String[]> samples(Scores scores, TranslateData.Split d, RunConfig cfg, int n) {
         Tokenizer tok = cfg.tokenizer();
         List<String[]> out = new ArrayList<>();
         for (int i = 0; i < Math.min(n, d.test().size()); i++) {
             TranslateData.TestItem item = d.test().get(i);
-            int[] ids = tr.beam(d.sourceVocab().encode(item.source()), cfg.beam());
-            out.add(new String[] {tok.join(item.source()), tok.join(d.targetVocab().decode(ids)), tok.join(item.references().get(0))});
+            out.add(new String[] {tok.join(item.source()), scores.translations().get(i), tok.join(item.references().get(0))});
         }
         return out;
     }

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * with a one-pass training step. Inference ({@code activate}) is DL4J's.
  *
  * <pre>
- *   x  [B, nIn, T] → x2 [B·T, nIn]  (row b·T + t... as DL4J's reshape3dTo2d orders them), dropout
+ *   x  [B, nIn, T] → x2 [B·T, nIn]  (one row per step, in DL4J's reshape3dTo2d order; labels and mask alike), dropout
  *   p = softmax(x2 · W + b)                      [B·T, V]   computed once
  *   loss = −Σ m · log p[y]                       (the mask m per step; DL4J divides by B)
  *   δ = m · (p − onehot(y))                      [B·T, V]   the gradient of the loss w.r.t. the logits
