@@ -39,14 +39,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * and {@code c}). What it adds: the forward pass of a training step is kept for the backward pass
  * instead of being run twice, as DL4J's own layer does.
  *
- * <p>Threads: a batch of at least {@value #MIN_ROWS_PER_WORKER}·2 examples is cut into as many slices
- * as there are workers, one kernel each; the number of workers is the system property
- * {@code lstm.suite.workers}, by default the number of available processors.
+ * <p>Threads: a batch is cut into blocks whose number depends on the batch size alone (see
+ * {@link #blocks(int)}), one kernel each; the workers (system property {@code lstm.suite.workers}, by
+ * default the number of available processors) take blocks until none is left, and the blocks' weight
+ * gradients are summed in block order. So the numbers do not depend on how many cores run them: the
+ * same seed gives the same parameters with {@code --threads 1} and {@code --threads 8}. Each worker
+ * calls OpenBLAS single-threaded (set here, not left to {@code OMP_NUM_THREADS}), so several workers
+ * never oversubscribe the cores.
  */
 public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
-    /** Slices smaller than this are not worth a thread. */
-    static final int MIN_ROWS_PER_WORKER = 8;
+    /** Blocks are about this many rows: large enough for an efficient matrix product per step. */
+    static final int BLOCK_ROWS = 32;
+
+    static {
+        // One BLAS thread per caller: the workers are the parallelism (an IDE or plain `java` may not set OMP_NUM_THREADS=1).
+        org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
+    }
 
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fast-lstm-worker");
@@ -131,8 +140,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final List<Object> keep = new ArrayList<>();
 
         INDArray x = fContiguous(in3);                                   // [batch, nIn, T], 'f'
-        INDArray w = fContiguous(getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, workspaceMgr));
-        INDArray rw = fContiguous(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr));
+        // W and RW are read again by the backward pass: a copy of them (weight noise, or a layout the kernel
+        // cannot use) must not live in this layer's working-memory workspace, which another layer may
+        // reuse before then. x, b and the mask are read only here (the kernel keeps its own copies).
+        INDArray w = detachedFContiguous(getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, workspaceMgr));
+        INDArray rw = detachedFContiguous(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr));
         INDArray b = fContiguous(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr));
         INDArray mask = maskArray == null ? null : fContiguous(maskArray.castTo(DataType.FLOAT));  // [batch, T]
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f');
@@ -154,9 +166,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 mask == null ? null : buffer(mask), h0 == null ? null : buffer(h0), c0 == null ? null : buffer(c0),
                 buffer(out), buffer(hLast), buffer(cLast));
 
-        int[] starts = slices(batch);
+        int[] starts = blocks(batch);
         ensureKernels(starts.length - 1);
-        runSlices(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k]));
+        runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k]));
 
         INDArray output = twoD ? out.reshape('f', batch, hidden) : permuteIfNWC(out);
         Forward f = new Forward(output, hLast, cLast, arrays, starts, keep);
@@ -216,8 +228,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final int n = starts.length - 1;
         ensurePartials(n, nIn, (int) layerConf().getNOut());
         partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
-        runSlices(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, partials[k]));
-        for (int k = 1; k < n; k++) {               // sum the other slices' gradients into the first's
+        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, partials[k]));
+        for (int k = 1; k < n; k++) {               // sum the other blocks' gradients into the first's, in block order
             add(partials[k].dW(), partials[0].dW(), gW.length());
             add(partials[k].dRW(), partials[0].dRW(), gRW.length());
             add(partials[k].dB(), partials[0].dB(), gB.length());
@@ -264,9 +276,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Slice boundaries: {@code [0, …, batch]}, one slice per worker when the batch is large enough. */
-    private int[] slices(int batch) {
-        int n = Math.max(1, Math.min(workers, batch / MIN_ROWS_PER_WORKER));
+    /**
+     * Block boundaries {@code [0, …, batch]}, a function of the batch size only (never of the number of
+     * workers), so that results are the same on any machine: about {@value #BLOCK_ROWS} rows a block,
+     * and two blocks for batches of 16 to 63 rows (so two cores share them).
+     */
+    static int[] blocks(int batch) {
+        int n = Math.max(1, Math.max(Math.min(2, batch / 8), batch / BLOCK_ROWS));
         int[] s = new int[n + 1];
         for (int k = 0; k <= n; k++) {
             s[k] = (int) ((long) batch * k / n);
@@ -295,32 +311,77 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         }
     }
 
-    private interface SliceTask {
-        void run(int slice);
+    interface BlockTask {
+        void run(int block);
     }
 
-    /** Runs slice 0 on this thread and the others on pool threads; rethrows the first failure. */
-    private static void runSlices(int[] starts, SliceTask task) {
-        int n = starts.length - 1;
-        if (n == 1) {
-            task.run(0);
+    /**
+     * Runs every block: this thread and up to {@code workers - 1} pool threads take blocks until none is
+     * left. Every worker is awaited, also when one fails (none is left writing into shared buffers after
+     * this returns); the first failure is rethrown.
+     */
+    private void runBlocks(int[] starts, BlockTask task) {
+        runBlocks(workers, starts.length - 1, task);
+    }
+
+    /** {@link #runBlocks(int[], BlockTask)} for {@code n} blocks and {@code workers} threads. */
+    static void runBlocks(int workers, int n, BlockTask task) {
+        int threads = Math.min(workers, n);
+        if (threads == 1) {
+            for (int k = 0; k < n; k++) {
+                task.run(k);
+            }
             return;
         }
-        List<Future<?>> others = new ArrayList<>();
-        for (int k = 1; k < n; k++) {
-            final int slice = k;
-            others.add(POOL.submit(() -> task.run(slice)));
-        }
-        task.run(0);
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for an LSTM worker", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("LSTM worker failed: " + e.getCause(), e.getCause());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable take = () -> {
+            for (int k; !failed.get() && (k = next.getAndIncrement()) < n; ) {
+                try {
+                    task.run(k);
+                } catch (RuntimeException | Error e) {
+                    failed.set(true);
+                    throw e;
+                }
             }
+        };
+        List<Future<?>> others = new ArrayList<>();
+        for (int k = 1; k < threads; k++) {
+            others.add(POOL.submit(take));
+        }
+        Throwable first = null;
+        try {
+            take.run();
+        } catch (RuntimeException | Error e) {
+            first = e;
+        }
+        boolean interrupted = false;
+        for (Future<?> f : others) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;          // keep waiting: the worker still writes into our buffers
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause();
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
+        if (first != null) {
+            throw new IllegalStateException("LSTM worker failed: " + first, first);
         }
     }
 
@@ -338,6 +399,17 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             return a;
         }
         return a.castTo(DataType.FLOAT).dup('f');
+    }
+
+    /** As {@link #fContiguous}, but a copy is made outside any workspace, so it outlives the current one. */
+    static INDArray detachedFContiguous(INDArray a) {
+        if (a.dataType() == DataType.FLOAT && a.ordering() == 'f' && Shape.hasDefaultStridesForShape(a)
+                && !a.isAttached()) {
+            return a;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return a.castTo(DataType.FLOAT).dup('f');
+        }
     }
 
     /** The native memory of {@code a} (column-major, contiguous), from its first element. */

@@ -85,6 +85,13 @@ final class LstmKernel implements AutoCloseable {
     private float[] dzo = new float[0];
     private float[] dzi = new float[0];
     private float[] m = new float[0];      // the step's mask
+    // Copies of what the backward pass needs from the caller's arrays, taken in the forward pass: the
+    // caller's mask copy and initial state may live in a DL4J workspace that another layer reuses
+    // before this layer's backward pass runs, so the kernel never reads them after forward() returns.
+    private float[] maskAll = new float[0];   // [T·rows], step t's mask at t·rows
+    private boolean masked;
+    private float[] c0Own = new float[0];     // [n], c_{-1} (when an initial state was given)
+    private boolean hasC0;
 
     LstmKernel(int nIn, int hidden) {
         this.nIn = nIn;
@@ -125,6 +132,13 @@ final class LstmKernel implements AutoCloseable {
             }
             wb.buf.put(I + I1 * k, a.bias().get(k));
         }
+        masked = a.mask() != null;
+        if (masked) {
+            for (int t = 0; t < T; t++) {
+                a.mask().get(from + B * t, maskAll, t * rows, rows);
+            }
+        }
+        hasC0 = a.c0() != null;
         // h_{-1}, c_{-1}: the given state or zeros.
         for (int j = 0; j < H; j++) {
             if (a.h0() == null) {
@@ -135,6 +149,9 @@ final class LstmKernel implements AutoCloseable {
                 a.c0().get(from + B * j, cPrev, j * rows, rows);
             }
             hp.put(L * j, h, j * rows, rows);
+        }
+        if (hasC0) {
+            System.arraycopy(cPrev, 0, c0Own, 0, n);
         }
 
         // Input projection and bias for all steps at once: gates[L, 4H] = [xs | 1][L, I+1] · [W; b].
@@ -151,7 +168,7 @@ final class LstmKernel implements AutoCloseable {
                 gate.get(r0 + L * (3 * H + j), in, j * rows, rows);
             }
             gatesForward(g, f, o, in, cPrev, c, tc, h, n);
-            if (stepMask(a, from, t, rows)) {
+            if (stepMask(t, rows)) {
                 for (int j = 0; j < H; j++) {
                     for (int b = 0; b < rows; b++) {
                         c[j * rows + b] *= m[b];
@@ -213,11 +230,11 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /** Loads step t's mask of this slice into {@code m}; false (and nothing loaded) without a mask. */
-    private boolean stepMask(Arrays a, int from, int t, int rows) {
-        if (a.mask() == null) {
+    private boolean stepMask(int t, int rows) {
+        if (!masked) {
             return false;
         }
-        a.mask().get(from + a.batch() * t, m, 0, rows);
+        System.arraycopy(maskAll, t * rows, m, 0, rows);
         return true;
     }
 
@@ -245,7 +262,7 @@ final class LstmKernel implements AutoCloseable {
             for (int q = 0; q < n; q++) {
                 dh[q] += h[q];
             }
-            if (stepMask(a, from, t, rows)) {        // a masked step passes nothing back
+            if (stepMask(t, rows)) {        // a masked step passes nothing back
                 for (int j = 0; j < H; j++) {
                     for (int b = 0; b < rows; b++) {
                         dh[j * rows + b] *= m[b];
@@ -260,12 +277,10 @@ final class LstmKernel implements AutoCloseable {
             System.arraycopy(tcAll, s0, tc, 0, n);
             if (t > 0) {
                 System.arraycopy(cAll, s0 - n, cPrev, 0, n);
-            } else if (a.c0() == null) {
+            } else if (!hasC0) {
                 java.util.Arrays.fill(cPrev, 0, n, 0f);
             } else {
-                for (int j = 0; j < H; j++) {
-                    a.c0().get(from + B * j, cPrev, j * rows, rows);
-                }
+                System.arraycopy(c0Own, 0, cPrev, 0, n);
             }
             gatesBackward(n);
             for (int j = 0; j < H; j++) {
@@ -403,6 +418,8 @@ final class LstmKernel implements AutoCloseable {
             dzo = new float[one];
             dzi = new float[one];
             m = new float[capRows];
+            maskAll = new float[cap];
+            c0Own = new float[one];
             capacity = cap;
             capacityRows = capRows;
         }
