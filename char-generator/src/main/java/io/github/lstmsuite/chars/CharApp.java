@@ -349,6 +349,7 @@ public final class CharApp {
 
     static Loaded load(Path model) {
         Path m = model != null ? model : RunDirs.newestModel(APP);
+        ModelZip.requireApp(m, APP);
         String json = ModelZip.readEntry(m, Trainer.CONFIG_ENTRY);
         if (json == null) {
             throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");

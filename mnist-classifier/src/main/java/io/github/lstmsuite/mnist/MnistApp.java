@@ -342,6 +342,7 @@ public final class MnistApp {
             }
             NativeSetup.apply(opts.threads);
             Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
+            ModelZip.requireApp(m, APP);
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             Split split = images != null ? MnistData.read(images, labels)
                     : MnistData.loadTest(DatasetResolver.standard(), 10000);
@@ -384,6 +385,7 @@ public final class MnistApp {
         public PredictResult call() {
             NativeSetup.apply(opts.threads);
             Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
+            ModelZip.requireApp(m, APP);
             MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
             List<Prediction> out = new ArrayList<>();
             for (Path f : files) {

@@ -391,6 +391,7 @@ public final class TranslateApp {
         if (!java.nio.file.Files.isRegularFile(path)) {
             throw new UserException("--model " + path + ": no such file");
         }
+        ModelZip.requireApp(path, APP);
         String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
         RunConfig cfg = json == null ? null : Json.read(json, RunConfig.class);
         if (cfg == null || cfg.targetVocab() == null) {

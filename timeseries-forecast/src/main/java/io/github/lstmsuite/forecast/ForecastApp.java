@@ -535,6 +535,7 @@ public final class ForecastApp {
         if (!java.nio.file.Files.isRegularFile(path)) {
             throw new UserException("--model " + path + ": no such file");
         }
+        ModelZip.requireApp(path, APP);
         String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
         if (json == null) {
             throw new UserException("--model " + path + ": not a forecast model (no " + Trainer.CONFIG_ENTRY + " inside)");

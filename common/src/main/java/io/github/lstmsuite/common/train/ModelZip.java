@@ -23,12 +23,101 @@ import org.deeplearning4j.util.ModelSerializer;
  * the updater state) plus text entries of our own under {@code lstm-suite/} — the app's configuration
  * (preprocessing, vocabulary…) and, in checkpoints, the training state. One file holds everything a
  * later {@code evaluate}, {@code predict} or {@code --resume} needs. Writes are atomic.
+ *
+ * <p><b>Loading is safe against crafted files.</b> DL4J's {@link ModelSerializer} reads an optional
+ * {@code preprocessor.bin} entry with Java deserialisation ({@code ObjectInputStream.readObject}), which
+ * runs code chosen by whoever made the file. Before DL4J sees a file, every entry name is checked against
+ * the entries a suite model has ({@link #ALLOWED_ENTRIES} and our {@code lstm-suite/} text entries); any
+ * other entry is refused with a one-line error, so no Java object is ever deserialised. The rest of a
+ * model (JSON configuration, raw parameter arrays) is data. Even so, treat a model file from someone
+ * else like code: its configuration names the layer classes that are instantiated.
  */
 public final class ModelZip {
     /** Prefix of our entries inside the zip. */
     public static final String PREFIX = "lstm-suite/";
 
+    /** The DL4J entries a suite model may hold; anything else (e.g. {@code preprocessor.bin}) is refused. */
+    public static final java.util.Set<String> ALLOWED_ENTRIES = java.util.Set.of(
+            "configuration.json", "coefficients.bin", "updaterState.bin", "noParams.marker");
+
+    /** The apps whose models this class recognises, with a key only that app's stored configuration has. */
+    private static final Map<String, String> APP_KEYS = new java.util.LinkedHashMap<>();
+
+    static {
+        APP_KEYS.put("translate", "sourceVocab");
+        APP_KEYS.put("forecast", "horizon");
+        APP_KEYS.put("chars", "vocabulary");
+        APP_KEYS.put("mnist", "pixelScale");
+    }
+
     private ModelZip() {
+    }
+
+    /**
+     * Refuses a file that is not a zip, or holds an entry a suite model does not have (the only way DL4J's
+     * loader would deserialise Java objects). One-line {@link UserException}s name the file and the entry.
+     */
+    public static void checkEntries(Path zip) {
+        checkReadable(zip);
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            var entries = z.entries();
+            int count = 0;
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                String name = e.getName();
+                count++;
+                if (!ALLOWED_ENTRIES.contains(name) && !(name.startsWith(PREFIX) && !name.contains(".."))) {
+                    throw new UserException(zip + ": refusing to load a model file with the entry '" + name
+                            + "' (a suite model holds only " + String.join(", ", new java.util.TreeSet<>(ALLOWED_ENTRIES))
+                            + " and " + PREFIX + "*; DL4J would deserialise Java objects from it)");
+                }
+            }
+            if (z.getEntry("configuration.json") == null) {
+                throw new UserException(zip + ": not a model file (no configuration.json inside; " + count + " entries)");
+            }
+        } catch (IOException e) {
+            throw new UserException(zip + ": not a model file (" + describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * Which app made this model file ({@code mnist}, {@code chars}, {@code forecast}, {@code translate}),
+     * or {@code null} for a plain DL4J model without the suite's configuration.
+     */
+    public static String appOf(Path zip) {
+        String json = readEntry(zip, "config.json");
+        if (json == null) {
+            return null;
+        }
+        try {
+            org.nd4j.shade.jackson.databind.JsonNode node = io.github.lstmsuite.common.report.Json.mapper().readTree(json);
+            for (Map.Entry<String, String> e : APP_KEYS.entrySet()) {
+                if (node.has(e.getValue()) || (node.has("run") && node.get("run").has(e.getValue()))) {
+                    return e.getKey();
+                }
+            }
+            return "unknown";
+        } catch (IOException | RuntimeException e) {
+            throw new UserException(zip + ": damaged model file (its " + PREFIX + "config.json is not JSON)", e);
+        }
+    }
+
+    /** Refuses (one line) a model file that another app made, or a plain DL4J model, where {@code app}'s is needed. */
+    public static void requireApp(Path zip, String app) {
+        checkEntries(zip);
+        String found = appOf(zip);
+        if (found == null) {
+            throw new UserException(zip + ": a plain DL4J model file, not an lstm-suite " + app
+                    + " model (it has no " + PREFIX + "config.json)");
+        }
+        if (!found.equals(app)) {
+            throw new UserException(zip + ": this is " + ("unknown".equals(found) ? "not an lstm-suite model"
+                    : "a " + found + " model (use it with ./lstm " + found + ")") + ", not a " + app + " model");
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes {@code model} with the given text entries ({@code name → content}) to {@code target}, atomically. */
@@ -59,7 +148,7 @@ public final class ModelZip {
 
     /** Reads our text entry {@code name}, or {@code null} if the zip has none. */
     public static String readEntry(Path zip, String name) {
-        checkReadable(zip);
+        checkEntries(zip);
         try (ZipFile z = new ZipFile(zip.toFile())) {
             ZipEntry e = z.getEntry(PREFIX + name);
             if (e == null) {
@@ -69,27 +158,27 @@ public final class ModelZip {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UserException(zip + ": not a model file (" + e.getMessage() + ")", e);
+            throw new UserException(zip + ": not a model file, or damaged (" + describe(e) + ")", e);
         }
     }
 
     /** Restores a {@link MultiLayerNetwork}. */
     public static MultiLayerNetwork loadMultiLayer(Path zip, boolean withUpdater) {
-        checkReadable(zip);
+        checkEntries(zip);
         try {
             return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), withUpdater);
         } catch (IOException | RuntimeException e) {
-            throw new UserException(zip + ": not a MultiLayerNetwork model file (" + e.getMessage() + ")", e);
+            throw new UserException(zip + ": not a MultiLayerNetwork model file, or damaged (" + describe(e) + ")", e);
         }
     }
 
     /** Restores a {@link ComputationGraph}. */
     public static ComputationGraph loadGraph(Path zip, boolean withUpdater) {
-        checkReadable(zip);
+        checkEntries(zip);
         try {
             return ModelSerializer.restoreComputationGraph(zip.toFile(), withUpdater);
         } catch (IOException | RuntimeException e) {
-            throw new UserException(zip + ": not a ComputationGraph model file (" + e.getMessage() + ")", e);
+            throw new UserException(zip + ": not a ComputationGraph model file, or damaged (" + describe(e) + ")", e);
         }
     }
 
