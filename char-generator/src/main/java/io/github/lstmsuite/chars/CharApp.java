@@ -149,72 +149,74 @@ public final class CharApp {
                 data = load(corpus, valFraction, charLimit());
                 cfg = configure(data.vocab(), corpus);
             }
-            Path runDir = RunDirs.create(common.outputDir, APP);
-            System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%s%n",
-                    data.source(), data.train().length, data.validation().length, data.vocab().size(),
-                    data.skippedUnknown() > 0 ? " (" + data.skippedUnknown() + " validation characters not in it, left out)" : "");
+            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
+            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+                System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%s%n",
+                        data.source(), data.train().length, data.validation().length, data.vocab().size(),
+                        data.skippedUnknown() > 0 ? " (" + data.skippedUnknown() + " validation characters not in it, left out)" : "");
 
-            // ---- model
-            CharModel.Config mc = cfg.model();
-            MultiLayerNetwork net = CharModel.build(mc);
-            System.out.printf("model: %s → %s %d×%d, dropout %.2f → softmax %d (%,d parameters); Adam lr %s, %d streams × %d characters per batch, tBPTT %d, %d epoch(s), %d thread(s)%n",
-                    mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.cellType().label(mc.lstm()), mc.layers(), mc.hidden(),
-                    mc.dropout(), mc.vocab(), net.numParams(), mc.learningRate(), cfg.batchSize(), cfg.window(), mc.tbptt(),
-                    cfg.epochs(), threads);
+                // ---- model
+                CharModel.Config mc = cfg.model();
+                MultiLayerNetwork net = CharModel.build(mc);
+                System.out.printf("model: %s → %s %d×%d, dropout %.2f → softmax %d (%,d parameters); Adam lr %s, %d streams × %d characters per batch, tBPTT %d, %d epoch(s), %d thread(s)%n",
+                        mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.cellType().label(mc.lstm()), mc.layers(), mc.hidden(),
+                        mc.dropout(), mc.vocab(), net.numParams(), mc.learningRate(), cfg.batchSize(), cfg.window(), mc.tbptt(),
+                        cfg.epochs(), threads);
 
-            // ---- train: validation loss per character and a short sample at every epoch end
-            StreamBatches batches = new StreamBatches(data.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(),
-                    mc.oneHot(), mc.seed());
-            CharVocabulary vocab = data.vocab();
-            String prime = primeFor(vocab);
-            TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
-                    Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                    common.maxSteps == null ? 0 : common.maxSteps, "val_loss", false, cfg.patience());
-            Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
-                Map<String, Double> m = validate(n, data, mc);
-                String sample = generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
-                        200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
-                System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
-                return m;
-            }, Json.write(cfg), Progress.forStdout());
-            Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
-            if (fit.interrupted()) {
-                return new TrainResult(runDir, null, null, null, fit.state(), seconds(t0), true);
+                // ---- train: validation loss per character and a short sample at every epoch end
+                StreamBatches batches = new StreamBatches(data.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(),
+                        mc.oneHot(), mc.seed());
+                CharVocabulary vocab = data.vocab();
+                String prime = primeFor(vocab);
+                TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
+                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                        common.maxSteps == null ? 0 : common.maxSteps, "val_loss", false, cfg.patience());
+                Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
+                    Map<String, Double> m = validate(n, data, mc);
+                    String sample = generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                            200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
+                    System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
+                    return m;
+                }, Json.write(cfg), Progress.forStdout());
+                Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                if (fit.interrupted()) {
+                    return new TrainResult(runDir, null, null, null, fit.state(), seconds(t0), true);
+                }
+
+                // ---- evaluate and write
+                MultiLayerNetwork best = fit.network();
+                // the trainer kept the epoch with the lowest validation loss: its loss is already measured
+                LanguageModelEval.Loss val = new LanguageModelEval.Loss(fit.state().best,
+                        LanguageModelEval.predictions(data.validation().length, EVAL_STREAMS));
+                Path model = runDir.resolve("model.zip");
+                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+                System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
+                        val.natsPerToken(), val.bitsPerToken(), val.perplexity(), val.tokens());
+                System.out.print(prime);
+                String sample = generate(best, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                        sampleLength, 0.8, 0, 1.0, new Random(mc.seed()), streamTo(System.out));
+                System.out.println();
+
+                TrainState s = fit.state();
+                RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
+                summary.data.put("name", data.source());
+                summary.data.put("train_characters", Integer.toString(data.train().length));
+                summary.data.put("validation_characters", Integer.toString(data.validation().length));
+                summary.metrics.put("val_loss_nats_per_char", val.natsPerToken());
+                summary.metrics.put("val_bits_per_char", val.bitsPerToken());
+                summary.metrics.put("val_perplexity", val.perplexity());
+                summary.metrics.put("best_epoch", s.bestEpoch);
+                summary.metrics.put("sample", prime + sample);
+                summary.epochsCompleted = s.epoch;
+                summary.trainSeconds = s.trainSeconds;
+                summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);
+                summary.wallSeconds = seconds(t0);
+                summary.write(runDir.resolve("summary.json"));
+                System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),
+                        Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
+                System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
+                return new TrainResult(runDir, model, val, prime + sample, s, summary.wallSeconds, false);
             }
-
-            // ---- evaluate and write
-            MultiLayerNetwork best = fit.network();
-            // the trainer kept the epoch with the lowest validation loss: its loss is already measured
-            LanguageModelEval.Loss val = new LanguageModelEval.Loss(fit.state().best,
-                    LanguageModelEval.predictions(data.validation().length, EVAL_STREAMS));
-            Path model = runDir.resolve("model.zip");
-            ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
-            System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
-                    val.natsPerToken(), val.bitsPerToken(), val.perplexity(), val.tokens());
-            System.out.print(prime);
-            String sample = generate(best, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
-                    sampleLength, 0.8, 0, 1.0, new Random(mc.seed()), streamTo(System.out));
-            System.out.println();
-
-            TrainState s = fit.state();
-            RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
-            summary.data.put("name", data.source());
-            summary.data.put("train_characters", Integer.toString(data.train().length));
-            summary.data.put("validation_characters", Integer.toString(data.validation().length));
-            summary.metrics.put("val_loss_nats_per_char", val.natsPerToken());
-            summary.metrics.put("val_bits_per_char", val.bitsPerToken());
-            summary.metrics.put("val_perplexity", val.perplexity());
-            summary.metrics.put("best_epoch", s.bestEpoch);
-            summary.metrics.put("sample", prime + sample);
-            summary.epochsCompleted = s.epoch;
-            summary.trainSeconds = s.trainSeconds;
-            summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);
-            summary.wallSeconds = seconds(t0);
-            summary.write(runDir.resolve("summary.json"));
-            System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),
-                    Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
-            System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
-            return new TrainResult(runDir, model, val, prime + sample, s, summary.wallSeconds, false);
         }
 
         private RunConfig configure(CharVocabulary vocab, Path corpusPath) {
@@ -354,7 +356,7 @@ public final class CharApp {
         if (json == null) {
             throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");
         }
-        RunConfig cfg = Json.read(json, RunConfig.class);
+        RunConfig cfg = ModelZip.parse(m, json, RunConfig.class);
         return new Loaded(m, ModelZip.loadMultiLayer(m, false), cfg, CharVocabulary.parse(cfg.vocabulary()));
     }
 

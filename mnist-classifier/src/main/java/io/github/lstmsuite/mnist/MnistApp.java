@@ -178,67 +178,69 @@ public final class MnistApp {
                 cfg = configure(preset, common, hidden, layers, dropout, bidirectional, trainSize, valSize, testSize,
                         lrDecay, patience);
             }
-            Path runDir = RunDirs.create(common.outputDir, APP);
+            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
+            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
 
-            // ---- data: [B, 28 pixels, 28 rows] batches
-            MnistData.Splits data = MnistData.load(DatasetResolver.standard(), cfg.trainSize(), cfg.valSize(), cfg.testSize());
-            System.out.printf("MNIST: %,d training, %,d validation, %,d test images (28 rows × 28 pixels each)%n",
-                    data.train().size(), data.validation().size(), data.test().size());
+                // ---- data: [B, 28 pixels, 28 rows] batches
+                MnistData.Splits data = MnistData.load(DatasetResolver.standard(), cfg.trainSize(), cfg.valSize(), cfg.testSize());
+                System.out.printf("MNIST: %,d training, %,d validation, %,d test images (28 rows × 28 pixels each)%n",
+                        data.train().size(), data.validation().size(), data.test().size());
 
-            // ---- model
-            MultiLayerNetwork net = MnistModel.build(cfg.model());
-            System.out.printf("model: %s %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d thread(s)%n",
-                    cfg.model().cellType().label(cfg.model().lstm()), cfg.model().layers(), cfg.model().hidden(),
-                    cfg.model().bidirectional() ? " bidirectional" : "", cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
-                    cfg.epochs(), threads);
-            if (explain) {
-                System.out.print(explainShapes(net, data.test()));
+                // ---- model
+                MultiLayerNetwork net = MnistModel.build(cfg.model());
+                System.out.printf("model: %s %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d thread(s)%n",
+                        cfg.model().cellType().label(cfg.model().lstm()), cfg.model().layers(), cfg.model().hidden(),
+                        cfg.model().bidirectional() ? " bidirectional" : "", cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
+                        cfg.epochs(), threads);
+                if (explain) {
+                    System.out.print(explainShapes(net, data.test()));
+                }
+
+                // ---- train
+                Split val = data.validation();
+                TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.model().seed(), runDir, common.resume,
+                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                        common.maxSteps == null ? 0 : common.maxSteps,
+                        val.size() > 0 ? "val_accuracy" : null, true, cfg.patience());
+                Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc,
+                        MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed()),
+                        val.size() > 0 ? n -> validate(n, val) : null,
+                        Json.write(cfg), Progress.forStdout());
+                Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                if (fit.interrupted()) {
+                    return new TrainResult(runDir, null, Double.NaN, null, fit.state(), seconds(t0), true);
+                }
+
+                // ---- evaluate on the test images
+                ClassificationReport report = evaluate(fit.network(), data.test());
+                System.out.println();
+                System.out.println("test set: " + data.test().size() + " images");
+                System.out.print(report.format());
+                Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
+                        String.format("MNIST test, accuracy %.4f", report.accuracy()));
+                Path model = runDir.resolve("model.zip");
+                ModelZip.save(fit.network(), model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+
+                TrainState s = fit.state();
+                RunSummary summary = new RunSummary(APP, "train", cfg, cfg.model().seed());
+                summary.data.put("name", "mnist");
+                summary.data.put("train_images_sha256", data.trainSha256());
+                summary.data.put("test_images_sha256", data.testSha256());
+                summary.metrics.putAll(report.toMetrics("test_"));   // test_accuracy, test_macro_f1, per class, matrix
+                if (!s.history.isEmpty()) {
+                    summary.metrics.put("final_train_loss", s.history.get(s.history.size() - 1).get("train_loss"));
+                }
+                summary.metrics.put("best_epoch", s.bestEpoch);
+                summary.epochsCompleted = s.epoch;
+                summary.trainSeconds = s.trainSeconds;
+                summary.trainSamplesPerSecond = s.examples / Math.max(1e-9, s.trainSeconds);
+                summary.wallSeconds = seconds(t0);
+                summary.write(runDir.resolve("summary.json"));
+                System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
+                        Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
+                System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
+                return new TrainResult(runDir, model, report.accuracy(), report, s, summary.wallSeconds, false);
             }
-
-            // ---- train
-            Split val = data.validation();
-            TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.model().seed(), runDir, common.resume,
-                    Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                    common.maxSteps == null ? 0 : common.maxSteps,
-                    val.size() > 0 ? "val_accuracy" : null, true, cfg.patience());
-            Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc,
-                    MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed()),
-                    val.size() > 0 ? n -> validate(n, val) : null,
-                    Json.write(cfg), Progress.forStdout());
-            Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
-            if (fit.interrupted()) {
-                return new TrainResult(runDir, null, Double.NaN, null, fit.state(), seconds(t0), true);
-            }
-
-            // ---- evaluate on the test images
-            ClassificationReport report = evaluate(fit.network(), data.test());
-            System.out.println();
-            System.out.println("test set: " + data.test().size() + " images");
-            System.out.print(report.format());
-            Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
-                    String.format("MNIST test, accuracy %.4f", report.accuracy()));
-            Path model = runDir.resolve("model.zip");
-            ModelZip.save(fit.network(), model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
-
-            TrainState s = fit.state();
-            RunSummary summary = new RunSummary(APP, "train", cfg, cfg.model().seed());
-            summary.data.put("name", "mnist");
-            summary.data.put("train_images_sha256", data.trainSha256());
-            summary.data.put("test_images_sha256", data.testSha256());
-            summary.metrics.putAll(report.toMetrics("test_"));   // test_accuracy, test_macro_f1, per class, matrix
-            if (!s.history.isEmpty()) {
-                summary.metrics.put("final_train_loss", s.history.get(s.history.size() - 1).get("train_loss"));
-            }
-            summary.metrics.put("best_epoch", s.bestEpoch);
-            summary.epochsCompleted = s.epoch;
-            summary.trainSeconds = s.trainSeconds;
-            summary.trainSamplesPerSecond = s.examples / Math.max(1e-9, s.trainSeconds);
-            summary.wallSeconds = seconds(t0);
-            summary.write(runDir.resolve("summary.json"));
-            System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
-                    Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
-            System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
-            return new TrainResult(runDir, model, report.accuracy(), report, s, summary.wallSeconds, false);
         }
     }
 

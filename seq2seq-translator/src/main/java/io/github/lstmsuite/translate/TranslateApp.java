@@ -167,85 +167,87 @@ public final class TranslateApp {
             if (!common.resume) {
                 cfg = withVocab(cfg, data);          // the vocabularies travel with the model
             }
-            Path runDir = RunDirs.create(common.outputDir, APP);
-            TranslateModel.Config mc = cfg.model();
-            System.out.printf("data: %s — %,d pairs%s; %,d training pairs, %,d validation and %,d test sources (split by distinct source); "
-                            + "vocabularies %,d → %,d %s%n", data.name(), data.pairs(),
-                    data.skippedTooLong() > 0 ? " (" + data.skippedTooLong() + " longer than --max-length " + cfg.maxLength() + ", skipped)" : "",
-                    data.train().size(), data.validation().size(), data.test().size(), mc.sourceVocab(), mc.targetVocab(),
-                    cfg.chars() ? "characters" : "words");
+            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
+            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+                TranslateModel.Config mc = cfg.model();
+                System.out.printf("data: %s — %,d pairs%s; %,d training pairs, %,d validation and %,d test sources (split by distinct source); "
+                                + "vocabularies %,d → %,d %s%n", data.name(), data.pairs(),
+                        data.skippedTooLong() > 0 ? " (" + data.skippedTooLong() + " longer than --max-length " + cfg.maxLength() + ", skipped)" : "",
+                        data.train().size(), data.validation().size(), data.test().size(), mc.sourceVocab(), mc.targetVocab(),
+                        cfg.chars() ? "characters" : "words");
 
-            ComputationGraph net = TranslateModel.build(mc);
-            String cell = (mc.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : mc.cell()).label(mc.lstm());
-            String stack = mc.depth() > 1 ? mc.depth() + " × " : "";
-            String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
-                    : stack + cell + " " + mc.hidden();
-            System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f, label smoothing %.2f; "
-                            + "teacher forcing %.2f; Adam lr %s%s, batch %d, up to %d epochs, %d thread(s)%n",
-                    mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
-                    mc.dropout(), mc.labelSmoothing(), cfg.teacherForcing(), mc.learningRate(),
-                    mc.lrDecay() > 0 && mc.lrDecay() != 1 ? " × " + mc.lrDecay() + " per epoch" : "", cfg.batchSize(), cfg.epochs(), threads);
+                ComputationGraph net = TranslateModel.build(mc);
+                String cell = (mc.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : mc.cell()).label(mc.lstm());
+                String stack = mc.depth() > 1 ? mc.depth() + " × " : "";
+                String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
+                        : stack + cell + " " + mc.hidden();
+                System.out.printf("model: embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d (%,d parameters); dropout %.2f, label smoothing %.2f; "
+                                + "teacher forcing %.2f; Adam lr %s%s, batch %d, up to %d epochs, %d thread(s)%n",
+                        mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(), net.numParams(),
+                        mc.dropout(), mc.labelSmoothing(), cfg.teacherForcing(), mc.learningRate(),
+                        mc.lrDecay() > 0 && mc.lrDecay() != 1 ? " × " + mc.lrDecay() + " per epoch" : "", cfg.batchSize(), cfg.epochs(), threads);
 
-            PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
-                    cfg.teacherForcing(), mc.seed());
-            TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
-                    Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                    common.maxSteps == null ? 0 : common.maxSteps, "val_bleu", true, cfg.patience());
-            final RunConfig fcfg = cfg;
-            final TranslateData.Split fdata = data;
-            Trainer<ComputationGraph> trainer = new Trainer<>(tc, batches, n -> {
-                Map<String, Double> m = new LinkedHashMap<>();
-                Translator tr = new Translator(n, mc, fcfg.maxLength() + 2);
-                m.put("val_bleu", score(tr, fdata.validation(), fdata, fcfg, 1).bleu());
-                return m;
-            }, Json.write(cfg), Progress.forStdout());
-            Trainer.Result<ComputationGraph> fit = trainer.fit(net);
-            if (fit.interrupted()) {
-                return new TrainResult(runDir, null, null, null, Double.NaN, List.of(), seconds(t0), true);
+                PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
+                        cfg.teacherForcing(), mc.seed());
+                TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
+                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                        common.maxSteps == null ? 0 : common.maxSteps, "val_bleu", true, cfg.patience());
+                final RunConfig fcfg = cfg;
+                final TranslateData.Split fdata = data;
+                Trainer<ComputationGraph> trainer = new Trainer<>(tc, batches, n -> {
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    Translator tr = new Translator(n, mc, fcfg.maxLength() + 2);
+                    m.put("val_bleu", score(tr, fdata.validation(), fdata, fcfg, 1).bleu());
+                    return m;
+                }, Json.write(cfg), Progress.forStdout());
+                Trainer.Result<ComputationGraph> fit = trainer.fit(net);
+                if (fit.interrupted()) {
+                    return new TrainResult(runDir, null, null, null, Double.NaN, List.of(), seconds(t0), true);
+                }
+                ComputationGraph best = fit.network();
+                Path model = runDir.resolve("model.zip");
+                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+
+                // ---- the test part
+                Translator tr = new Translator(best, mc, cfg.maxLength() + 2);
+                Scores greedy = score(tr, data.test(), data, cfg, 1);
+                Scores beamed = cfg.beam() > 1 ? score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
+                double tokenAcc = tokenAccuracy(best, data);
+                List<String[]> samples = samples(beamed, data, cfg, 8);
+                System.out.printf("%ntest (%,d sources, all their translations as references):%n", greedy.sentences());
+                System.out.printf("  greedy     BLEU %5.2f   exact match %.3f%n", greedy.bleu(), greedy.exactMatch());
+                if (cfg.beam() > 1) {
+                    System.out.printf("  beam %-3d   BLEU %5.2f   exact match %.3f%n", cfg.beam(), beamed.bleu(), beamed.exactMatch());
+                }
+                System.out.printf("  token accuracy (teacher forced, first reference) %.3f%n%nsamples (beam %d):%n", tokenAcc, cfg.beam());
+                for (String[] s : samples) {
+                    System.out.printf("  %s%n    → %s%n    (reference: %s)%n", s[0], s[1], s[2]);
+                }
+
+                RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
+                summary.data.put("name", data.name());
+                summary.data.put("train_pairs", Integer.toString(data.train().size()));
+                summary.data.put("test_sources", Integer.toString(data.test().size()));
+                Scores main = cfg.beam() > 1 ? beamed : greedy;
+                summary.metrics.put("bleu", main.bleu());
+                summary.metrics.put("exact_match", main.exactMatch());
+                summary.metrics.put("bleu_greedy", greedy.bleu());
+                summary.metrics.put("exact_match_greedy", greedy.exactMatch());
+                summary.metrics.put("bleu_beam", beamed.bleu());
+                summary.metrics.put("exact_match_beam", beamed.exactMatch());
+                summary.metrics.put("beam", cfg.beam());
+                summary.metrics.put("token_accuracy", tokenAcc);
+                summary.metrics.put("best_epoch", fit.state().bestEpoch);
+                summary.epochsCompleted = fit.state().epoch;
+                summary.trainSeconds = fit.state().trainSeconds;
+                summary.trainSamplesPerSecond = fit.state().examples / Math.max(1e-9, fit.state().trainSeconds);
+                summary.wallSeconds = seconds(t0);
+                summary.write(runDir.resolve("summary.json"));
+                System.out.printf("%nBLEU %.2f (%s)   training %s   wall %s%nrun folder: %s%n", main.bleu(),
+                        cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy", Progress.formatSeconds(fit.state().trainSeconds),
+                        Progress.formatSeconds(summary.wallSeconds), runDir.toAbsolutePath().normalize());
+                return new TrainResult(runDir, model, greedy, beamed, tokenAcc, samples, summary.wallSeconds, false);
             }
-            ComputationGraph best = fit.network();
-            Path model = runDir.resolve("model.zip");
-            ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
-
-            // ---- the test part
-            Translator tr = new Translator(best, mc, cfg.maxLength() + 2);
-            Scores greedy = score(tr, data.test(), data, cfg, 1);
-            Scores beamed = cfg.beam() > 1 ? score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
-            double tokenAcc = tokenAccuracy(best, data);
-            List<String[]> samples = samples(beamed, data, cfg, 8);
-            System.out.printf("%ntest (%,d sources, all their translations as references):%n", greedy.sentences());
-            System.out.printf("  greedy     BLEU %5.2f   exact match %.3f%n", greedy.bleu(), greedy.exactMatch());
-            if (cfg.beam() > 1) {
-                System.out.printf("  beam %-3d   BLEU %5.2f   exact match %.3f%n", cfg.beam(), beamed.bleu(), beamed.exactMatch());
-            }
-            System.out.printf("  token accuracy (teacher forced, first reference) %.3f%n%nsamples (beam %d):%n", tokenAcc, cfg.beam());
-            for (String[] s : samples) {
-                System.out.printf("  %s%n    → %s%n    (reference: %s)%n", s[0], s[1], s[2]);
-            }
-
-            RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
-            summary.data.put("name", data.name());
-            summary.data.put("train_pairs", Integer.toString(data.train().size()));
-            summary.data.put("test_sources", Integer.toString(data.test().size()));
-            Scores main = cfg.beam() > 1 ? beamed : greedy;
-            summary.metrics.put("bleu", main.bleu());
-            summary.metrics.put("exact_match", main.exactMatch());
-            summary.metrics.put("bleu_greedy", greedy.bleu());
-            summary.metrics.put("exact_match_greedy", greedy.exactMatch());
-            summary.metrics.put("bleu_beam", beamed.bleu());
-            summary.metrics.put("exact_match_beam", beamed.exactMatch());
-            summary.metrics.put("beam", cfg.beam());
-            summary.metrics.put("token_accuracy", tokenAcc);
-            summary.metrics.put("best_epoch", fit.state().bestEpoch);
-            summary.epochsCompleted = fit.state().epoch;
-            summary.trainSeconds = fit.state().trainSeconds;
-            summary.trainSamplesPerSecond = fit.state().examples / Math.max(1e-9, fit.state().trainSeconds);
-            summary.wallSeconds = seconds(t0);
-            summary.write(runDir.resolve("summary.json"));
-            System.out.printf("%nBLEU %.2f (%s)   training %s   wall %s%nrun folder: %s%n", main.bleu(),
-                    cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy", Progress.formatSeconds(fit.state().trainSeconds),
-                    Progress.formatSeconds(summary.wallSeconds), runDir.toAbsolutePath().normalize());
-            return new TrainResult(runDir, model, greedy, beamed, tokenAcc, samples, summary.wallSeconds, false);
         }
 
         private RunConfig configure() {
@@ -393,7 +395,7 @@ public final class TranslateApp {
         }
         ModelZip.requireApp(path, APP);
         String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
-        RunConfig cfg = json == null ? null : Json.read(json, RunConfig.class);
+        RunConfig cfg = json == null ? null : ModelZip.parse(path, json, RunConfig.class);
         if (cfg == null || cfg.targetVocab() == null) {
             throw new UserException("--model " + path + ": not a translation model");
         }

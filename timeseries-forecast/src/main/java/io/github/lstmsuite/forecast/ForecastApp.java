@@ -213,94 +213,96 @@ public final class ForecastApp {
                 series = ForecastData.load(src);
                 cfg = configure(src, series);
             }
-            Path runDir = RunDirs.create(common.outputDir, APP);
-            int h = cfg.horizon();
-            Split split = split(series, cfg);
-            SeriesEncoding enc = SeriesEncoding.fit(series, split.trainEnd(), cfg.log(), cfg.diff());
-            printSeries(series, cfg, split);
+            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
+            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+                int h = cfg.horizon();
+                Split split = split(series, cfg);
+                SeriesEncoding enc = SeriesEncoding.fit(series, split.trainEnd(), cfg.log(), cfg.diff());
+                printSeries(series, cfg, split);
 
-            // ---- train one model per strategy; keep the lower validation MAE
-            List<Strategy> strategies = cfg.strategy().equals("auto")
-                    ? (series.features().length > 0 ? List.of(Strategy.direct) : List.of(Strategy.direct, Strategy.recursive))
-                    : List.of(Strategy.valueOf(cfg.strategy()));
-            double maseScale = ForecastMetrics.maseScale(series.target(), split.trainEnd(), cfg.period());
-            Map<Strategy, Double> valMae = new LinkedHashMap<>();
-            Map<Strategy, MultiLayerNetwork> nets = new LinkedHashMap<>();
-            double trainSeconds = 0;
-            long trainWindows = 0;
-            int epochsDone = 0;
-            for (Strategy st : strategies) {
-                int outputs = st == Strategy.direct ? h : 1;
-                ForecastModel.Config mc = new ForecastModel.Config(enc.channels(), outputs, cfg.hidden(), cfg.layers(),
-                        cfg.dropout(), cfg.learningRate(), cfg.seed(), cfg.lstm(), cfg.cell());
-                MultiLayerNetwork net = ForecastModel.build(mc);
-                WindowBatches batches = new WindowBatches(enc, series, split.trainEnd(), cfg.window(), outputs,
-                        cfg.batchSize(), cfg.stepsPerEpoch(), cfg.seed());
-                System.out.printf("%n%s: %s %d×%d → %d output(s) per step (%,d parameters); %d training windows of %d steps, %d × %d per epoch, Adam lr %s, %d thread(s)%n",
-                        st, (cfg.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : cfg.cell()).label(cfg.lstm()),
-                        cfg.layers(), cfg.hidden(), outputs, net.numParams(), batches.windows(), cfg.window(),
-                        cfg.stepsPerEpoch(), cfg.batchSize(), cfg.learningRate(), threads);
-                Path stDir = runDir.resolve(st.name());
-                boolean resume = common.resume && java.nio.file.Files.isRegularFile(Trainer.checkpointDir(stDir).resolve("last.zip"));
-                TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.seed(), stDir, resume,
-                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                        common.maxSteps == null ? 0 : common.maxSteps, "val_mae", false, cfg.patience());
-                Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
-                    RollingOrigin.Result r = RollingOrigin.evaluate(new LstmForecaster(n, enc, cfg.window(), st), series,
-                            split.trainEnd(), split.valEnd(), h, maseScale);
-                    return Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase());
-                }, Json.write(cfg), Progress.forStdout());
-                Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
-                if (fit.interrupted()) {
-                    return new TrainResult(runDir, null, null, valMae, null, cfg, seconds(t0), true);
+                // ---- train one model per strategy; keep the lower validation MAE
+                List<Strategy> strategies = cfg.strategy().equals("auto")
+                        ? (series.features().length > 0 ? List.of(Strategy.direct) : List.of(Strategy.direct, Strategy.recursive))
+                        : List.of(Strategy.valueOf(cfg.strategy()));
+                double maseScale = ForecastMetrics.maseScale(series.target(), split.trainEnd(), cfg.period());
+                Map<Strategy, Double> valMae = new LinkedHashMap<>();
+                Map<Strategy, MultiLayerNetwork> nets = new LinkedHashMap<>();
+                double trainSeconds = 0;
+                long trainWindows = 0;
+                int epochsDone = 0;
+                for (Strategy st : strategies) {
+                    int outputs = st == Strategy.direct ? h : 1;
+                    ForecastModel.Config mc = new ForecastModel.Config(enc.channels(), outputs, cfg.hidden(), cfg.layers(),
+                            cfg.dropout(), cfg.learningRate(), cfg.seed(), cfg.lstm(), cfg.cell());
+                    MultiLayerNetwork net = ForecastModel.build(mc);
+                    WindowBatches batches = new WindowBatches(enc, series, split.trainEnd(), cfg.window(), outputs,
+                            cfg.batchSize(), cfg.stepsPerEpoch(), cfg.seed());
+                    System.out.printf("%n%s: %s %d×%d → %d output(s) per step (%,d parameters); %d training windows of %d steps, %d × %d per epoch, Adam lr %s, %d thread(s)%n",
+                            st, (cfg.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : cfg.cell()).label(cfg.lstm()),
+                            cfg.layers(), cfg.hidden(), outputs, net.numParams(), batches.windows(), cfg.window(),
+                            cfg.stepsPerEpoch(), cfg.batchSize(), cfg.learningRate(), threads);
+                    Path stDir = runDir.resolve(st.name());
+                    boolean resume = common.resume && java.nio.file.Files.isRegularFile(Trainer.checkpointDir(stDir).resolve("last.zip"));
+                    TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.seed(), stDir, resume,
+                            Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
+                            common.maxSteps == null ? 0 : common.maxSteps, "val_mae", false, cfg.patience());
+                    Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
+                        RollingOrigin.Result r = RollingOrigin.evaluate(new LstmForecaster(n, enc, cfg.window(), st), series,
+                                split.trainEnd(), split.valEnd(), h, maseScale);
+                        return Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase());
+                    }, Json.write(cfg), Progress.forStdout());
+                    Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                    if (fit.interrupted()) {
+                        return new TrainResult(runDir, null, null, valMae, null, cfg, seconds(t0), true);
+                    }
+                    valMae.put(st, fit.state().best);
+                    trainSeconds += fit.state().trainSeconds;
+                    trainWindows += fit.state().examples;
+                    epochsDone += fit.state().epoch;
+                    nets.put(st, fit.network());
                 }
-                valMae.put(st, fit.state().best);
-                trainSeconds += fit.state().trainSeconds;
-                trainWindows += fit.state().examples;
-                epochsDone += fit.state().epoch;
-                nets.put(st, fit.network());
+                Strategy chosen = valMae.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                if (valMae.size() > 1) {
+                    StringBuilder sb = new StringBuilder();
+                    valMae.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(" %.4g", v)));
+                    System.out.printf("%nstrategy: %s wins on validation MAE (%s)%n", chosen, sb);
+                }
+                MultiLayerNetwork best = nets.get(chosen);
+                LstmForecaster lstm = new LstmForecaster(best, enc, cfg.window(), chosen);
+
+                // ---- intervals from the validation residuals (in z: the log scale when log is on)
+                Intervals intervals = intervals(lstm, series, enc, split.trainEnd(), split.valEnd(), h);
+                SavedModel saved = new SavedModel(cfg, chosen, enc, intervals);
+                Path model = runDir.resolve("model.zip");
+                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(saved)));
+
+                // ---- the test part: LSTM and baselines, same origins, same metrics
+                Comparison cmp = compare(lstm, series, split, saved);
+                printComparison(cmp, saved);
+                Path chart = runDir.resolve("forecast.png");
+                chart(chart, series, split, cmp, saved);
+                writeTestForecasts(runDir.resolve("test_forecasts.csv"), series, cmp, saved);
+
+                RunSummary summary = new RunSummary(APP, "train", cfg, cfg.seed());
+                summary.data.put("name", series.source());
+                summary.data.put("target", series.targetName());
+                summary.data.put("rows", Integer.toString(series.length()));
+                summary.data.put("train_rows", Integer.toString(split.trainSize()));
+                summary.data.put("validation_rows", Integer.toString(split.valSize()));
+                summary.data.put("test_rows", Integer.toString(split.testSize()));
+                summary.metrics.putAll(metrics(cmp));
+                summary.metrics.put("strategy", chosen.name());
+                valMae.forEach((k, v) -> summary.metrics.put("val_mae_" + k, v));
+                summary.metrics.put("test_origins", cmp.origins());
+                summary.trainSeconds = trainSeconds;
+                summary.trainSamplesPerSecond = trainWindows / Math.max(1e-9, trainSeconds);
+                summary.epochsCompleted = epochsDone;
+                summary.wallSeconds = seconds(t0);
+                summary.write(runDir.resolve("summary.json"));
+                System.out.printf("%nchart: %s%nrun folder: %s   wall %s%n", chart.toAbsolutePath().normalize(),
+                        runDir.toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
+                return new TrainResult(runDir, model, chosen, valMae, cmp, cfg, summary.wallSeconds, false);
             }
-            Strategy chosen = valMae.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            if (valMae.size() > 1) {
-                StringBuilder sb = new StringBuilder();
-                valMae.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(" %.4g", v)));
-                System.out.printf("%nstrategy: %s wins on validation MAE (%s)%n", chosen, sb);
-            }
-            MultiLayerNetwork best = nets.get(chosen);
-            LstmForecaster lstm = new LstmForecaster(best, enc, cfg.window(), chosen);
-
-            // ---- intervals from the validation residuals (in z: the log scale when log is on)
-            Intervals intervals = intervals(lstm, series, enc, split.trainEnd(), split.valEnd(), h);
-            SavedModel saved = new SavedModel(cfg, chosen, enc, intervals);
-            Path model = runDir.resolve("model.zip");
-            ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(saved)));
-
-            // ---- the test part: LSTM and baselines, same origins, same metrics
-            Comparison cmp = compare(lstm, series, split, saved);
-            printComparison(cmp, saved);
-            Path chart = runDir.resolve("forecast.png");
-            chart(chart, series, split, cmp, saved);
-            writeTestForecasts(runDir.resolve("test_forecasts.csv"), series, cmp, saved);
-
-            RunSummary summary = new RunSummary(APP, "train", cfg, cfg.seed());
-            summary.data.put("name", series.source());
-            summary.data.put("target", series.targetName());
-            summary.data.put("rows", Integer.toString(series.length()));
-            summary.data.put("train_rows", Integer.toString(split.trainSize()));
-            summary.data.put("validation_rows", Integer.toString(split.valSize()));
-            summary.data.put("test_rows", Integer.toString(split.testSize()));
-            summary.metrics.putAll(metrics(cmp));
-            summary.metrics.put("strategy", chosen.name());
-            valMae.forEach((k, v) -> summary.metrics.put("val_mae_" + k, v));
-            summary.metrics.put("test_origins", cmp.origins());
-            summary.trainSeconds = trainSeconds;
-            summary.trainSamplesPerSecond = trainWindows / Math.max(1e-9, trainSeconds);
-            summary.epochsCompleted = epochsDone;
-            summary.wallSeconds = seconds(t0);
-            summary.write(runDir.resolve("summary.json"));
-            System.out.printf("%nchart: %s%nrun folder: %s   wall %s%n", chart.toAbsolutePath().normalize(),
-                    runDir.toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
-            return new TrainResult(runDir, model, chosen, valMae, cmp, cfg, summary.wallSeconds, false);
         }
 
         /** The run's configuration: what the user gave, the rest from the series and the defaults. */
@@ -540,7 +542,7 @@ public final class ForecastApp {
         if (json == null) {
             throw new UserException("--model " + path + ": not a forecast model (no " + Trainer.CONFIG_ENTRY + " inside)");
         }
-        SavedModel saved = Json.read(json, SavedModel.class);
+        SavedModel saved = ModelZip.parse(path, json, SavedModel.class);
         if (saved.encoding() == null) {
             throw new UserException("--model " + path + ": not a forecast model");
         }

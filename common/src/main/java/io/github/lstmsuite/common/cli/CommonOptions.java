@@ -40,6 +40,9 @@ public class CommonOptions {
     @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
     public boolean resume;
 
+    @Option(names = "--force", description = "Empty a non-empty --output-dir (an earlier run) before starting afresh.")
+    public boolean force;
+
     @Option(names = "--quick", description = "A small, fast configuration for a smoke test (seconds, not minutes).")
     public boolean quick;
 

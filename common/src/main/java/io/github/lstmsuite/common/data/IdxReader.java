@@ -52,8 +52,7 @@ public final class IdxReader {
             if (n < 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE - 8) {
                 throw new UserException(file + ": implausible IDX dimensions " + n + "×" + rows + "×" + cols);
             }
-            byte[] pixels = new byte[n * rows * cols];
-            readFully(in, pixels, file, "images", n);
+            byte[] pixels = readDeclared(in, (long) n * rows * cols, file, "images", n);
             expectEnd(in, file);
             return new Images(n, rows, cols, pixels);
         } catch (IOException e) {
@@ -73,8 +72,7 @@ public final class IdxReader {
             if (n < 0) {
                 throw new UserException(file + ": negative IDX count " + n);
             }
-            byte[] raw = new byte[n];
-            readFully(in, raw, file, "labels", n);
+            byte[] raw = readDeclared(in, n, file, "labels", n);
             expectEnd(in, file);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
@@ -94,16 +92,33 @@ public final class IdxReader {
         }
     }
 
-    private static void readFully(InputStream in, byte[] into, Path file, String what, int n) throws IOException {
+    /**
+     * The {@code declared} data bytes the header announces, read without trusting it: a size beyond the
+     * free heap is refused before anything is allocated, and the buffer grows only with the bytes that
+     * really arrive (a damaged header over a short file costs the file's size, not the header's claim).
+     */
+    private static byte[] readDeclared(InputStream in, long declared, Path file, String what, int n) throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (declared > free / 2) {
+            throw new UserException(String.format("%s: the header says %,d %s (%,.0f MB), more than fits in this JVM's "
+                    + "free heap (%,.0f MB): a damaged header, or raise the heap (LSTM_JAVA_OPTS=-Xmx4g)",
+                    file, n, what, declared / 1e6, free / 1e6));
+        }
+        byte[] buf = new byte[(int) Math.min(declared, 1 << 20)];
         int off = 0;
-        while (off < into.length) {
-            int r = in.read(into, off, into.length - off);
+        while (off < declared) {
+            if (off == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(declared, 2L * buf.length));
+            }
+            int r = in.read(buf, off, buf.length - off);
             if (r < 0) {
                 throw new UserException(file + ": truncated: header says " + n + " " + what + " ("
-                        + into.length + " data bytes) but the file holds only " + off);
+                        + declared + " data bytes) but the file holds only " + off);
             }
             off += r;
         }
+        return buf;
     }
 
     private static void expectEnd(InputStream in, Path file) throws IOException {

@@ -52,10 +52,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** Blocks are about this many rows: large enough for an efficient matrix product per step. */
     static final int BLOCK_ROWS = 32;
 
-    static {
-        // One BLAS thread per caller: the workers are the parallelism (an IDE or plain `java` may not set OMP_NUM_THREADS=1).
-        org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
-    }
 
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fast-lstm-worker");
@@ -84,6 +80,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                     + c.getGateActivationFn() + " and " + c.getActivationFn());
         }
         this.workers = Math.max(1, Integer.getInteger("lstm.suite.workers", Runtime.getRuntime().availableProcessors()));
+        // One BLAS thread per caller: the workers are the parallelism (an IDE or plain `java` may not set OMP_NUM_THREADS=1).
+        org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
     }
 
     /** The result of a forward pass: the output {@code [batch, H, T]} and the last step's state {@code [batch, H]}. */

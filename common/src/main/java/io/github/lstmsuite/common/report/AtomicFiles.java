@@ -1,7 +1,6 @@
 package io.github.lstmsuite.common.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,7 +19,9 @@ public final class AtomicFiles {
     public static Path tempSibling(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        tmp.toFile().deleteOnExit();     // a JVM that exits mid-write (a second Ctrl-C) removes it; renamed, it is gone already
+        return tmp;
     }
 
     /** Renames {@code tmp} over {@code target}, atomically where the file system allows. */
@@ -46,7 +47,8 @@ public final class AtomicFiles {
             writer.write(tmp);
             moveInto(tmp, target);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new io.github.lstmsuite.common.UserException("cannot write " + target + ": " + reason(e)
+                    + " (" + freeSpace(target) + "); nothing was replaced", e);
         } finally {
             if (tmp != null) {
                 try {
@@ -55,6 +57,34 @@ public final class AtomicFiles {
                     // best effort: the temporary file is hidden and harmless
                 }
             }
+        }
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such folder";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** "N MB free on the file system of target" (or why that is unknown). */
+    static String freeSpace(Path target) {
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            while (dir != null && !Files.exists(dir)) {
+                dir = dir.getParent();
+            }
+            if (dir == null) {
+                return "free space unknown";
+            }
+            long free = Files.getFileStore(dir).getUsableSpace();
+            return String.format("%,.1f MB free there", free / 1e6);
+        } catch (IOException | RuntimeException e) {
+            return "free space unknown";
         }
     }
 

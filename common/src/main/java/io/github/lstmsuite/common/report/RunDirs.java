@@ -1,27 +1,181 @@
 package io.github.lstmsuite.common.report;
 
+import io.github.lstmsuite.common.UserException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** The run folder: {@code --output-dir}, else {@code runs/<app>/<yyyyMMdd-HHmmss>}. */
+/**
+ * The run folder: {@code --output-dir}, else {@code runs/<app>/<yyyyMMdd-HHmmss>} (with {@code -2},
+ * {@code -3}… when two runs start in the same second). Runs never mix: a non-empty {@code --output-dir}
+ * is refused unless {@code --resume} continues it or {@code --force} empties it first, and a run holds
+ * {@value #LOCK_FILE} (an operating-system lock, so a killed run's lock is free again at once) while it
+ * writes: a second run into the same folder is refused.
+ */
 public final class RunDirs {
+    /** The lock file inside a run folder; it names the process that holds it. */
+    public static final String LOCK_FILE = ".lock";
+
+    /** What a run folder may hold; {@code --force} empties only folders made of these. */
+    private static final Set<String> RUN_FILES = Set.of("checkpoints", "metrics.csv", "summary.json", "model.zip", LOCK_FILE);
+
     private RunDirs() {
     }
 
-    /** Creates (if needed) and returns the run folder; an unusable {@code --output-dir} is a user error. */
+    /** {@link #create(Path, String, boolean, boolean)} for a fresh run that may reuse an existing empty folder. */
     public static Path create(Path requested, String app) {
-        Path dir = requested != null ? requested
-                : Paths.get("runs", app, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return create(requested, app, false, false);
+    }
+
+    /**
+     * Creates (if needed) and returns the run folder. A non-empty {@code requested} folder needs
+     * {@code resume} (continue it) or {@code force} (empty it first, if it is a run folder); anything
+     * else is a one-line user error that says which.
+     */
+    public static Path create(Path requested, String app, boolean resume, boolean force) {
+        if (requested == null) {
+            return createUnique(Paths.get("runs", app), LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        Path dir = requested;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserException("--output-dir " + dir + ": exists and is not a folder");
+        }
+        if (!resume && Files.isDirectory(dir) && !isEmpty(dir)) {
+            if (!force) {
+                throw new UserException("--output-dir " + dir + ": not empty (an earlier run?): add --resume to continue it, "
+                        + "--force to replace it, or choose another folder");
+            }
+            empty(dir);
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new io.github.lstmsuite.common.UserException("--output-dir " + dir + ": cannot create it (" + e.getMessage() + ")");
+            throw new UserException("--output-dir " + dir + ": cannot create it (" + e.getMessage() + ")");
         }
         return dir;
+    }
+
+    /** {@code parent/name}, or {@code parent/name-2}, {@code -3}…: the first that did not exist, created atomically. */
+    static Path createUnique(Path parent, String name) {
+        try {
+            Files.createDirectories(parent);
+            for (int k = 1; ; k++) {
+                Path dir = parent.resolve(k == 1 ? name : name + "-" + k);
+                try {
+                    return Files.createDirectory(dir);
+                } catch (FileAlreadyExistsException taken) {
+                    // another run started in the same second: try the next name
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException(parent + ": cannot create a run folder (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));     // a lock alone is empty
+        } catch (IOException e) {
+            throw new UserException("--output-dir " + dir + ": cannot list it (" + e.getMessage() + ")");
+        }
+    }
+
+    /** --force: removes a run folder's contents; refuses a folder with files a run does not write. */
+    private static void empty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                boolean ours = RUN_FILES.contains(n) || n.endsWith(".png") || n.endsWith(".csv") || n.endsWith(".txt")
+                        || n.endsWith(".tmp") || n.endsWith(".json");
+                if (!ours) {
+                    throw new UserException("--output-dir " + dir + ": --force empties only run folders, and this one holds '"
+                            + n + "', which no run writes; remove it yourself or choose another folder");
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException("--output-dir " + dir + ": cannot list it (" + e.getMessage() + ")");
+        }
+        try (Lock ignored = lock(dir); Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir) && !p.getFileName().toString().equals(LOCK_FILE)) {
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException("--output-dir " + dir + ": cannot empty it (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A held run-folder lock; closing it releases the lock. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException ignored) {
+                // the process ends soon; the operating system releases the lock then
+            }
+        }
+    }
+
+    /**
+     * Takes {@code runDir}'s lock, or fails in one line naming the process that holds it. A lock file left
+     * by a killed run is not held by anyone (the operating system released it with the process): it is
+     * taken over, and the message of the killed run's process id is replaced.
+     */
+    public static Lock lock(Path runDir) {
+        Path file = runDir.resolve(LOCK_FILE);
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(runDir);
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException sameJvm) {
+                l = null;
+            }
+            if (l == null) {
+                String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+                ch.close();
+                throw new UserException(runDir + ": another run is writing into this folder"
+                        + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it to end or choose another --output-dir");
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(("process " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            ch.force(false);
+            return new Lock(ch, l);
+        } catch (IOException e) {
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException ignored) {
+                // closing after a failure
+            }
+            throw new UserException(runDir + ": cannot lock the run folder (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -30,13 +184,13 @@ public final class RunDirs {
      */
     public static Path newestModel(String app) {
         Path runs = Paths.get("runs", app);
-        try (java.util.stream.Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : java.util.stream.Stream.empty()) {
+        try (Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : Stream.empty()) {
             return s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
-                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new io.github.lstmsuite.common.UserException("no model given and none in "
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new UserException("no model given and none in "
                             + runs.toAbsolutePath() + ": train one with ./lstm " + app + ", or pass --model FILE"));
         } catch (IOException e) {
-            throw new io.github.lstmsuite.common.UserException("cannot list " + runs + ": " + e.getMessage());
+            throw new UserException("cannot list " + runs + ": " + e.getMessage());
         }
     }
 }

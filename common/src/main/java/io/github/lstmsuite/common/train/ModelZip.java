@@ -146,6 +146,17 @@ public final class ModelZip {
         });
     }
 
+    /** {@code json}, read from {@code zip}'s entry, as a {@code type}; damaged JSON is a one-line error naming the file. */
+    public static <T> T parse(Path zip, String json, Class<T> type) {
+        try {
+            return io.github.lstmsuite.common.report.Json.read(json, type);
+        } catch (RuntimeException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage().lines().findFirst().orElse("");
+            throw new UserException(zip + ": damaged model file (its stored configuration does not read: " + m + ")", e);
+        }
+    }
+
     /** Reads our text entry {@code name}, or {@code null} if the zip has none. */
     public static String readEntry(Path zip, String name) {
         checkEntries(zip);

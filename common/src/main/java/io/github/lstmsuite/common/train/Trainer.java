@@ -70,7 +70,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         if (json == null) {
             throw new UserException("--resume: no checkpoint at " + last);
         }
-        return Json.read(json, type);
+        return ModelZip.parse(last, json, type);
     }
 
     /** The checkpoint folder of a run folder. */
@@ -98,7 +98,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 throw new UserException("--resume: no checkpoint at " + last);
             }
             net = (N) load(fresh, last, true);
-            state = Json.read(ModelZip.readEntry(last, STATE_ENTRY), TrainState.class);
+            state = ModelZip.parse(last, ModelZip.readEntry(last, STATE_ENTRY), TrainState.class);
             progress.println(String.format("resuming from %s: epoch %d, batch %d, step %d",
                     last, state.epoch + 1, state.batchInEpoch, state.step));
         }
@@ -173,8 +173,15 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 state.epochLossSum = 0;
                 state.epochLossCount = 0;
                 double value = row.getOrDefault(config.monitoredMetric(), Double.NaN);
-                boolean improved = state.best == null
-                        || (config.monitoredHigherIsBetter() ? value > state.best : value < state.best);
+                // A NaN validation value never counts as an improvement, and a NaN best (from a checkpoint of
+                // an older version) counts as none: the first finite value becomes the best.
+                boolean noBest = state.best == null || Double.isNaN(state.best);
+                boolean improved = !Double.isNaN(value) && (noBest
+                        || (config.monitoredHigherIsBetter() ? value > state.best : value < state.best));
+                if (Double.isNaN(value)) {
+                    progress.println("warning: " + config.monitoredMetric() + " is NaN after epoch " + state.epoch
+                            + ": not counted as an improvement");
+                }
                 if (improved) {
                     state.best = value;
                     state.bestEpoch = state.epoch;

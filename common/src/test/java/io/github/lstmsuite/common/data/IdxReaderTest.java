@@ -77,4 +77,19 @@ class IdxReaderTest {
         UserException e = assertThrows(UserException.class, () -> IdxReader.readLabels(f));
         assertTrue(e.getMessage().contains("trailing"), e.getMessage());
     }
+
+    @Test
+    void aHeaderClaimingHugeSizesIsRefusedBeforeAllocating() throws Exception {
+        // 2,000 images of 1000×1000 = 2 GB claimed, 10 bytes present: beyond the test JVM's 1 GB heap
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(26).putInt(IdxReader.IMAGES_MAGIC).putInt(2000).putInt(1000).putInt(1000);
+        Path f = IdxFiles.write(dir.resolve("huge.gz"), b.array(), true);
+        UserException e = assertThrows(UserException.class, () -> IdxReader.readImages(f));
+        assertTrue(e.getMessage().contains("more than fits in this JVM's free heap"), e.getMessage());
+        // 200 MB claimed (fits the heap), 10 bytes present: truncated, without a 200 MB buffer
+        java.nio.ByteBuffer c = java.nio.ByteBuffer.allocate(18).putInt(IdxReader.LABELS_MAGIC).putInt(200_000_000);
+        Path g = IdxFiles.write(dir.resolve("claims.gz"), c.array(), true);
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        e = assertThrows(UserException.class, () -> IdxReader.readLabels(g));
+        assertTrue(e.getMessage().contains("truncated: header says 200000000 labels"), e.getMessage());
+    }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +19,14 @@ class AtomicFilesTest {
     void aFailedWriteLeavesThePreviousVersionAndNoTemporaryFile() throws Exception {
         Path f = dir.resolve("summary.json");
         AtomicFiles.writeString(f, "version 1");
-        assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(f, tmp -> {
-            Files.writeString(tmp, "half of version 2");
-            throw new IOException("killed mid-write");
-        }));
+        io.github.lstmsuite.common.UserException e = assertThrows(io.github.lstmsuite.common.UserException.class,
+                () -> AtomicFiles.write(f, tmp -> {
+                    Files.writeString(tmp, "half of version 2");
+                    throw new IOException("No space left on device");
+                }));
+        // one line: which file, why, and how much space is free there
+        assertEquals(true, e.getMessage().matches("cannot write " + java.util.regex.Pattern.quote(f.toString())
+                + ": No space left on device \\([0-9,.]+ MB free there\\); nothing was replaced"), e.getMessage());
         assertEquals("version 1", Files.readString(f));
         try (var s = Files.list(dir)) {
             assertEquals(List.of(f), s.toList());

@@ -145,6 +145,23 @@ class TrainerTest {
     }
 
     @Test
+    void aNaNFirstValidationValueDoesNotFreezeTheBest() throws Exception {
+        double[] values = {Double.NaN, 0.5, 0.6, 0.55};
+        int[] calls = {0};
+        TrainerConfig cfg = new TrainerConfig(4, 11, dir.resolve("nan"), false, Duration.ofHours(1), 0,
+                "val_accuracy", true, 2);
+        Trainer<MultiLayerNetwork> t = new Trainer<>(cfg, new ShuffledBatches(N, 64, 11, TrainerTest::batch),
+                n -> Map.of("val_accuracy", values[calls[0]++]), "{}",
+                new Progress(new PrintStream(OutputStream.nullOutputStream()), false, 1e9));
+        Trainer.Result<MultiLayerNetwork> r = t.fit(net());
+        // epoch 1 (NaN) is no best; 0.5 then 0.6 improve; 0.55 does not (once: patience 2 is not reached)
+        assertEquals(3, r.state().bestEpoch);
+        assertEquals(0.6, r.state().best, 0.0);
+        assertEquals(4, r.state().epoch);
+        assertFalse(r.state().stoppedEarly);
+    }
+
+    @Test
     void shuffledBatchesAreAPermutationFixedBySeedAndEpoch() {
         ShuffledBatches a = new ShuffledBatches(10, 3, 5, idx -> null);
         ShuffledBatches b = new ShuffledBatches(10, 3, 5, idx -> null);

@@ -1,0 +1,65 @@
+package io.github.lstmsuite.common.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmsuite.common.UserException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Run folders never mix: non-empty needs --resume or --force, unique names, one writer at a time. */
+class RunDirsTest {
+
+    @Test
+    void aNonEmptyOutputDirNeedsResumeOrForce(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run.resolve("checkpoints"));
+        Files.writeString(run.resolve("summary.json"), "{}");
+        Files.writeString(run.resolve("checkpoints/last.zip"), "old");
+        String msg = assertThrows(UserException.class, () -> RunDirs.create(run, "mnist", false, false)).getMessage();
+        assertTrue(msg.startsWith("--output-dir " + run + ": not empty"), msg);
+        assertEquals(run, RunDirs.create(run, "mnist", true, false));            // --resume keeps everything
+        assertTrue(Files.exists(run.resolve("checkpoints/last.zip")));
+        assertEquals(run, RunDirs.create(run, "mnist", false, true));            // --force empties it
+        assertFalse(Files.exists(run.resolve("checkpoints")));
+        assertFalse(Files.exists(run.resolve("summary.json")));
+        assertEquals(run, RunDirs.create(run, "mnist", false, false));           // empty now: fine
+    }
+
+    @Test
+    void forceRefusesAFolderThatIsNotARunFolder(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("thesis.tex"), "precious");
+        String msg = assertThrows(UserException.class, () -> RunDirs.create(tmp, "mnist", false, true)).getMessage();
+        assertTrue(msg.contains("thesis.tex"), msg);
+        assertTrue(Files.exists(tmp.resolve("thesis.tex")));
+    }
+
+    @Test
+    void runsStartedInTheSameSecondGetTheirOwnFolders(@TempDir Path tmp) {
+        Path a = RunDirs.createUnique(tmp, "20261202-101010");
+        Path b = RunDirs.createUnique(tmp, "20261202-101010");
+        Path c = RunDirs.createUnique(tmp, "20261202-101010");
+        assertNotEquals(a, b);
+        assertEquals("20261202-101010-2", b.getFileName().toString());
+        assertEquals("20261202-101010-3", c.getFileName().toString());
+    }
+
+    @Test
+    void aSecondWriterIsRefusedAndAReleasedLockIsTakenOver(@TempDir Path tmp) throws Exception {
+        try (RunDirs.Lock first = RunDirs.lock(tmp)) {
+            String msg = assertThrows(UserException.class, () -> RunDirs.lock(tmp)).getMessage();
+            assertTrue(msg.contains("another run is writing into this folder"), msg);
+            assertTrue(msg.contains("process " + ProcessHandle.current().pid()), msg);
+        }
+        // a lock file left behind (as by a killed run) holds nobody: it is taken over
+        Files.writeString(tmp.resolve(RunDirs.LOCK_FILE), "process 999999");
+        try (RunDirs.Lock again = RunDirs.lock(tmp)) {
+            assertEquals("process " + ProcessHandle.current().pid(), Files.readString(tmp.resolve(RunDirs.LOCK_FILE)));
+        }
+    }
+}
