@@ -1,6 +1,7 @@
 package io.github.lstmsuite.chars;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.ModelOptions;
@@ -242,6 +243,7 @@ public final class CharApp {
             if (d < 0 || d >= 1) {
                 throw new UserException("--dropout must be in [0, 1), got " + d);
             }
+            Limits.checkRecurrent(vocab.size(), h, l, (long) vocab.size() * (h + 1));
             if (!(lr > 0)) {
                 throw new UserException("--learning-rate must be positive, got " + lr);
             }

@@ -1,6 +1,7 @@
 package io.github.lstmsuite.mnist;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.ModelOptions;
@@ -104,6 +105,7 @@ public final class MnistApp {
         if (d < 0 || d >= 1) {
             throw new UserException("--dropout must be in [0, 1), got " + d);
         }
+        Limits.checkRecurrent(28, bi ? 2L * h : h, l, 10L * h + 10);
         if (!(lr > 0)) {
             throw new UserException("--learning-rate must be positive, got " + lr);
         }

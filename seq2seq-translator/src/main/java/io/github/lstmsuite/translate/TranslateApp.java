@@ -1,6 +1,7 @@
 package io.github.lstmsuite.translate;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.ModelOptions;
@@ -282,6 +283,9 @@ public final class TranslateApp {
             }
             if (!(drop >= 0 && drop < 1)) {
                 throw new UserException("--dropout must be in [0, 1), got " + drop);
+            }
+            if (maxLen >= 1 && minC >= 1 && emb >= 1 && hid >= 1 && depth >= 1) {    // the vocabularies (≤ 10⁴ words each) are known later
+                Limits.checkRecurrent(emb + hid, hid, 2 * depth, 20_000L * (emb + 2L * hid));
             }
             if (bi && hid % 2 != 0) {
                 throw new UserException("--hidden must be even with a bidirectional encoder (H/2 each way), got " + hid);

@@ -37,6 +37,10 @@ public final class DatasetResolver {
     private final Path cacheDir;
     private final HttpClient http;
     private final PrintStream progress;
+    private final long maxDownloadBytes;
+
+    /** The largest download accepted by default (system property {@code lstm.suite.maxDownloadMB} to change). */
+    public static final long DEFAULT_MAX_DOWNLOAD_BYTES = Long.getLong("lstm.suite.maxDownloadMB", 256) * 1_000_000L;
 
     /**
      * @param bundledDir the repository's {@code data/} folder, or {@code null} if there is none
@@ -44,6 +48,15 @@ public final class DatasetResolver {
      * @param progress   where download progress goes (stderr in the apps), or {@code null} for none
      */
     public DatasetResolver(Path bundledDir, Path cacheDir, PrintStream progress) {
+        this(bundledDir, cacheDir, progress, DEFAULT_MAX_DOWNLOAD_BYTES);
+    }
+
+    /**
+     * As above, with a cap on a download's size: a server that announces or sends more is cut off (the
+     * data sets the suite knows are all far smaller), and nothing is left behind.
+     */
+    public DatasetResolver(Path bundledDir, Path cacheDir, PrintStream progress, long maxDownloadBytes) {
+        this.maxDownloadBytes = maxDownloadBytes;
         this.bundledDir = bundledDir;
         this.cacheDir = cacheDir;
         this.progress = progress;
@@ -149,6 +162,10 @@ public final class DatasetResolver {
             throw new IOException("HTTP " + response.statusCode());
         }
         long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (total > maxDownloadBytes) {
+            response.body().close();
+            throw new IOException(String.format("the server announces %,d bytes, more than the %,d-byte limit", total, maxDownloadBytes));
+        }
         Path tmp = AtomicFiles.tempSibling(target);
         try {
             try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
@@ -158,6 +175,9 @@ public final class DatasetResolver {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     out.write(buf, 0, n);
                     done += n;
+                    if (done > maxDownloadBytes) {
+                        throw new IOException(String.format("the server sent more than the %,d-byte limit", maxDownloadBytes));
+                    }
                     if (progress != null && (done - lastShown > (1 << 20) || done == total)) {
                         lastShown = done;
                         progress.print("\r" + bar(file.fileName(), done, total));

@@ -37,7 +37,12 @@ public class DotAttentionVertex extends BaseGraphVertex {
     private INDArray weights(INDArray q, INDArray m) {
         double scale = 1.0 / Math.sqrt(q.size(1));
         INDArray s = Nd4j.matmul(q, m, true, false, false).muli(scale);             // [B, Tq, Tk]
-        if (memoryMask != null && memoryMask.size(0) == m.size(0) && memoryMask.size(1) == m.size(2)) {
+        if (memoryMask != null && (memoryMask.rank() != 2 || memoryMask.size(0) != m.size(0) || memoryMask.size(1) != m.size(2))) {
+            throw new IllegalStateException("DotAttention (" + vertexName + "): the memory mask has shape "
+                    + java.util.Arrays.toString(memoryMask.shape()) + " but the memory is " + java.util.Arrays.toString(m.shape())
+                    + ": expected [" + m.size(0) + ", " + m.size(2) + "] (batch, memory steps)");
+        }
+        if (memoryMask != null) {
             INDArray penalty = memoryMask.castTo(s.dataType()).rsub(1.0).muli(-1e9)  // 0 where real, −1e9 where padding
                     .reshape(m.size(0), 1, m.size(2));
             s.addi(penalty.broadcast(s.shape()));
@@ -90,8 +95,24 @@ public class DotAttentionVertex extends BaseGraphVertex {
 
     @Override
     public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        memoryMask = maskArrays == null ? null : maskArrays[1];
+        // a copy outside any workspace: the backward pass reads it after this layer's working memory may be reused
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            memoryMask = maskArrays == null || maskArrays[1] == null ? null : maskArrays[1].dup();
+        }
         return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+    }
+
+    /** DL4J clears a graph's vertices after each pass: the mask goes too, so a later call without masks has none. */
+    @Override
+    public void clearVertex() {
+        super.clearVertex();
+        memoryMask = null;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        memoryMask = null;
     }
 
     @Override

@@ -162,6 +162,7 @@ public final class RunDirs {
                 throw new UserException(runDir + ": another run is writing into this folder"
                         + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it to end or choose another --output-dir");
             }
+            removeStaleTemporaries(runDir);
             ch.truncate(0);
             ch.write(java.nio.ByteBuffer.wrap(("process " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             ch.force(false);
@@ -175,6 +176,23 @@ public final class RunDirs {
                 // closing after a failure
             }
             throw new UserException(runDir + ": cannot lock the run folder (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Temporary files of an earlier run that was killed mid-write (ours start with '.' and end in .tmp). */
+    private static void removeStaleTemporaries(Path runDir) throws IOException {
+        for (Path dir : new Path[] {runDir, runDir.resolve("checkpoints")}) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String n = p.getFileName().toString();
+                    if (n.startsWith(".") && n.endsWith(".tmp")) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
         }
     }
 

@@ -57,6 +57,7 @@ public final class CsvSeries {
     /** Reads {@code file}. */
     public static TimeSeries read(Path file, Columns columns, Missing missing) {
         String text;
+        io.github.lstmsuite.common.data.InputLimits.checkText(file, 0);
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();

@@ -35,8 +35,12 @@ public final class TextCorpus {
                 throw new UserException(path + ": no .txt files in this folder");
             }
             StringBuilder sb = new StringBuilder();
+            long total = 0;
             for (Path f : files) {
-                sb.append(readFile(f));
+                io.github.lstmsuite.common.data.InputLimits.checkText(f, total);
+                String text = readFile(f);
+                total += text.length();
+                sb.append(text);
             }
             return sb.toString();
         }
@@ -46,6 +50,7 @@ public final class TextCorpus {
     /** One UTF-8 file, checked. */
     public static String readFile(Path file) {
         byte[] bytes;
+        io.github.lstmsuite.common.data.InputLimits.checkText(file, 0);
         try {
             bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {

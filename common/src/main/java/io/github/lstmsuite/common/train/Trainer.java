@@ -65,12 +65,46 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         if (runDir == null) {
             throw new UserException("--resume needs --output-dir: the run folder to continue");
         }
-        Path last = checkpointDir(runDir).resolve("last.zip");
-        String json = Files.isRegularFile(last) ? ModelZip.readEntry(last, CONFIG_ENTRY) : null;
-        if (json == null) {
-            throw new UserException("--resume: no checkpoint at " + last);
+        Path last = resumable(runDir, null);
+        return ModelZip.parse(last, ModelZip.readEntry(last, CONFIG_ENTRY), type);
+    }
+
+    /**
+     * The checkpoint {@code --resume} continues from: {@code last.zip}, or — when it is missing, truncated
+     * or damaged (a crash or a full disk at the wrong moment) — the one before it, {@code previous.zip},
+     * with a warning. Neither usable is a one-line user error.
+     */
+    static Path resumable(Path runDir, Progress progress) {
+        Path dir = checkpointDir(runDir);
+        Path last = dir.resolve("last.zip");
+        Path previous = dir.resolve("previous.zip");
+        String problem = null;
+        for (Path p : new Path[] {last, previous}) {
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            try {
+                ModelZip.parse(p, ModelZip.readEntry(p, STATE_ENTRY), TrainState.class);
+                if (ModelZip.readEntry(p, CONFIG_ENTRY) == null || ModelZip.readEntry(p, STATE_ENTRY) == null) {
+                    throw new UserException(p + ": a checkpoint without its training state");
+                }
+                if (p == previous) {
+                    String msg = "warning: " + last + (problem == null ? " is missing" : " is unusable (" + problem + ")")
+                            + "; resuming from the checkpoint before it, " + previous;
+                    if (progress != null) {       // null: a silent look (resumeConfig); fit() says it
+                        progress.println(msg);
+                    }
+                }
+                return p;
+            } catch (UserException e) {
+                if (p == last) {
+                    problem = e.getMessage();
+                } else {
+                    throw new UserException("--resume: no usable checkpoint in " + dir + " (" + problem + "; and " + e.getMessage() + ")");
+                }
+            }
         }
-        return ModelZip.parse(last, json, type);
+        throw new UserException("--resume: no checkpoint at " + last + (problem == null ? "" : " (" + problem + ")"));
     }
 
     /** The checkpoint folder of a run folder. */
@@ -94,13 +128,11 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         N net = fresh;
         TrainState state = new TrainState();
         if (config.resume()) {
-            if (!Files.isRegularFile(last)) {
-                throw new UserException("--resume: no checkpoint at " + last);
-            }
-            net = (N) load(fresh, last, true);
-            state = ModelZip.parse(last, ModelZip.readEntry(last, STATE_ENTRY), TrainState.class);
+            Path from = resumable(config.runDir(), progress);
+            net = (N) load(fresh, from, true);
+            state = ModelZip.parse(from, ModelZip.readEntry(from, STATE_ENTRY), TrainState.class);
             progress.println(String.format("resuming from %s: epoch %d, batch %d, step %d",
-                    last, state.epoch + 1, state.batchInEpoch, state.step));
+                    from, state.epoch + 1, state.batchInEpoch, state.step));
         }
 
         batches.useNetwork(net);
@@ -225,8 +257,26 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         return new Result<>(result, state, false);
     }
 
+    /**
+     * Writes a checkpoint atomically. {@code last.zip} keeps its predecessor as {@code previous.zip}: the new
+     * file is complete on disk before the old one is moved aside, so at every moment one of them is whole.
+     */
     private void saveCheckpoint(N net, Path file, TrainState state) {
-        ModelZip.save(net, file, true, Map.of(STATE_ENTRY, Json.write(state), CONFIG_ENTRY, appConfigJson));
+        Map<String, String> entries = Map.of(STATE_ENTRY, Json.write(state), CONFIG_ENTRY, appConfigJson);
+        if (!file.getFileName().toString().equals("last.zip")) {
+            ModelZip.save(net, file, true, entries);
+            return;
+        }
+        Path fresh = file.resolveSibling("last.new.zip");
+        ModelZip.save(net, fresh, true, entries);
+        try {
+            if (Files.exists(file)) {
+                io.github.lstmsuite.common.report.AtomicFiles.moveInto(file, file.resolveSibling("previous.zip"));
+            }
+            io.github.lstmsuite.common.report.AtomicFiles.moveInto(fresh, file);
+        } catch (java.io.IOException e) {
+            throw new UserException("cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private static Model load(Model like, Path file, boolean withUpdater) {

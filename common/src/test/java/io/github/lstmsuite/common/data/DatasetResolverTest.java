@@ -119,6 +119,31 @@ class DatasetResolverTest {
     }
 
     @Test
+    void anOversizedDownloadIsCutOffAndLeavesNothingBehind() throws Exception {
+        byte[] big = new byte[50_000];
+        new java.util.Random(1).nextBytes(big);
+        for (long announced : new long[] {big.length, 0}) {          // with Content-Length, then chunked (no length)
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/tiny.txt.gz", ex -> {
+                ex.sendResponseHeaders(200, announced);
+                ex.getResponseBody().write(big);
+                ex.close();
+            });
+            server.start();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/tiny.txt.gz";
+            DatasetResolver capped = new DatasetResolver(dir.resolve("bundled"), dir.resolve("cache"),
+                    new PrintStream(OutputStream.nullOutputStream()), 10_000);
+            UserException e = assertThrows(UserException.class, () -> capped.resolve(file(List.of(url))));
+            assertTrue(e.getMessage().contains("10,000-byte limit"), e.getMessage());
+            try (var files = Files.list(dir.resolve("cache/tiny"))) {
+                assertEquals(0, files.count(), "no partial or temporary file may remain");
+            }
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    @Test
     void offlineWithNoCopySaysWhereToPutTheFile() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -90,4 +90,20 @@ class DotAttentionTest {
             }
         }
     }
+
+    @Test
+    void aMaskIsNotKeptForTheNextCallAndAWrongShapeIsAnError() {
+        ComputationGraph g = graph();
+        Nd4j.getRandom().setSeed(9);
+        INDArray q = Nd4j.rand(DataType.DOUBLE, 2, 3, 2);
+        INDArray m = Nd4j.rand(DataType.DOUBLE, 2, 3, 4);
+        INDArray unmasked = g.output(false, new INDArray[] {q, m}, null)[0].dup();
+        g.output(false, new INDArray[] {q, m}, new INDArray[] {null, Nd4j.create(new double[][] {{1, 1, 0, 0}, {1, 0, 0, 0}})});
+        // the same inputs again without masks: the earlier call's mask must not apply
+        assertTrue(unmasked.equalsWithEps(g.output(false, new INDArray[] {q, m}, null)[0], 1e-12), "a stale mask was applied");
+        // a memory mask of the wrong shape is an error, not silently ignored
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> g.output(false, new INDArray[] {q, m}, new INDArray[] {null, Nd4j.ones(DataType.DOUBLE, 2, 3)}));
+        assertTrue(e.getMessage().contains("mask"), e.getMessage());
+    }
 }

@@ -145,6 +145,25 @@ class TrainerTest {
     }
 
     @Test
+    void aDamagedLastCheckpointFallsBackToThePreviousOne() throws Exception {
+        Trainer.Result<MultiLayerNetwork> full = train(dir.resolve("whole"), 2, false, 0);
+        Path run = dir.resolve("damaged");
+        assertTrue(train(run, 2, false, 11).interrupted());               // last.zip at step 11, previous.zip at step 8
+        Path last = run.resolve("checkpoints/last.zip");
+        byte[] bytes = Files.readAllBytes(last);
+        Files.write(last, java.util.Arrays.copyOf(bytes, bytes.length / 2));   // truncated, as by a full disk
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints/previous.zip")));
+        Trainer.Result<MultiLayerNetwork> resumed = train(run, 2, true, 0);
+        assertEquals(full.network().params(), resumed.network().params(), "same end as an uninterrupted run");
+        // neither usable: one line
+        Files.write(last, new byte[] {1, 2, 3});
+        Files.write(run.resolve("checkpoints/previous.zip"), new byte[] {4});
+        io.github.lstmsuite.common.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.lstmsuite.common.UserException.class, () -> train(run, 2, true, 0));
+        assertTrue(e.getMessage().startsWith("--resume: no usable checkpoint in "), e.getMessage());
+    }
+
+    @Test
     void aNaNFirstValidationValueDoesNotFreezeTheBest() throws Exception {
         double[] values = {Double.NaN, 0.5, 0.6, 0.55};
         int[] calls = {0};
