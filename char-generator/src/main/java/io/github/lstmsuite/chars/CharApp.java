@@ -243,7 +243,7 @@ public final class CharApp {
             if (d < 0 || d >= 1) {
                 throw new UserException("--dropout must be in [0, 1), got " + d);
             }
-            Limits.checkRecurrent(vocab.size(), h, l, (long) vocab.size() * (h + 1));
+            Limits.checkRecurrent(vocab.size(), h, l, vocab.size(), vocab.size());
             if (!(lr > 0)) {
                 throw new UserException("--learning-rate must be positive, got " + lr);
             }

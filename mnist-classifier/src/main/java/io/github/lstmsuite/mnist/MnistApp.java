@@ -105,7 +105,7 @@ public final class MnistApp {
         if (d < 0 || d >= 1) {
             throw new UserException("--dropout must be in [0, 1), got " + d);
         }
-        Limits.checkRecurrent(28, bi ? 2L * h : h, l, 10L * h + 10);
+        Limits.checkRecurrent(28, h, bi ? 2 * l : l, bi ? 20 : 10, 10);
         if (!(lr > 0)) {
             throw new UserException("--learning-rate must be positive, got " + lr);
         }

@@ -285,7 +285,7 @@ public final class TranslateApp {
                 throw new UserException("--dropout must be in [0, 1), got " + drop);
             }
             if (maxLen >= 1 && minC >= 1 && emb >= 1 && hid >= 1 && depth >= 1) {    // the vocabularies (≤ 10⁴ words each) are known later
-                Limits.checkRecurrent(emb + hid, hid, 2 * depth, 20_000L * (emb + 2L * hid));
+                Limits.checkRecurrent(emb + hid, hid, 2 * depth, 40_000L, 20_000L * emb);
             }
             if (bi && hid % 2 != 0) {
                 throw new UserException("--hidden must be even with a bidirectional encoder (H/2 each way), got " + hid);

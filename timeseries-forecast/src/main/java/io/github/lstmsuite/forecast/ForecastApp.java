@@ -350,7 +350,7 @@ public final class ForecastApp {
             if (w < 2 || epochs < 1 || steps < 1 || batch < 1 || hid < 1 || lay < 1 || !(lr > 0) || pat < 0 || !(dr >= 0 && dr < 1)) {
                 throw new UserException("--window ≥ 2, --epochs, --steps-per-epoch, --batch-size, --hidden, --layers ≥ 1, --learning-rate > 0, --patience ≥ 0, --dropout in [0, 1)");
             }
-            Limits.checkRecurrent(64, hid, lay, (long) hid * h + h);      // ≤ 64 input channels; h outputs
+            Limits.checkRecurrent(64, hid, lay, h, h);      // ≤ 64 input channels; h outputs
             return new RunConfig(src, h, m, detected, w, lg, df, valFraction, testFraction, strategy, epochs, steps, batch,
                     pat, hid, lay, dr, lr, common.seed, common.lstm != null ? common.lstm : LstmImpl.fast,
                     common.cell);

@@ -29,13 +29,13 @@ public final class Limits {
     }
 
     /**
-     * Refuses a recurrent stack whose training state would not fit: {@code other} counts the parameters
-     * outside the recurrent layers (embeddings, output layer). The message names {@code --hidden} and the
-     * largest value that fits with the other settings unchanged.
+     * Refuses a recurrent stack whose training state would not fit. The parameters outside the recurrent
+     * layers (embeddings, output layer) are {@code perUnit · hidden + fixed}. The message names
+     * {@code --hidden} and the largest value that fits with the other settings unchanged.
      */
-    public static void checkRecurrent(long nIn, long hidden, int layers, long other) {
+    public static void checkRecurrent(long nIn, long hidden, int layers, long perUnit, long fixed) {
         long limit = offHeapLimit();
-        double need = (lstmParameters(nIn, hidden, layers) + other) * BYTES_PER_PARAMETER;
+        double need = total(nIn, hidden, layers, perUnit, fixed) * BYTES_PER_PARAMETER;
         if (need <= limit * 0.8) {
             return;
         }
@@ -43,7 +43,7 @@ public final class Limits {
         long hi = Math.max(1, hidden);
         while (lo < hi) {                  // the largest H that fits (other parameters taken as they are)
             long mid = (lo + hi + 1) >>> 1;
-            if ((lstmParameters(nIn, mid, layers) + other) * BYTES_PER_PARAMETER <= limit * 0.8) {
+            if (total(nIn, mid, layers, perUnit, fixed) * BYTES_PER_PARAMETER <= limit * 0.8) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -52,10 +52,15 @@ public final class Limits {
         throw new UserException(String.format("--hidden %d: a network of about %.3g parameters needs about %s to train "
                         + "(parameters, gradients, Adam's state) but this JVM may use %s off-heap; --hidden up to %d fits "
                         + "(or raise -Dorg.bytedeco.javacpp.maxbytes in LSTM_JAVA_OPTS)",
-                hidden, lstmParameters(nIn, hidden, layers) + other, bytes(need), bytes(limit), lo));
+                hidden, total(nIn, hidden, layers, perUnit, fixed), bytes(need), bytes(limit), lo));
+    }
+
+    private static double total(long nIn, long hidden, int layers, long perUnit, long fixed) {
+        return lstmParameters(nIn, hidden, layers) + (double) perUnit * hidden + fixed;
     }
 
     private static String bytes(double b) {
-        return b >= 1e9 ? String.format("%,.1f GB", b / 1e9) : String.format("%,.0f MB", b / 1e6);
+        return b >= 1e12 ? String.format("%.3g GB", b / 1e9) : b >= 1e9 ? String.format("%,.1f GB", b / 1e9)
+                : String.format("%,.0f MB", b / 1e6);
     }
 }

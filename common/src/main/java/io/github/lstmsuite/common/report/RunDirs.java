@@ -52,6 +52,9 @@ public final class RunDirs {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserException("--output-dir " + dir + ": exists and is not a folder");
         }
+        if (Files.isDirectory(dir)) {
+            checkNotLocked(dir);             // a second writer hears that first, whatever else is wrong
+        }
         if (!resume && Files.isDirectory(dir) && !isEmpty(dir)) {
             if (!force) {
                 throw new UserException("--output-dir " + dir + ": not empty (an earlier run?): add --resume to continue it, "
@@ -115,6 +118,13 @@ public final class RunDirs {
             }
         } catch (IOException e) {
             throw new UserException("--output-dir " + dir + ": cannot empty it (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Fails in one line if another run holds {@code runDir}'s lock; takes and releases it otherwise. */
+    public static void checkNotLocked(Path runDir) {
+        if (Files.isRegularFile(runDir.resolve(LOCK_FILE))) {
+            lock(runDir).close();
         }
     }
 

@@ -65,6 +65,9 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         if (runDir == null) {
             throw new UserException("--resume needs --output-dir: the run folder to continue");
         }
+        if (java.nio.file.Files.isDirectory(runDir)) {
+            io.github.lstmsuite.common.report.RunDirs.checkNotLocked(runDir);
+        }
         Path last = resumable(runDir, null);
         return ModelZip.parse(last, ModelZip.readEntry(last, CONFIG_ENTRY), type);
     }
@@ -129,7 +132,17 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         TrainState state = new TrainState();
         if (config.resume()) {
             Path from = resumable(config.runDir(), progress);
-            net = (N) load(fresh, from, true);
+            try {
+                net = (N) load(fresh, from, true);
+            } catch (UserException damaged) {       // whole as a zip, damaged inside (its parameters): the one before
+                Path previous = checkpointDir(config.runDir()).resolve("previous.zip");
+                if (!from.equals(last) || !Files.isRegularFile(previous)) {
+                    throw damaged;
+                }
+                progress.println("warning: " + damaged.getMessage() + "; resuming from the checkpoint before it, " + previous);
+                from = previous;
+                net = (N) load(fresh, from, true);
+            }
             state = ModelZip.parse(from, ModelZip.readEntry(from, STATE_ENTRY), TrainState.class);
             progress.println(String.format("resuming from %s: epoch %d, batch %d, step %d",
                     from, state.epoch + 1, state.batchInEpoch, state.step));
