@@ -72,6 +72,22 @@ class CharAppTest {
     }
 
     @Test
+    void theJavaApiStreamsTheSameTextAsTheCli() {
+        TextGenerator model = TextGenerator.load(trained.model());
+        StringBuilder streamed = new StringBuilder();
+        String text = model.generate("KING", 60, new TextGenerator.Sampling(0.8, 0, 1), 11, streamed::append);
+        assertEquals(60, text.codePointCount(0, text.length()));
+        assertEquals(text, streamed.toString(), "every character reached the sink, in order");
+        String cli = run("generate", "--model", trained.model().toString(), "--prime", "KING", "--length", "60",
+                "--seed", "11").result(CharApp.GenerateResult.class).text();
+        assertEquals(cli, text, "the API and ./lstm chars generate write the same text");
+        assertEquals(model.generate("KING", 30, new TextGenerator.Sampling(0, 0, 1), 1),
+                model.generate("KING", 30, new TextGenerator.Sampling(0, 0, 1), 2), "temperature 0 is greedy");
+        org.junit.jupiter.api.Assertions.assertThrows(io.github.lstmsuite.common.UserException.class,
+                () -> model.generate("€", 5, TextGenerator.Sampling.defaults(), 1));
+    }
+
+    @Test
     void evaluateReproducesTheValidationLoss() throws Exception {
         // the held-out 10% of the same 60,000 characters, as a file
         String text = Files.readString(dir.resolve("shakespeare-60k.txt"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.data.DatasetResolver;
+import io.github.lstmsuite.common.data.IdxReader;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,45 @@ class MnistAppTest {
         assertTrue(pred.preprocessing().contains("inverted"), pred.preprocessing());
         assertTrue(r.out().startsWith("{") && r.out().contains("\"label\" : 7"), r.out());
         assertEquals(1, r.out().strip().lines().count(), "one JSON object per line");
+    }
+
+    @Test
+    void theJavaApiClassifiesArraysAndPicturesAndRefusesOtherModels() throws Exception {
+        // only the public API a new project calls: load, classify a 28×28 array and a picture
+        DigitClassifier model = DigitClassifier.load(trained.model());
+        IdxReader.Images images = IdxReader.readImages(
+                Path.of(DatasetResolver.findBundledDir().toString(), "mnist", "t10k-images-idx3-ubyte.gz")).head(200);
+        int[] labels = IdxReader.readLabels(Path.of(DatasetResolver.findBundledDir().toString(), "mnist", "t10k-labels-idx1-ubyte.gz"));
+        int right = 0;
+        for (int i = 0; i < 200; i++) {
+            float[][] px = new float[28][28];
+            for (int r = 0; r < 28; r++) {
+                for (int c = 0; c < 28; c++) {
+                    px[r][c] = images.pixel(i, r, c) / 255f;
+                }
+            }
+            DigitClassifier.Classification c = model.classify(px);
+            assertEquals(1.0, java.util.Arrays.stream(c.probabilities()).sum(), 1e-4);
+            assertEquals(c.digit(), c.top(3)[0]);
+            right += c.digit() == labels[i] ? 1 : 0;
+        }
+        // a trained model gets most of the first 200 test digits right through the API alone
+        assertTrue(right >= 0.8 * 200, right + " of 200");
+        BufferedImage seven = new BufferedImage(60, 60, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 60; x++) {
+                int v = images.pixel(0, Math.min(27, y / 2), Math.min(27, x / 2));   // test image 0 (a 7), 2× larger, black on white
+                int grey = 255 - v;
+                seven.setRGB(x, y, (grey << 16) | (grey << 8) | grey);
+            }
+        }
+        assertEquals(7, model.classify(seven).digit());
+        Path notMnist = dir.resolve("other.zip");
+        io.github.lstmsuite.common.train.ModelZip.save(model.network(), notMnist, false,
+                java.util.Map.of("config.json", "{\"vocabulary\":\"ab\"}"));
+        io.github.lstmsuite.common.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.lstmsuite.common.UserException.class, () -> DigitClassifier.load(notMnist));
+        assertEquals(notMnist + ": this is a chars model (use it with ./lstm chars), not a mnist model", e.getMessage());
     }
 
     @Test

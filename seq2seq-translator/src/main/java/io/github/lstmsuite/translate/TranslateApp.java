@@ -439,10 +439,7 @@ public final class TranslateApp {
             if (k < 1) {
                 throw new UserException("--beam must be at least 1, got " + k);
             }
-            Translator tr = m.translator();
-            Tokenizer tok = m.config().tokenizer();
-            TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
-            TokenVocabulary tv = TokenVocabulary.of(m.config().targetVocab());
+            SentenceTranslator tr = new SentenceTranslator(m);            // the Java API's path
             List<String> inputs = new ArrayList<>(sentences);
             if (file != null) {
                 inputs.addAll(io.github.lstmsuite.common.text.TextCorpus.readFile(file).lines().filter(l -> !l.isBlank()).toList());
@@ -453,13 +450,12 @@ public final class TranslateApp {
             List<String> results = new ArrayList<>();
             int[] unknown = {0};
             java.util.function.Function<String, String> one = s -> {
-                List<String> tokens = tok.tokenize(s);
-                List<String> unk = tokens.stream().filter(t -> !sv.contains(t)).toList();
-                unknown[0] += unk.size();
-                if (!unk.isEmpty()) {
-                    System.err.println("unknown to the model (read as <unk>): " + String.join(" ", unk));
+                SentenceTranslator.Translation t = tr.translate(s, k);
+                unknown[0] += t.unknown().size();
+                if (!t.unknown().isEmpty()) {
+                    System.err.println("unknown to the model (read as <unk>): " + String.join(" ", t.unknown()));
                 }
-                return tok.join(tv.decode(tr.beam(sv.encode(tokens), k)));
+                return t.text();
             };
             for (String s : inputs) {
                 results.add(one.apply(s));

@@ -53,6 +53,17 @@ class TranslateAppTest {
     }
 
     @Test
+    void theJavaApiTranslatesGreedyAndWithABeam() {
+        SentenceTranslator model = SentenceTranslator.load(dates.model());
+        assertEquals("2019-03-03", model.translate("3 march 2019").text());
+        assertEquals("1999-12-25", model.translate("december 25, 1999", 1).text());
+        SentenceTranslator.Translation t = model.translate("3 zorglub 2019");         // words or characters it never saw
+        assertTrue(!t.unknown().isEmpty() && "zorglub".contains(t.unknown().get(0)), t.unknown().toString());
+        assertTrue(model.translate("3 march 2019").unknown().isEmpty());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> model.translate("1 may 2000", 0));
+    }
+
+    @Test
     void translateAndEvaluateUseTheSavedModel() throws Exception {
         Cli.Captured t = run("translate", "--model", dates.model().toString(), "3 march 2019", "december 25, 1999");
         assertEquals(0, t.outcome().exitCode(), t.err());

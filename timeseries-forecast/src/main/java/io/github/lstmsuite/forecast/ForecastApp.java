@@ -618,40 +618,21 @@ public final class ForecastApp {
             NativeSetup.apply(opts.threads);
             Loaded m = load(opts.model);
             TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
-            checkColumns(series, m.saved());
             SavedModel saved = m.saved();
             int h = horizon != null ? horizon : saved.run().horizon();
-            if (h < 1) {
-                throw new UserException("--horizon must be at least 1, got " + h);
-            }
-            int origin = series.length() - 1;
-            if (origin < saved.run().window()) {
-                throw new UserException(series.source() + ": " + series.length() + " rows; the model reads the last "
-                        + (saved.run().window() + 1) + " before forecasting");
-            }
-            double[] fz = m.forecaster().forecastZ(series, new int[] {origin}, h)[0];
-            String[] labels = series.futureLabels(h);
-            SeriesEncoding enc = saved.encoding();
-            Intervals iv = saved.intervals();
-            List<Step> steps = new ArrayList<>();
+            SeriesForecaster.Forecast f = new SeriesForecaster(m).forecast(series, h);     // the Java API's path
+            List<Step> steps = f.steps();
             StringBuilder csv = new StringBuilder("time,forecast,lo80,hi80,lo95,hi95\n");
-            System.out.printf("forecast of %s after %s (%s model, %s):%n", series.targetName(), series.labels()[origin],
-                    saved.strategy(), m.path());
+            System.out.printf("forecast of %s after %s (%s model, %s):%n", f.target(), f.after(), saved.strategy(), m.path());
             System.out.printf("%-12s %12s %25s %25s%n", "time", "forecast", "80% interval", "95% interval");
-            for (int k = 0; k < h; k++) {
-                boolean known = k < iv.horizon();       // intervals exist for the trained horizon only
-                double nan = Double.NaN;
-                Step st = new Step(labels[k], enc.y(fz[k]),
-                        known ? enc.y(fz[k] + iv.lower()[0][k]) : nan, known ? enc.y(fz[k] + iv.upper()[0][k]) : nan,
-                        known ? enc.y(fz[k] + iv.lower()[1][k]) : nan, known ? enc.y(fz[k] + iv.upper()[1][k]) : nan);
-                steps.add(st);
+            for (Step st : steps) {
                 System.out.printf("%-12s %12.4g %12.4g … %-10.4g %12.4g … %-10.4g%n", st.time(), st.forecast(), st.lo80(), st.hi80(),
                         st.lo95(), st.hi95());
                 csv.append(st.time()).append(',').append(st.forecast()).append(',').append(st.lo80()).append(',')
                         .append(st.hi80()).append(',').append(st.lo95()).append(',').append(st.hi95()).append('\n');
             }
-            if (h > iv.horizon()) {
-                System.out.println("(no intervals beyond step " + iv.horizon() + ": the validation residuals stop there)");
+            if (h > f.intervalHorizon()) {
+                System.out.println("(no intervals beyond step " + f.intervalHorizon() + ": the validation residuals stop there)");
             }
             if (out != null) {
                 AtomicFiles.writeString(out, csv.toString());

@@ -120,6 +120,30 @@ class ForecastAppTest {
     }
 
     @Test
+    void theJavaApiForecastsAnArrayLikeTheCliForecastsTheFile() throws Exception {
+        SeriesForecaster model = SeriesForecaster.load(trained.model());
+        assertEquals(6, model.horizon());
+        double[] values = Files.readAllLines(csv).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+        SeriesForecaster.Forecast f = model.forecast(values, 6);
+        List<ForecastApp.Step> cli = run("predict", "--model", trained.model().toString())
+                .outcome().result(ForecastApp.PredictResult.class).steps();
+        for (int k = 0; k < 6; k++) {                    // the same numbers; the array has row numbers, not months
+            assertEquals(cli.get(k).forecast(), f.steps().get(k).forecast(), 1e-9);
+            assertEquals(cli.get(k).lo95(), f.steps().get(k).lo95(), 1e-9);
+            assertEquals(cli.get(k).hi80(), f.steps().get(k).hi80(), 1e-9);
+        }
+        try {                                     // beyond the trained horizon: a recursive model goes on without intervals,
+            SeriesForecaster.Forecast longer = model.forecast(values, 9);                   // a direct one refuses
+            assertEquals(9, longer.steps().size());
+            assertTrue(Double.isNaN(longer.steps().get(8).lo80()) && !Double.isNaN(longer.steps().get(8).forecast()));
+        } catch (io.github.lstmsuite.common.UserException e) {
+            assertTrue(e.getMessage().contains("longer than the 6 steps"), e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(io.github.lstmsuite.common.UserException.class,
+                () -> model.forecast(java.util.Arrays.copyOf(values, 3), 6));
+    }
+
+    @Test
     void forecastsReadNothingAfterTheirOrigin() {
         ForecastApp.Loaded m = ForecastApp.load(trained.model());
         TimeSeries s = CsvSeries.parse("s", seasonalCsv(240), new CsvSeries.Columns(null, null, null), CsvSeries.Missing.error);

@@ -1,0 +1,146 @@
+package io.github.lstmsuite.common.train;
+
+import io.github.lstmsuite.common.cli.CommonOptions;
+import io.github.lstmsuite.common.report.Json;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.report.RunSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+
+/**
+ * The training lifecycle an app shares with every other: its configuration (fresh from the flags, or
+ * the one stored in the checkpoint with {@code --resume}) → the run folder, locked → {@link Trainer#fit}
+ * with checkpoints and early stopping → {@code model.zip} → {@code summary.json}. An app supplies only
+ * what is its own: the configuration, the data, the network, its evaluation and report.
+ *
+ * <pre>{@code
+ * try (TrainingRun<Config> run = TrainingRun.start("my-app", common, Config.class, () -> configure())) {
+ *     Config cfg = run.config();
+ *     Trainer.Result<MultiLayerNetwork> fit = run.fit(Model.build(cfg), batches, validator,
+ *             cfg.epochs(), cfg.seed(), "val_accuracy", true, cfg.patience());
+ *     run.saveModel(fit.network());
+ *     RunSummary summary = run.summary(fit.state());
+ *     summary.metrics.put("test_accuracy", accuracy);
+ *     summary.write(run.runDir().resolve("summary.json"));
+ * }
+ * }</pre>
+ *
+ * @param <C> the app's configuration record (stored as JSON in every checkpoint and in the model)
+ */
+public final class TrainingRun<C> implements AutoCloseable {
+    /**
+     * The run-folder and checkpoint settings a training command takes (the suite's apps get them from
+     * {@link CommonOptions}; a project of your own may declare just these flags).
+     *
+     * @param outputDir         {@code --output-dir}, or {@code null} for {@code runs/<app>/<time>}
+     * @param resume            {@code --resume}: continue the run in {@code outputDir}
+     * @param force             {@code --force}: empty a non-empty {@code outputDir} first
+     * @param checkpointMinutes also checkpoint every so many minutes inside an epoch
+     * @param maxSteps          stop after this many optimiser steps (0 = no limit)
+     */
+    public record Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps) {
+        /** The settings of the suite's {@link CommonOptions}. */
+        public static Options of(CommonOptions c) {
+            return new Options(c.outputDir, c.resume, c.force, c.checkpointMinutes, c.maxSteps == null ? 0 : c.maxSteps);
+        }
+    }
+
+    private final String app;
+    private final Options common;
+    private final C config;
+    private final Path runDir;
+    private final RunDirs.Lock lock;
+    private final long started = System.nanoTime();
+
+    private TrainingRun(String app, Options common, C config, Path runDir, RunDirs.Lock lock) {
+        this.app = app;
+        this.common = common;
+        this.config = config;
+        this.runDir = runDir;
+        this.lock = lock;
+    }
+
+    /**
+     * Starts a run: with {@code --resume} the configuration stored in the run folder's checkpoint,
+     * otherwise {@code fresh}'s; then the run folder ({@code --output-dir}, or {@code runs/<app>/<time>})
+     * is created and locked. Problems (a non-empty folder without {@code --resume}/{@code --force},
+     * another run writing there, no checkpoint) are one-line user errors.
+     */
+    public static <C> TrainingRun<C> start(String app, Options options, Class<C> type, Supplier<C> fresh) {
+        C cfg = options.resume() ? Trainer.resumeConfig(options.outputDir(), type) : fresh.get();
+        Path dir = RunDirs.create(options.outputDir(), app, options.resume(), options.force());
+        return new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
+    }
+
+    /** {@link #start(String, Options, Class, Supplier)} with the suite's common flags. */
+    public static <C> TrainingRun<C> start(String app, CommonOptions common, Class<C> type, Supplier<C> fresh) {
+        return start(app, Options.of(common), type, fresh);
+    }
+
+    /** The configuration of this run. */
+    public C config() {
+        return config;
+    }
+
+    /** The run folder. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Seconds since {@link #start}. */
+    public double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /**
+     * Trains {@code fresh} (or the network of the last checkpoint, with {@code --resume}) with the suite's
+     * {@link Trainer}: checkpoints every epoch, every {@code --checkpoint-minutes} and on Ctrl-C, early
+     * stopping on {@code monitor} after {@code patience} epochs without improvement (0 = off).
+     *
+     * @param validator validation metrics after each epoch, or {@code null} (then {@code monitor} is ignored)
+     */
+    public <N extends Model & NeuralNetwork> Trainer.Result<N> fit(N fresh, Batches batches,
+            Function<N, Map<String, Double>> validator, int epochs, long seed, String monitor,
+            boolean higherIsBetter, int patience) throws InterruptedException {
+        TrainerConfig tc = new TrainerConfig(epochs, seed, runDir, common.resume(),
+                Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
+                common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience);
+        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
+    }
+
+    /** Writes {@code model.zip} (the network and this run's configuration) into the run folder and returns it. */
+    public Path saveModel(Model network) {
+        Path model = runDir.resolve("model.zip");
+        ModelZip.save(network, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(config)));
+        return model;
+    }
+
+    /**
+     * The {@code summary.json} of this run with the fields every app reports filled in from {@code state}
+     * (epochs, training time and speed, wall time, the final training loss, the best epoch); the app
+     * adds its metrics and writes it.
+     */
+    public RunSummary summary(TrainState state, long seed) {
+        RunSummary s = new RunSummary(app, "train", config, seed);
+        if (!state.history.isEmpty()) {
+            s.metrics.put("final_train_loss", state.history.get(state.history.size() - 1).get("train_loss"));
+        }
+        s.metrics.put("best_epoch", state.bestEpoch);
+        s.epochsCompleted = state.epoch;
+        s.trainSeconds = state.trainSeconds;
+        s.trainSamplesPerSecond = state.examples / Math.max(1e-9, state.trainSeconds);
+        s.wallSeconds = seconds();
+        return s;
+    }
+
+    /** Releases the run folder's lock. */
+    @Override
+    public void close() {
+        lock.close();
+    }
+}

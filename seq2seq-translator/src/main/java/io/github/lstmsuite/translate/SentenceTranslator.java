@@ -1,0 +1,65 @@
+package io.github.lstmsuite.translate;
+
+import io.github.lstmsuite.common.text.TokenVocabulary;
+import io.github.lstmsuite.common.text.Tokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A trained translator ({@code model.zip} from {@code ./lstm translate}) as a Java object: a sentence in,
+ * its translation out, greedy or with a beam. {@code ./lstm translate translate} calls this.
+ *
+ * <pre>{@code
+ * SentenceTranslator model = SentenceTranslator.load(Path.of("runs/translate/20261202-101010/model.zip"));
+ * System.out.println(model.translate("I am cold.").text());          // the model's beam width
+ * System.out.println(model.translate("She likes cats.", 1).text());  // greedy
+ * }</pre>
+ *
+ * <p>Needs on the class path: this module ({@code io.github.lstmsuite:seq2seq-translator}) and the suite's
+ * {@code io.github.lstmsuite:common}, with their dependencies. Not thread-safe: one instance per thread.
+ */
+public final class SentenceTranslator {
+    private final Translator translator;
+    private final Tokenizer tokenizer;
+    private final TokenVocabulary source;
+    private final TokenVocabulary target;
+    private final int defaultBeam;
+
+    SentenceTranslator(TranslateApp.Loaded m) {
+        this.translator = m.translator();
+        this.tokenizer = m.config().tokenizer();
+        this.source = TokenVocabulary.of(m.config().sourceVocab());
+        this.target = TokenVocabulary.of(m.config().targetVocab());
+        this.defaultBeam = m.config().beam();
+    }
+
+    /** Loads a model made by {@code ./lstm translate}; another app's file is a one-line {@code UserException}. */
+    public static SentenceTranslator load(Path modelZip) {
+        return new SentenceTranslator(TranslateApp.load(Objects.requireNonNull(modelZip, "modelZip")));
+    }
+
+    /**
+     * A translation.
+     *
+     * @param text    the translation, tokens joined as the model's tokenizer joins them
+     * @param unknown the source words the model has never seen (read as {@code <unk>})
+     */
+    public record Translation(String text, List<String> unknown) {
+    }
+
+    /** Translates with the beam width the model was trained with. */
+    public Translation translate(String sentence) {
+        return translate(sentence, defaultBeam);
+    }
+
+    /** Translates with beam width {@code beam} (1 = greedy: the likeliest word at each step). */
+    public Translation translate(String sentence, int beam) {
+        if (beam < 1) {
+            throw new IllegalArgumentException("beam must be at least 1, got " + beam);
+        }
+        List<String> tokens = tokenizer.tokenize(sentence);
+        List<String> unknown = tokens.stream().filter(t -> !source.contains(t)).toList();
+        return new Translation(tokenizer.join(target.decode(translator.beam(source.encode(tokens), beam))), unknown);
+    }
+}
