@@ -1,0 +1,58 @@
+package com.example.lstm;
+
+import io.github.lstmsuite.common.nn.FastLstm;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The network: characters → embedding → stacked LSTMs → softmax over the vocabulary at every step.
+ * Trained many-to-many (predict each next character) with truncated BPTT; used one-to-many (one character
+ * in, one out, the state carried by {@code rnnTimeStep}).
+ *
+ * <pre>
+ *   input      [batch, 1, T]   character indices        DL4J's NCW layout: [batch, features, time]
+ *   embedding  [batch, E, T]
+ *   LSTM ×L    [batch, H, T]
+ *   softmax    [batch, V, T]   P(next character) at every step
+ * </pre>
+ */
+public final class Model {
+    private Model() {
+    }
+
+    /** The hyper-parameters, in one place. {@code tbptt}: gradients flow back this many steps, the state flows on. */
+    public record Config(int vocab, int embedding, int hidden, int layers, double learningRate, int tbptt, long seed) {
+    }
+
+    public static MultiLayerNetwork build(Config c) {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Adam(c.learningRate()))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)     // as char-rnn: clip gradients
+                .gradientNormalizationThreshold(5.0)
+                .list()
+                .layer(new EmbeddingSequenceLayer.Builder().nIn(c.vocab()).nOut(c.embedding()).build());   // [batch, E, T]
+        for (int l = 0; l < c.layers(); l++) {
+            b.layer(new FastLstm.Builder().nIn(l == 0 ? c.embedding() : c.hidden()).nOut(c.hidden())
+                    .activation(Activation.TANH).build());                                               // [batch, H, T]
+        }
+        b.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NCW).nIn(c.hidden()).nOut(c.vocab()).build());                     // [batch, V, T]
+        MultiLayerNetwork net = new MultiLayerNetwork(b.backpropType(BackpropType.TruncatedBPTT)
+                .tBPTTForwardLength(c.tbptt()).tBPTTBackwardLength(c.tbptt()).build());
+        net.init();
+        return net;
+    }
+}
