@@ -3,6 +3,7 @@ package com.example.lstm;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.RunOptions;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.train.TrainState;
@@ -18,6 +19,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,14 +61,8 @@ public final class App implements Callable<App.Result> {
     int patience;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same numbers (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/classifier/<time>).")
-    Path outputDir;
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
-    boolean resume;
-    @Option(names = "--force", description = "Empty a non-empty --output-dir first.")
-    boolean force;
-    @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-    boolean verbose;
+    @Mixin
+    RunOptions runOptions = new RunOptions();            // --output-dir, --resume, --force, --checkpoint-minutes, --verbose
 
     public static void main(String[] args) {
         System.exit(run(args).exitCode());
@@ -86,7 +82,7 @@ public final class App implements Callable<App.Result> {
             throw new UserException("--val-fraction must be in (0, 1), got " + valFraction);
         }
         NativeSetup.apply(null);
-        TrainingRun.Options options = new TrainingRun.Options(outputDir, resume, force, 5, 0);
+        TrainingRun.Options options = runOptions.options();
         try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> new Config(
                 new Model.Config(hidden, layers, learningRate, seed), epochs, batchSize, valFraction, patience, data.toString()))) {
             Config cfg = run.config();

@@ -3,6 +3,7 @@ package com.example.lstm;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.RunOptions;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.Baselines;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,14 +69,8 @@ public final class App implements Callable<App.Result> {
     int patience;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same numbers (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/forecaster/<time>).")
-    Path outputDir;
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
-    boolean resume;
-    @Option(names = "--force", description = "Empty a non-empty --output-dir first.")
-    boolean force;
-    @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-    boolean verbose;
+    @Mixin
+    RunOptions runOptions = new RunOptions();            // --output-dir, --resume, --force, --checkpoint-minutes, --verbose
 
     public static void main(String[] args) {
         System.exit(run(args).exitCode());
@@ -93,7 +89,7 @@ public final class App implements Callable<App.Result> {
                     + "--val and --test ≥ --horizon, --learning-rate > 0");
         }
         NativeSetup.apply(null);
-        TrainingRun.Options options = new TrainingRun.Options(outputDir, resume, force, 5, 0);
+        TrainingRun.Options options = runOptions.options();
         try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> new Config(
                 new Model.Config(window, horizon, hidden, layers, learningRate, seed), period, val, test, epochs, batchSize,
                 patience, data.toString()))) {

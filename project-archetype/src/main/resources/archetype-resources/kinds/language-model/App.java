@@ -3,6 +3,7 @@ package com.example.lstm;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.RunOptions;
 import io.github.lstmsuite.common.report.AtomicFiles;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.CharVocabulary;
@@ -20,6 +21,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,14 +68,8 @@ public final class App implements Callable<App.Result> {
     double temperature;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same numbers (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/language-model/<time>).")
-    Path outputDir;
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
-    boolean resume;
-    @Option(names = "--force", description = "Empty a non-empty --output-dir first.")
-    boolean force;
-    @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-    boolean verbose;
+    @Mixin
+    RunOptions runOptions = new RunOptions();            // --output-dir, --resume, --force, --checkpoint-minutes, --verbose
 
     public static void main(String[] args) {
         System.exit(run(args).exitCode());
@@ -96,7 +92,7 @@ public final class App implements Callable<App.Result> {
         }
         NativeSetup.apply(null);
         Data.Corpus corpus = Data.read(data, valFraction);     // read first: the vocabulary is part of the configuration
-        TrainingRun.Options options = new TrainingRun.Options(outputDir, resume, force, 5, 0);
+        TrainingRun.Options options = runOptions.options();
         try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> new Config(
                 new Model.Config(corpus.vocab().size(), embedding, hidden, layers, learningRate, tbptt, seed),
                 corpus.vocab().serialize(), epochs, batchSize, window, valFraction, data.toString()))) {

@@ -3,6 +3,7 @@ package com.example.lstm;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.RunOptions;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.train.TrainState;
@@ -17,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,14 +59,8 @@ public final class App implements Callable<App.Result> {
     double testFraction;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same numbers (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "The run folder (default: runs/seq2seq/<time>).")
-    Path outputDir;
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
-    boolean resume;
-    @Option(names = "--force", description = "Empty a non-empty --output-dir first.")
-    boolean force;
-    @Option(names = {"-v", "--verbose"}, description = "Library logging and stack traces.")
-    boolean verbose;
+    @Mixin
+    RunOptions runOptions = new RunOptions();            // --output-dir, --resume, --force, --checkpoint-minutes, --verbose
 
     public static void main(String[] args) {
         System.exit(run(args).exitCode());
@@ -93,7 +89,7 @@ public final class App implements Callable<App.Result> {
         List<Data.Example> test = pairs.subList(0, n);
         List<Data.Example> val = pairs.subList(n, 2 * n);
         List<Data.Example> train = pairs.subList(2 * n, pairs.size());
-        TrainingRun.Options options = new TrainingRun.Options(outputDir, resume, force, 5, 0);
+        TrainingRun.Options options = runOptions.options();
         try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> {
             TokenVocabulary sv = TokenVocabulary.build(train.stream().map(Data.Example::source).toList(), 1);
             TokenVocabulary tv = TokenVocabulary.build(train.stream().map(Data.Example::target).toList(), 1);

@@ -18,11 +18,10 @@ import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainState;
 import io.github.lstmsuite.common.train.Trainer;
-import io.github.lstmsuite.common.train.TrainerConfig;
+import io.github.lstmsuite.common.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -78,6 +77,10 @@ public final class CharApp {
      */
     public record RunConfig(String preset, CharModel.Config model, String vocabulary, int epochs, int batchSize,
                             int window, double valFraction, int patience, String corpus, int maxChars) {
+        /** This configuration with another number of epochs ({@code --resume --epochs N}). */
+        public RunConfig withEpochs(int n) {
+            return new RunConfig(preset, model, vocabulary, n, batchSize, window, valFraction, patience, corpus, maxChars);
+        }
     }
 
     // ------------------------------------------------------------------ train
@@ -135,23 +138,16 @@ public final class CharApp {
 
         @Override
         public TrainResult call() throws Exception {
-            long t0 = System.nanoTime();
             int threads = NativeSetup.apply(common.threads);
-            RunConfig cfg;
-            CharData.Split data;
-            if (common.resume) {
-                cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
-                if (common.epochs != null) {
-                    cfg = new RunConfig(cfg.preset(), cfg.model(), cfg.vocabulary(), common.epochs, cfg.batchSize(),
-                            cfg.window(), cfg.valFraction(), cfg.patience(), cfg.corpus(), cfg.maxChars());
-                }
-                data = load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
-            } else {
-                data = load(corpus, valFraction, charLimit());
-                cfg = configure(data.vocab(), corpus);
-            }
-            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
-            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+            CharData.Split[] read = new CharData.Split[1];       // a fresh run reads the corpus first: its characters are the vocabulary
+            try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class, () -> {
+                read[0] = load(corpus, valFraction, charLimit());
+                return configure(read[0].vocab(), corpus);
+            }, stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
+                RunConfig cfg = run.config();
+                Path runDir = run.runDir();
+                CharData.Split data = read[0] != null ? read[0]
+                        : load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
                 System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%s%n",
                         data.source(), data.train().length, data.validation().length, data.vocab().size(),
                         data.skippedUnknown() > 0 ? " (" + data.skippedUnknown() + " validation characters not in it, left out)" : "");
@@ -169,19 +165,15 @@ public final class CharApp {
                         mc.oneHot(), mc.seed());
                 CharVocabulary vocab = data.vocab();
                 String prime = primeFor(vocab);
-                TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
-                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                        common.maxSteps == null ? 0 : common.maxSteps, "val_loss", false, cfg.patience());
-                Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
+                Trainer.Result<MultiLayerNetwork> fit = run.fit(net, batches, n -> {
                     Map<String, Double> m = validate(n, data, mc);
                     String sample = generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
                             200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
                     System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
                     return m;
-                }, Json.write(cfg), Progress.forStdout());
-                Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                }, cfg.epochs(), mc.seed(), "val_loss", false, cfg.patience());
                 if (fit.interrupted()) {
-                    return new TrainResult(runDir, null, null, null, fit.state(), seconds(t0), true);
+                    return new TrainResult(runDir, null, null, null, fit.state(), run.seconds(), true);
                 }
 
                 // ---- evaluate and write
@@ -189,8 +181,7 @@ public final class CharApp {
                 // the trainer kept the epoch with the lowest validation loss: its loss is already measured
                 LanguageModelEval.Loss val = new LanguageModelEval.Loss(fit.state().best,
                         LanguageModelEval.predictions(data.validation().length, EVAL_STREAMS));
-                Path model = runDir.resolve("model.zip");
-                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+                Path model = run.saveModel(best);
                 System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
                         val.natsPerToken(), val.bitsPerToken(), val.perplexity(), val.tokens());
                 System.out.print(prime);
@@ -199,19 +190,15 @@ public final class CharApp {
                 System.out.println();
 
                 TrainState s = fit.state();
-                RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
+                RunSummary summary = run.summary(s, mc.seed());
                 summary.data.put("name", data.source());
                 summary.data.put("train_characters", Integer.toString(data.train().length));
                 summary.data.put("validation_characters", Integer.toString(data.validation().length));
                 summary.metrics.put("val_loss_nats_per_char", val.natsPerToken());
                 summary.metrics.put("val_bits_per_char", val.bitsPerToken());
                 summary.metrics.put("val_perplexity", val.perplexity());
-                summary.metrics.put("best_epoch", s.bestEpoch);
                 summary.metrics.put("sample", prime + sample);
-                summary.epochsCompleted = s.epoch;
-                summary.trainSeconds = s.trainSeconds;
-                summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);
-                summary.wallSeconds = seconds(t0);
+                summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);   // characters/s
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),
                         Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
@@ -272,10 +259,6 @@ public final class CharApp {
 
     private static <T> T pick(T given, T fallback) {
         return given != null ? given : fallback;
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** "ROMEO:" when the vocabulary has its letters, else the vocabulary's first character. */

@@ -17,13 +17,12 @@ import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainState;
 import io.github.lstmsuite.common.train.Trainer;
-import io.github.lstmsuite.common.train.TrainerConfig;
+import io.github.lstmsuite.common.train.TrainingRun;
 import io.github.lstmsuite.mnist.MnistData.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +80,10 @@ public final class MnistApp {
      */
     public record RunConfig(String preset, MnistModel.Config model, int epochs, int batchSize, int trainSize,
                             int valSize, int testSize, int patience, double pixelScale) {
+        /** This configuration with another number of epochs ({@code --resume --epochs N}). */
+        public RunConfig withEpochs(int n) {
+            return new RunConfig(preset, model, n, batchSize, trainSize, valSize, testSize, patience, pixelScale);
+        }
     }
 
     static RunConfig configure(Preset preset, CommonOptions o, Integer hidden, Integer layers, Double dropout,
@@ -167,21 +170,12 @@ public final class MnistApp {
 
         @Override
         public TrainResult call() throws Exception {
-            long t0 = System.nanoTime();
             int threads = NativeSetup.apply(common.threads);
-            RunConfig cfg;
-            if (common.resume) {
-                cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
-                if (common.epochs != null) {
-                    cfg = new RunConfig(cfg.preset(), cfg.model(), common.epochs, cfg.batchSize(), cfg.trainSize(),
-                            cfg.valSize(), cfg.testSize(), cfg.patience(), cfg.pixelScale());
-                }
-            } else {
-                cfg = configure(preset, common, hidden, layers, dropout, bidirectional, trainSize, valSize, testSize,
-                        lrDecay, patience);
-            }
-            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
-            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+            try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class,
+                    () -> configure(preset, common, hidden, layers, dropout, bidirectional, trainSize, valSize, testSize, lrDecay, patience),
+                    stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
+                RunConfig cfg = run.config();
+                Path runDir = run.runDir();
 
                 // ---- data: [B, 28 pixels, 28 rows] batches
                 MnistData.Splits data = MnistData.load(DatasetResolver.standard(), cfg.trainSize(), cfg.valSize(), cfg.testSize());
@@ -198,19 +192,14 @@ public final class MnistApp {
                     System.out.print(explainShapes(net, data.test()));
                 }
 
-                // ---- train
+                // ---- train (the best epoch by validation accuracy is kept, when there is a validation part)
                 Split val = data.validation();
-                TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.model().seed(), runDir, common.resume,
-                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                        common.maxSteps == null ? 0 : common.maxSteps,
-                        val.size() > 0 ? "val_accuracy" : null, true, cfg.patience());
-                Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc,
+                Trainer.Result<MultiLayerNetwork> fit = run.fit(net,
                         MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed()),
                         val.size() > 0 ? n -> validate(n, val) : null,
-                        Json.write(cfg), Progress.forStdout());
-                Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                        cfg.epochs(), cfg.model().seed(), "val_accuracy", true, cfg.patience());
                 if (fit.interrupted()) {
-                    return new TrainResult(runDir, null, Double.NaN, null, fit.state(), seconds(t0), true);
+                    return new TrainResult(runDir, null, Double.NaN, null, fit.state(), run.seconds(), true);
                 }
 
                 // ---- evaluate on the test images
@@ -220,34 +209,19 @@ public final class MnistApp {
                 System.out.print(report.format());
                 Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
                         String.format("MNIST test, accuracy %.4f", report.accuracy()));
-                Path model = runDir.resolve("model.zip");
-                ModelZip.save(fit.network(), model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
-
-                TrainState s = fit.state();
-                RunSummary summary = new RunSummary(APP, "train", cfg, cfg.model().seed());
+                Path model = run.saveModel(fit.network());
+                RunSummary summary = run.summary(fit.state(), cfg.model().seed());
                 summary.data.put("name", "mnist");
                 summary.data.put("train_images_sha256", data.trainSha256());
                 summary.data.put("test_images_sha256", data.testSha256());
                 summary.metrics.putAll(report.toMetrics("test_"));   // test_accuracy, test_macro_f1, per class, matrix
-                if (!s.history.isEmpty()) {
-                    summary.metrics.put("final_train_loss", s.history.get(s.history.size() - 1).get("train_loss"));
-                }
-                summary.metrics.put("best_epoch", s.bestEpoch);
-                summary.epochsCompleted = s.epoch;
-                summary.trainSeconds = s.trainSeconds;
-                summary.trainSamplesPerSecond = s.examples / Math.max(1e-9, s.trainSeconds);
-                summary.wallSeconds = seconds(t0);
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
-                        Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
+                        Progress.formatSeconds(summary.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));
                 System.out.println("run folder: " + runDir.toAbsolutePath().normalize());
-                return new TrainResult(runDir, model, report.accuracy(), report, s, summary.wallSeconds, false);
+                return new TrainResult(runDir, model, report.accuracy(), report, fit.state(), summary.wallSeconds, false);
             }
         }
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Validation loss (per example) and accuracy, for early stopping and the learning curves. */

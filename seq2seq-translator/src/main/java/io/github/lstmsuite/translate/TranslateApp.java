@@ -18,12 +18,11 @@ import io.github.lstmsuite.common.text.Tokenizer;
 import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.Trainer;
-import io.github.lstmsuite.common.train.TrainerConfig;
+import io.github.lstmsuite.common.train.TrainingRun;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,20 +155,16 @@ public final class TranslateApp {
 
         @Override
         public TrainResult call() throws Exception {
-            long t0 = System.nanoTime();
             int threads = NativeSetup.apply(common.threads);
-            RunConfig cfg;
-            if (common.resume) {
-                cfg = Trainer.resumeConfig(common.outputDir, RunConfig.class);
-            } else {
-                cfg = configure();
-            }
-            TranslateData.Split data = load(cfg);
-            if (!common.resume) {
-                cfg = withVocab(cfg, data);          // the vocabularies travel with the model
-            }
-            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
-            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+            TranslateData.Split[] read = new TranslateData.Split[1];    // a fresh run reads the data first: the vocabularies travel with the model
+            try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class, () -> {
+                RunConfig fresh = configure();
+                read[0] = load(fresh);
+                return withVocab(fresh, read[0]);
+            }, stored -> stored)) {
+                RunConfig cfg = run.config();
+                Path runDir = run.runDir();
+                TranslateData.Split data = read[0] != null ? read[0] : load(cfg);
                 TranslateModel.Config mc = cfg.model();
                 System.out.printf("data: %s — %,d pairs%s; %,d training pairs, %,d validation and %,d test sources (split by distinct source); "
                                 + "vocabularies %,d → %,d %s%n", data.name(), data.pairs(),
@@ -190,24 +185,17 @@ public final class TranslateApp {
 
                 PairBatches batches = new PairBatches(data.train(), data.sourceVocab(), data.targetVocab(), cfg.batchSize(),
                         cfg.teacherForcing(), mc.seed());
-                TrainerConfig tc = new TrainerConfig(cfg.epochs(), mc.seed(), runDir, common.resume,
-                        Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                        common.maxSteps == null ? 0 : common.maxSteps, "val_bleu", true, cfg.patience());
-                final RunConfig fcfg = cfg;
-                final TranslateData.Split fdata = data;
-                Trainer<ComputationGraph> trainer = new Trainer<>(tc, batches, n -> {
+                Trainer.Result<ComputationGraph> fit = run.fit(net, batches, n -> {
                     Map<String, Double> m = new LinkedHashMap<>();
-                    Translator tr = new Translator(n, mc, fcfg.maxLength() + 2);
-                    m.put("val_bleu", score(tr, fdata.validation(), fdata, fcfg, 1).bleu());
+                    Translator tr = new Translator(n, mc, cfg.maxLength() + 2);
+                    m.put("val_bleu", score(tr, data.validation(), data, cfg, 1).bleu());
                     return m;
-                }, Json.write(cfg), Progress.forStdout());
-                Trainer.Result<ComputationGraph> fit = trainer.fit(net);
+                }, cfg.epochs(), mc.seed(), "val_bleu", true, cfg.patience());
                 if (fit.interrupted()) {
-                    return new TrainResult(runDir, null, null, null, Double.NaN, List.of(), seconds(t0), true);
+                    return new TrainResult(runDir, null, null, null, Double.NaN, List.of(), run.seconds(), true);
                 }
                 ComputationGraph best = fit.network();
-                Path model = runDir.resolve("model.zip");
-                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(cfg)));
+                Path model = run.saveModel(best);
 
                 // ---- the test part
                 Translator tr = new Translator(best, mc, cfg.maxLength() + 2);
@@ -225,7 +213,7 @@ public final class TranslateApp {
                     System.out.printf("  %s%n    → %s%n    (reference: %s)%n", s[0], s[1], s[2]);
                 }
 
-                RunSummary summary = new RunSummary(APP, "train", cfg, mc.seed());
+                RunSummary summary = run.summary(fit.state(), mc.seed());
                 summary.data.put("name", data.name());
                 summary.data.put("train_pairs", Integer.toString(data.train().size()));
                 summary.data.put("test_sources", Integer.toString(data.test().size()));
@@ -238,11 +226,6 @@ public final class TranslateApp {
                 summary.metrics.put("exact_match_beam", beamed.exactMatch());
                 summary.metrics.put("beam", cfg.beam());
                 summary.metrics.put("token_accuracy", tokenAcc);
-                summary.metrics.put("best_epoch", fit.state().bestEpoch);
-                summary.epochsCompleted = fit.state().epoch;
-                summary.trainSeconds = fit.state().trainSeconds;
-                summary.trainSamplesPerSecond = fit.state().examples / Math.max(1e-9, fit.state().trainSeconds);
-                summary.wallSeconds = seconds(t0);
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nBLEU %.2f (%s)   training %s   wall %s%nrun folder: %s%n", main.bleu(),
                         cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy", Progress.formatSeconds(fit.state().trainSeconds),

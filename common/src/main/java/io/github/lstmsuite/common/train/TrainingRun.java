@@ -72,14 +72,24 @@ public final class TrainingRun<C> implements AutoCloseable {
      * another run writing there, no checkpoint) are one-line user errors.
      */
     public static <C> TrainingRun<C> start(String app, Options options, Class<C> type, Supplier<C> fresh) {
-        C cfg = options.resume() ? Trainer.resumeConfig(options.outputDir(), type) : fresh.get();
+        return start(app, options, type, fresh, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(String, Options, Class, Supplier)}; with {@code --resume}, {@code resumed} may change the
+     * stored configuration (e.g. a new {@code --epochs}) before the run continues.
+     */
+    public static <C> TrainingRun<C> start(String app, Options options, Class<C> type, Supplier<C> fresh,
+                                           java.util.function.UnaryOperator<C> resumed) {
+        C cfg = options.resume() ? resumed.apply(Trainer.resumeConfig(options.outputDir(), type)) : fresh.get();
         Path dir = RunDirs.create(options.outputDir(), app, options.resume(), options.force());
         return new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
     }
 
-    /** {@link #start(String, Options, Class, Supplier)} with the suite's common flags. */
-    public static <C> TrainingRun<C> start(String app, CommonOptions common, Class<C> type, Supplier<C> fresh) {
-        return start(app, Options.of(common), type, fresh);
+    /** {@link #start(String, Options, Class, Supplier, java.util.function.UnaryOperator)} with the suite's common flags. */
+    public static <C> TrainingRun<C> start(String app, CommonOptions common, Class<C> type, Supplier<C> fresh,
+                                           java.util.function.UnaryOperator<C> resumed) {
+        return start(app, Options.of(common), type, fresh, resumed);
     }
 
     /** The configuration of this run. */
