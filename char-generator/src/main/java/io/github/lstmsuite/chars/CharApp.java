@@ -4,10 +4,8 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
-import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.CharVocabulary;
@@ -42,7 +40,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chars", mixinStandardHelpOptions = true, version = "lstm-suite chars 0.1.0",
         description = "A character-level LSTM language model: train on a text, then generate text like it.",
-        subcommands = {CharApp.Train.class, CharApp.Generate.class, CharApp.Evaluate.class})
+        subcommands = {CharApp.Train.class, CharGenerate.class, CharEvaluate.class})
 public final class CharApp {
     static final String APP = "chars";
     static final String DEFAULT_PRIME = "ROMEO:";
@@ -323,7 +321,7 @@ public final class CharApp {
         return x;
     }
 
-    private static Consumer<String> streamTo(PrintStream out) {
+    static Consumer<String> streamTo(PrintStream out) {
         return s -> {
             out.print(s);
             out.flush();
@@ -351,97 +349,10 @@ public final class CharApp {
     public record GenerateResult(Path model, String prime, String text) {
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Write text with a trained model, one character at a time, streaming to the terminal.")
-    static final class Generate implements Callable<GenerateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Option(names = "--prime", paramLabel = "TEXT", defaultValue = DEFAULT_PRIME, description = "Text to start from (default: ${DEFAULT-VALUE}).")
-        String prime;
-
-        @Option(names = "--length", paramLabel = "N", defaultValue = "500", description = "Characters to write (default: ${DEFAULT-VALUE}).")
-        int length;
-
-        @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
-                description = "0 = always the likeliest character; lower = safer, higher = wilder (default: ${DEFAULT-VALUE}).")
-        double temperature;
-
-        @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Draw only among the K likeliest (0 = all).")
-        int topK;
-
-        @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Draw only among the likeliest whose probabilities add up to P (1 = all).")
-        double topP;
-
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Same seed, same text (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--unknown", paramLabel = "WHAT", defaultValue = "error",
-                description = "A --prime character the model does not know: error (default) or skip.")
-        CharVocabulary.Unknown unknown;
-
-        @Override
-        public GenerateResult call() {
-            if (length < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
-                throw new UserException("--length, --temperature and --top-k must be ≥ 0 and --top-p in (0, 1]");
-            }
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            int[] p = m.vocab().encode(prime, unknown, "--prime");
-            System.out.print(prime);
-            System.out.flush();
-            String text = generate(m.net(), m.vocab(), m.config().model().oneHot(), p, length, temperature, topK, topP,
-                    new Random(seed), streamTo(System.out));
-            System.out.println();
-            return new GenerateResult(m.path(), prime, text);
-        }
-    }
-
     // ------------------------------------------------------------------ evaluate
 
     /** What {@code evaluate} returns. */
     public record EvaluateResult(Path model, String corpus, LanguageModelEval.Loss loss, int skippedUnknown) {
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Loss per character (nats and bits) and perplexity of a text under a trained model.")
-    static final class Evaluate implements Callable<EvaluateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file or folder of .txt files (default: the bundled Shakespeare's last 10%).")
-        Path corpus;
-
-        @Option(names = "--unknown", paramLabel = "WHAT", defaultValue = "error",
-                description = "A character the model does not know: error (default) or skip.")
-        CharVocabulary.Unknown unknown;
-
-        @Override
-        public EvaluateResult call() {
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            int[] tokens;
-            String name;
-            int skipped = 0;
-            if (corpus == null) {
-                CharData.Split s = CharData.split("tinyshakespeare", CharData.readCorpus(null), 0.1);
-                tokens = m.vocab().encode(s.vocab().decode(s.validation()), unknown, "tinyshakespeare");
-                name = "tinyshakespeare (last 10%)";
-            } else {
-                String text = CharData.readCorpus(corpus);
-                tokens = m.vocab().encode(text, unknown, corpus.toString());
-                skipped = (int) text.codePoints().count() - tokens.length;
-                name = corpus.toString();
-            }
-            if (tokens.length < 2) {
-                throw new UserException(name + ": fewer than 2 characters the model knows");
-            }
-            LanguageModelEval.Loss l = LanguageModelEval.loss(m.net(), tokens, m.vocab().size(), EVAL_STREAMS, EVAL_CHUNK,
-                    m.config().model().oneHot());
-            System.out.printf("model %s on %s: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters%s)%n",
-                    m.path(), name, l.natsPerToken(), l.bitsPerToken(), l.perplexity(), l.tokens(),
-                    skipped > 0 ? ", " + skipped + " unknown left out" : "");
-            return new EvaluateResult(m.path(), name, l, skipped);
-        }
-    }
 }

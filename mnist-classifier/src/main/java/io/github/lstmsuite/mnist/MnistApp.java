@@ -4,41 +4,27 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
-import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.data.DatasetResolver;
-import io.github.lstmsuite.common.data.IdxReader;
 import io.github.lstmsuite.common.eval.ClassificationReport;
 import io.github.lstmsuite.common.report.Charts;
-import io.github.lstmsuite.common.report.Json;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.report.RunSummary;
-import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainState;
 import io.github.lstmsuite.common.train.Trainer;
 import io.github.lstmsuite.common.train.TrainingRun;
 import io.github.lstmsuite.mnist.MnistData.Split;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./lstm mnist}: an LSTM reads a handwritten digit one row of pixels at a time and says which
@@ -46,7 +32,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "mnist", mixinStandardHelpOptions = true, version = "lstm-suite mnist 0.1.0",
         description = "An LSTM reads MNIST digits row by row (28 steps of 28 pixels) and classifies them.",
-        subcommands = {MnistApp.Train.class, MnistApp.Evaluate.class, MnistApp.Predict.class})
+        subcommands = {MnistApp.Train.class, MnistEvaluate.class, MnistPredict.class})
 public final class MnistApp {
     static final String APP = "mnist";
 
@@ -189,7 +175,7 @@ public final class MnistApp {
                         cfg.model().bidirectional() ? " bidirectional" : "", cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
                         cfg.epochs(), threads);
                 if (explain) {
-                    System.out.print(explainShapes(net, data.test()));
+                    System.out.print(MnistShapes.explain(net, data.test()));
                 }
 
                 // ---- train (the best epoch by validation accuracy is kept, when there is a validation part)
@@ -255,80 +241,10 @@ public final class MnistApp {
         return eval;
     }
 
-    /**
-     * The tensor shape at each stage of the real network on two test images, next to PyTorch's shapes
-     * in seed 001 ({@code batch_first=True}). Every DL4J shape is checked, not just printed.
-     */
-    static String explainShapes(MultiLayerNetwork net, Split split) {
-        DataSet ds = MnistData.slice(split, 0, 2);
-        INDArray x = ds.getFeatures();
-        List<INDArray> acts = net.feedForward(x, false);     // [input, layer 0 out, layer 1 out, ...]
-        int nLayers = net.getnLayers();
-        StringBuilder sb = new StringBuilder("\ntensor shapes (B = 2 images):\n");
-        sb.append(String.format("  %-26s %-16s %-36s %s%n", "stage", "DL4J", "meaning", "PyTorch, seed 001 (batch_first=True)"));
-        row(sb, "input", x, new long[] {2, 28, 28}, "[batch, features=28 px, time=28 rows]", "x: (2, 28, 28) = (batch, time, input_size)");
-        for (int i = 0; i < nLayers - 1; i++) {
-            Layer layer = net.getLayer(i);
-            INDArray out = acts.get(i + 1);
-            long width = out.size(1);
-            if (layer instanceof LastTimeStepLayer last) {
-                INDArray seq = last.getUnderlying().activate(acts.get(i), false, LayerWorkspaceMgr.noWorkspaces());
-                row(sb, "LSTM " + (i + 1) + " output (all steps)", seq, new long[] {2, width, 28}, "[batch, hidden, time]",
-                        "out: (2, 28, " + width + ") = (batch, time, hidden)");
-                row(sb, "last time step", out, new long[] {2, width}, "[batch, hidden]", "out[:, -1, :]: (2, " + width + ")");
-            } else {
-                row(sb, "LSTM " + (i + 1) + " output", out, new long[] {2, width, 28}, "[batch, hidden, time]",
-                        "(2, 28, " + width + ")");
-            }
-        }
-        row(sb, "output (softmax)", acts.get(nLayers), new long[] {2, 10}, "[batch, classes] probabilities",
-                "fc(...): (2, 10) logits; CrossEntropyLoss applies log-softmax");
-        sb.append("  h_n, c_n of the last layer: [batch, hidden] per layer in DL4J (rnnGetPreviousState); PyTorch: (num_layers, batch, hidden)\n\n");
-        return sb.toString();
-    }
-
-    private static void row(StringBuilder sb, String stage, INDArray a, long[] expected, String meaning, String torch) {
-        if (!java.util.Arrays.equals(a.shape(), expected)) {
-            throw new IllegalStateException(stage + ": shape " + java.util.Arrays.toString(a.shape()) + ", expected "
-                    + java.util.Arrays.toString(expected));
-        }
-        sb.append(String.format("  %-26s %-16s %-36s %s%n", stage, java.util.Arrays.toString(a.shape()), meaning, torch));
-    }
-
     // ------------------------------------------------------------------ evaluate
 
     /** What {@code evaluate} returns. */
     public record EvaluateResult(Path model, int images, ClassificationReport report) {
-    }
-
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Accuracy, per-class precision/recall/F1 and the confusion matrix of a trained model.")
-    static final class Evaluate implements Callable<EvaluateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Option(names = "--images", paramLabel = "FILE", description = "IDX images file (default: the MNIST test set).")
-        Path images;
-
-        @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file, with --images.")
-        Path labels;
-
-        @Override
-        public EvaluateResult call() {
-            if ((images == null) != (labels == null)) {
-                throw new UserException("--images and --labels go together: give both or neither");
-            }
-            NativeSetup.apply(opts.threads);
-            Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
-            ModelZip.requireApp(m, APP);
-            MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
-            Split split = images != null ? MnistData.read(images, labels)
-                    : MnistData.loadTest(DatasetResolver.standard(), 10000);
-            ClassificationReport report = evaluate(net, split);
-            System.out.println("model " + m + " on " + split.size() + " images");
-            System.out.print(report.format());
-            return new EvaluateResult(m, split.size(), report);
-        }
     }
 
     // ------------------------------------------------------------------ predict
@@ -342,115 +258,4 @@ public final class MnistApp {
     public record PredictResult(Path model, List<Prediction> predictions) {
     }
 
-    @Command(name = "predict", mixinStandardHelpOptions = true,
-            description = {"Classify digit images: PNG/JPEG of any size, or IDX image files.",
-                    "Images are made MNIST-like: greyscale, inverted if the background is light, cropped to the ink, "
-                            + "scaled to 20 px, centred by mass in 28×28."})
-    static final class Predict implements Callable<PredictResult> {
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images (PNG, JPEG) or IDX image files.")
-        List<Path> files;
-
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Option(names = "--json", description = "One JSON object per image on stdout.")
-        boolean json;
-
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N images of an IDX file (default: ${DEFAULT-VALUE}).")
-        int limit;
-
-        @Override
-        public PredictResult call() {
-            NativeSetup.apply(opts.threads);
-            Path m = opts.model != null ? opts.model : RunDirs.newestModel(APP);
-            ModelZip.requireApp(m, APP);
-            MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
-            List<Prediction> out = new ArrayList<>();
-            for (Path f : files) {
-                if (!Files.isRegularFile(f)) {
-                    throw new UserException(f + ": no such file");
-                }
-                List<byte[]> images = new ArrayList<>();
-                List<String> how = new ArrayList<>();
-                if (isIdx(f)) {
-                    IdxReader.Images idx = IdxReader.readImages(f).head(limit);
-                    if (idx.rows() != 28 || idx.cols() != 28) {
-                        throw new UserException(f + ": IDX images must be 28×28, these are " + idx.rows() + "×" + idx.cols());
-                    }
-                    for (int i = 0; i < idx.count(); i++) {
-                        images.add(java.util.Arrays.copyOfRange(idx.pixels(), i * 784, (i + 1) * 784));
-                        how.add("IDX image, used as is");
-                    }
-                } else {
-                    DigitImages.Prepared p = DigitImages.read(f);
-                    images.add(p.pixels());
-                    how.add(String.format("%d×%d image → greyscale%s, cropped, scaled to 20 px, centred by mass in 28×28",
-                            p.originalWidth(), p.originalHeight(), p.inverted() ? ", inverted (light background)" : ""));
-                }
-                IdxReader.Images batch = new IdxReader.Images(images.size(), 28, 28, concat(images));
-                int[] idx = java.util.stream.IntStream.range(0, images.size()).toArray();
-                INDArray probs = net.output(MnistData.features(batch, idx), false);   // [n, 10]
-                for (int i = 0; i < images.size(); i++) {
-                    Prediction p = top3(f.toString(), images.size() > 1 ? i : -1, probs.getRow(i).toDoubleVector(), how.get(i));
-                    out.add(p);
-                    print(p);
-                }
-            }
-            return new PredictResult(m, out);
-        }
-
-        private void print(Prediction p) {
-            String where = p.file() + (p.index() >= 0 ? "[" + p.index() + "]" : "");
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("file", p.file());
-                if (p.index() >= 0) {
-                    o.put("index", p.index());
-                }
-                o.put("label", p.label());
-                List<Map<String, Object>> top = new ArrayList<>();
-                for (int k = 0; k < 3; k++) {
-                    top.add(Map.of("label", p.top3Labels().get(k), "probability", p.top3Probabilities().get(k)));
-                }
-                o.put("top3", top);
-                o.put("preprocessing", p.preprocessing());
-                System.out.println(Json.write(o).replaceAll("\\s*\\n\\s*", " "));
-            } else {
-                StringBuilder sb = new StringBuilder(String.format("%s: %d", where, p.label()));
-                sb.append("   top 3:");
-                for (int k = 0; k < 3; k++) {
-                    sb.append(String.format(" %d (%.3f)", p.top3Labels().get(k), p.top3Probabilities().get(k)));
-                }
-                System.out.println(sb);
-            }
-        }
-    }
-
-    static Prediction top3(String file, int index, double[] probs, String how) {
-        Integer[] order = java.util.stream.IntStream.range(0, probs.length).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(probs[b], probs[a]));
-        List<Integer> labels = new ArrayList<>();
-        List<Double> p = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-            labels.add(order[k]);
-            p.add(probs[order[k]]);
-        }
-        return new Prediction(file, index, order[0], labels, p, how);
-    }
-
-    private static byte[] concat(List<byte[]> parts) {
-        byte[] all = new byte[parts.size() * 784];
-        for (int i = 0; i < parts.size(); i++) {
-            System.arraycopy(parts.get(i), 0, all, i * 784, 784);
-        }
-        return all;
-    }
-
-    private static boolean isIdx(Path f) {
-        try (var in = new java.io.DataInputStream(io.github.lstmsuite.common.data.ContentHash.openContent(f))) {
-            return in.readInt() == IdxReader.IMAGES_MAGIC;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
