@@ -4,12 +4,9 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
-import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.eval.Bleu;
 import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.report.AtomicFiles;
-import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.SentencePairs;
@@ -19,9 +16,6 @@ import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.Trainer;
 import io.github.lstmsuite.common.train.TrainingRun;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +28,6 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./lstm translate}: an encoder–decoder LSTM (seed 002) trained with teacher forcing, decoded
@@ -47,7 +40,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "translate", mixinStandardHelpOptions = true, version = "lstm-suite translate 0.1.0",
         description = "Encoder-decoder LSTM translation (default: English to French), greedy and beam decoding, BLEU.",
-        subcommands = {TranslateApp.Train.class, TranslateApp.Translate.class, TranslateApp.Evaluate.class})
+        subcommands = {TranslateApp.Train.class, TranslateSentences.class, TranslateEvaluate.class})
 public final class TranslateApp {
     static final String APP = "translate";
 
@@ -393,109 +386,8 @@ public final class TranslateApp {
     public record TranslateResult(List<String> translations, int unknownTokens) {
     }
 
-    @Command(name = "translate", mixinStandardHelpOptions = true,
-            description = "Translate sentences given as arguments, a file (one a line), or interactively (-i).")
-    static final class Translate implements Callable<TranslateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Sentences to translate.")
-        List<String> sentences = new ArrayList<>();
-
-        @Option(names = "--file", paramLabel = "IN", description = "Translate every line of IN.")
-        Path file;
-
-        @Option(names = "--out", paramLabel = "FILE", description = "With --file: write the translations here (one a line) instead of stdout.")
-        Path out;
-
-        @Option(names = {"-i", "--interactive"}, description = "Read sentences from the terminal until an empty line or end of input.")
-        boolean interactive;
-
-        @Option(names = "--beam", paramLabel = "K", description = "Beam width (default: the model's; 1 = greedy).")
-        Integer beam;
-
-        @Override
-        public TranslateResult call() throws Exception {
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            int k = beam != null ? beam : m.config().beam();
-            if (k < 1) {
-                throw new UserException("--beam must be at least 1, got " + k);
-            }
-            SentenceTranslator tr = new SentenceTranslator(m);            // the Java API's path
-            List<String> inputs = new ArrayList<>(sentences);
-            if (file != null) {
-                inputs.addAll(io.github.lstmsuite.common.text.TextCorpus.readFile(file).lines().filter(l -> !l.isBlank()).toList());
-            }
-            if (inputs.isEmpty() && !interactive) {
-                throw new UserException("nothing to translate: give sentences, --file IN or -i");
-            }
-            List<String> results = new ArrayList<>();
-            int[] unknown = {0};
-            java.util.function.Function<String, String> one = s -> {
-                SentenceTranslator.Translation t = tr.translate(s, k);
-                unknown[0] += t.unknown().size();
-                if (!t.unknown().isEmpty()) {
-                    System.err.println("unknown to the model (read as <unk>): " + String.join(" ", t.unknown()));
-                }
-                return t.text();
-            };
-            for (String s : inputs) {
-                results.add(one.apply(s));
-                if (out == null) {
-                    System.out.println(results.get(results.size() - 1));
-                }
-            }
-            if (out != null) {
-                AtomicFiles.writeString(out, String.join("\n", results) + "\n");
-                System.out.println("written: " + out + " (" + results.size() + " lines)");
-            }
-            if (interactive) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                System.out.print("> ");
-                System.out.flush();
-                for (String line; (line = in.readLine()) != null && !line.isBlank(); ) {
-                    results.add(one.apply(line));
-                    System.out.println(results.get(results.size() - 1));
-                    System.out.print("> ");
-                    System.out.flush();
-                }
-                System.out.println();
-            }
-            return new TranslateResult(results, unknown[0]);
-        }
-    }
-
     /** What {@code evaluate} returns. */
     public record EvaluateResult(Scores greedy, Scores beam) {
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "BLEU and exact match of a trained model on its test part.")
-    static final class Evaluate implements Callable<EvaluateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Option(names = "--beam", paramLabel = "K", description = "Beam width (default: the model's).")
-        Integer beam;
-
-        @Override
-        public EvaluateResult call() {
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            int k = beam != null ? beam : m.config().beam();
-            TranslateData.Split d = load(m.config());
-            Translator tr = m.translator();
-            Scores g = score(tr, d.test(), d, m.config(), 1);
-            Scores b = k > 1 ? score(tr, d.test(), d, m.config(), k) : g;
-            System.out.printf("%s — test: %,d sources%n  greedy     BLEU %5.2f   exact match %.3f%n", d.name(), g.sentences(), g.bleu(), g.exactMatch());
-            if (k > 1) {
-                System.out.printf("  beam %-3d   BLEU %5.2f   exact match %.3f%n", k, b.bleu(), b.exactMatch());
-            }
-            return new EvaluateResult(g, b);
-        }
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
 }
