@@ -4,12 +4,10 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
-import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.report.AtomicFiles;
 import io.github.lstmsuite.common.report.Charts;
-import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.Baselines;
@@ -26,11 +24,10 @@ import io.github.lstmsuite.common.series.WindowBatches;
 import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.Trainer;
-import io.github.lstmsuite.common.train.TrainerConfig;
+import io.github.lstmsuite.common.train.TrainingRun;
 import io.github.lstmsuite.forecast.LstmForecaster.Strategy;
 import java.awt.Color;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +51,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, version = "lstm-suite forecast 0.1.0",
         description = "Multi-step LSTM forecasts of a time series, against naive, seasonal-naive, drift and mean baselines.",
-        subcommands = {ForecastApp.Train.class, ForecastApp.Evaluate.class, ForecastApp.Predict.class})
+        subcommands = {ForecastApp.Train.class, ForecastEvaluate.class, ForecastPredict.class})
 public final class ForecastApp {
     static final String APP = "forecast";
     /** Interval levels reported everywhere. */
@@ -197,25 +194,17 @@ public final class ForecastApp {
 
         @Override
         public TrainResult call() throws Exception {
-            long t0 = System.nanoTime();
             int threads = NativeSetup.apply(common.threads);
-            RunConfig cfg;
-            TimeSeries series;
-            if (common.resume) {
-                // each strategy trains in its own sub-folder (direct/, recursive/) with its own checkpoints
-                Path first = common.outputDir == null ? null : common.outputDir.resolve(Strategy.direct.name());
-                if (first != null && !java.nio.file.Files.isDirectory(first)) {
-                    first = common.outputDir.resolve(Strategy.recursive.name());
-                }
-                cfg = Trainer.resumeConfig(first, RunConfig.class);
-                series = ForecastData.load(cfg.source());
-            } else {
+            TimeSeries[] read = new TimeSeries[1];      // a fresh run reads the series first: its period and horizon shape the configuration
+            // each strategy trains in its own sub-folder (direct/, recursive/) with its own checkpoints
+            try (TrainingRun<RunConfig> run = TrainingRun.start(APP, TrainingRun.Options.of(common), RunConfig.class, () -> {
                 ForecastData.Source src = seriesOptions.source(null);
-                series = ForecastData.load(src);
-                cfg = configure(src, series);
-            }
-            Path runDir = RunDirs.create(common.outputDir, APP, common.resume, common.force);
-            try (RunDirs.Lock runLock = RunDirs.lock(runDir)) {       // one writer per run folder
+                read[0] = ForecastData.load(src);
+                return configure(src, read[0]);
+            }, stored -> stored, List.of(Strategy.direct.name(), Strategy.recursive.name()))) {
+                RunConfig cfg = run.config();
+                Path runDir = run.runDir();
+                TimeSeries series = read[0] != null ? read[0] : ForecastData.load(cfg.source());
                 int h = cfg.horizon();
                 Split split = split(series, cfg);
                 SeriesEncoding enc = SeriesEncoding.fit(series, split.trainEnd(), cfg.log(), cfg.diff());
@@ -242,19 +231,13 @@ public final class ForecastApp {
                             st, (cfg.cell() == null ? io.github.lstmsuite.common.nn.CellType.lstm : cfg.cell()).label(cfg.lstm()),
                             cfg.layers(), cfg.hidden(), outputs, net.numParams(), batches.windows(), cfg.window(),
                             cfg.stepsPerEpoch(), cfg.batchSize(), cfg.learningRate(), threads);
-                    Path stDir = runDir.resolve(st.name());
-                    boolean resume = common.resume && java.nio.file.Files.isRegularFile(Trainer.checkpointDir(stDir).resolve("last.zip"));
-                    TrainerConfig tc = new TrainerConfig(cfg.epochs(), cfg.seed(), stDir, resume,
-                            Duration.ofSeconds(Math.round(common.checkpointMinutes * 60)),
-                            common.maxSteps == null ? 0 : common.maxSteps, "val_mae", false, cfg.patience());
-                    Trainer<MultiLayerNetwork> trainer = new Trainer<>(tc, batches, n -> {
+                    Trainer.Result<MultiLayerNetwork> fit = run.fitIn(st.name(), net, batches, n -> {
                         RollingOrigin.Result r = RollingOrigin.evaluate(new LstmForecaster(n, enc, cfg.window(), st), series,
                                 split.trainEnd(), split.valEnd(), h, maseScale);
                         return Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase());
-                    }, Json.write(cfg), Progress.forStdout());
-                    Trainer.Result<MultiLayerNetwork> fit = trainer.fit(net);
+                    }, cfg.epochs(), cfg.seed(), "val_mae", false, cfg.patience());
                     if (fit.interrupted()) {
-                        return new TrainResult(runDir, null, null, valMae, null, cfg, seconds(t0), true);
+                        return new TrainResult(runDir, null, null, valMae, null, cfg, run.seconds(), true);
                     }
                     valMae.put(st, fit.state().best);
                     trainSeconds += fit.state().trainSeconds;
@@ -274,8 +257,7 @@ public final class ForecastApp {
                 // ---- intervals from the validation residuals (in z: the log scale when log is on)
                 Intervals intervals = intervals(lstm, series, enc, split.trainEnd(), split.valEnd(), h);
                 SavedModel saved = new SavedModel(cfg, chosen, enc, intervals);
-                Path model = runDir.resolve("model.zip");
-                ModelZip.save(best, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(saved)));
+                Path model = run.saveModel(best, saved);
 
                 // ---- the test part: LSTM and baselines, same origins, same metrics
                 Comparison cmp = compare(lstm, series, split, saved);
@@ -298,7 +280,7 @@ public final class ForecastApp {
                 summary.trainSeconds = trainSeconds;
                 summary.trainSamplesPerSecond = trainWindows / Math.max(1e-9, trainSeconds);
                 summary.epochsCompleted = epochsDone;
-                summary.wallSeconds = seconds(t0);
+                summary.wallSeconds = run.seconds();
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nchart: %s%nrun folder: %s   wall %s%n", chart.toAbsolutePath().normalize(),
                         runDir.toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
@@ -555,31 +537,6 @@ public final class ForecastApp {
     public record EvaluateResult(Path model, String series, Comparison test) {
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Score a trained model and the baselines on the test part of its series (or of another with the same columns).")
-    static final class Evaluate implements Callable<EvaluateResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Mixin
-        SeriesOptions seriesOptions = new SeriesOptions();
-
-        @Override
-        public EvaluateResult call() {
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
-            checkColumns(series, m.saved());
-            Split split = split(series, m.saved().run());
-            System.out.printf("model: %s (%s, window %d, horizon %d)%n", m.path(), m.saved().strategy(),
-                    m.saved().run().window(), m.saved().run().horizon());
-            printSeries(series, m.saved().run(), split);
-            Comparison c = compare(m.forecaster(), series, split, m.saved());
-            printComparison(c, m.saved());
-            return new EvaluateResult(m.path(), series.source(), c);
-        }
-    }
-
     static void checkColumns(TimeSeries s, SavedModel saved) {
         int expected = saved.encoding().featMean().length;
         if (s.features().length != expected) {
@@ -596,50 +553,6 @@ public final class ForecastApp {
 
     /** What {@code predict} returns. */
     public record PredictResult(Path model, List<Step> steps) {
-    }
-
-    @Command(name = "predict", mixinStandardHelpOptions = true,
-            description = "Forecast the steps after the end of a series, with 80% and 95% intervals.")
-    static final class Predict implements Callable<PredictResult> {
-        @Mixin
-        ModelOptions opts = new ModelOptions();
-
-        @Mixin
-        SeriesOptions seriesOptions = new SeriesOptions();
-
-        @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast (default: the model's).")
-        Integer horizon;
-
-        @Option(names = "--out", paramLabel = "FILE", description = "Also write the forecast as CSV.")
-        Path out;
-
-        @Override
-        public PredictResult call() {
-            NativeSetup.apply(opts.threads);
-            Loaded m = load(opts.model);
-            TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
-            SavedModel saved = m.saved();
-            int h = horizon != null ? horizon : saved.run().horizon();
-            SeriesForecaster.Forecast f = new SeriesForecaster(m).forecast(series, h);     // the Java API's path
-            List<Step> steps = f.steps();
-            StringBuilder csv = new StringBuilder("time,forecast,lo80,hi80,lo95,hi95\n");
-            System.out.printf("forecast of %s after %s (%s model, %s):%n", f.target(), f.after(), saved.strategy(), m.path());
-            System.out.printf("%-12s %12s %25s %25s%n", "time", "forecast", "80% interval", "95% interval");
-            for (Step st : steps) {
-                System.out.printf("%-12s %12.4g %12.4g … %-10.4g %12.4g … %-10.4g%n", st.time(), st.forecast(), st.lo80(), st.hi80(),
-                        st.lo95(), st.hi95());
-                csv.append(st.time()).append(',').append(st.forecast()).append(',').append(st.lo80()).append(',')
-                        .append(st.hi80()).append(',').append(st.lo95()).append(',').append(st.hi95()).append('\n');
-            }
-            if (h > f.intervalHorizon()) {
-                System.out.println("(no intervals beyond step " + f.intervalHorizon() + ": the validation residuals stop there)");
-            }
-            if (out != null) {
-                AtomicFiles.writeString(out, csv.toString());
-                System.out.println("written: " + out);
-            }
-            return new PredictResult(m.path(), steps);
-        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -660,7 +573,4 @@ public final class ForecastApp {
         return given != null ? given : fallback;
     }
 
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
 }

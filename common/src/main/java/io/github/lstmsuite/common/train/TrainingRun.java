@@ -81,7 +81,28 @@ public final class TrainingRun<C> implements AutoCloseable {
      */
     public static <C> TrainingRun<C> start(String app, Options options, Class<C> type, Supplier<C> fresh,
                                            java.util.function.UnaryOperator<C> resumed) {
-        C cfg = options.resume() ? resumed.apply(Trainer.resumeConfig(options.outputDir(), type)) : fresh.get();
+        return start(app, options, type, fresh, resumed, java.util.List.of());
+    }
+
+    /**
+     * As above, for a run that trains several models, each in its own sub-folder of the run folder ({@code parts},
+     * e.g. {@code direct/} and {@code recursive/}; see {@link #fitIn}): with {@code --resume} the configuration is
+     * read from the first part that has a checkpoint.
+     */
+    public static <C> TrainingRun<C> start(String app, Options options, Class<C> type, Supplier<C> fresh,
+                                           java.util.function.UnaryOperator<C> resumed, java.util.List<String> parts) {
+        C cfg;
+        if (options.resume()) {
+            Path from = options.outputDir();
+            if (from != null && !parts.isEmpty()) {
+                Path dir = from;
+                from = parts.stream().map(dir::resolve).filter(TrainingRun::hasCheckpoint).findFirst()
+                        .orElse(dir.resolve(parts.get(0)));
+            }
+            cfg = resumed.apply(Trainer.resumeConfig(from, type));
+        } else {
+            cfg = fresh.get();
+        }
         Path dir = RunDirs.create(options.outputDir(), app, options.resume(), options.force());
         return new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
     }
@@ -123,10 +144,34 @@ public final class TrainingRun<C> implements AutoCloseable {
         return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
     }
 
+    /**
+     * As {@link #fit}, for one of several models of this run: its checkpoints go to {@code runDir/part}, and
+     * {@code --resume} continues it only if that folder holds a checkpoint (a part not begun starts afresh).
+     */
+    public <N extends Model & NeuralNetwork> Trainer.Result<N> fitIn(String part, N fresh, Batches batches,
+            Function<N, Map<String, Double>> validator, int epochs, long seed, String monitor,
+            boolean higherIsBetter, int patience) throws InterruptedException {
+        Path dir = runDir.resolve(part);
+        TrainerConfig tc = new TrainerConfig(epochs, seed, dir, common.resume() && hasCheckpoint(dir),
+                Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
+                common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience);
+        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
+    }
+
+    private static boolean hasCheckpoint(Path dir) {
+        Path ckpt = Trainer.checkpointDir(dir);
+        return java.nio.file.Files.isRegularFile(ckpt.resolve("last.zip")) || java.nio.file.Files.isRegularFile(ckpt.resolve("previous.zip"));
+    }
+
     /** Writes {@code model.zip} (the network and this run's configuration) into the run folder and returns it. */
     public Path saveModel(Model network) {
+        return saveModel(network, config);
+    }
+
+    /** Writes {@code model.zip} with {@code stored} (e.g. the configuration plus what training learnt) as its configuration entry. */
+    public Path saveModel(Model network, Object stored) {
         Path model = runDir.resolve("model.zip");
-        ModelZip.save(network, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(config)));
+        ModelZip.save(network, model, false, Map.of(Trainer.CONFIG_ENTRY, Json.write(stored)));
         return model;
     }
 

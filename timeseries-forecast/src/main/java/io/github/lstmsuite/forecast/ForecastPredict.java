@@ -1,0 +1,61 @@
+package io.github.lstmsuite.forecast;
+
+import io.github.lstmsuite.forecast.ForecastApp.Loaded;
+import io.github.lstmsuite.forecast.ForecastApp.SavedModel;
+import io.github.lstmsuite.forecast.ForecastApp.SeriesOptions;
+import io.github.lstmsuite.forecast.ForecastApp.Step;
+import io.github.lstmsuite.common.cli.ModelOptions;
+import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.report.AtomicFiles;
+import io.github.lstmsuite.common.series.TimeSeries;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./lstm forecast predict}: the steps after the end of a series, with 80 % and 95 % intervals. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Forecast the steps after the end of a series, with 80% and 95% intervals.")
+final class ForecastPredict implements Callable<ForecastApp.PredictResult> {
+    @Mixin
+    ModelOptions opts = new ModelOptions();
+
+    @Mixin
+    SeriesOptions seriesOptions = new SeriesOptions();
+
+    @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast (default: the model's).")
+    Integer horizon;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the forecast as CSV.")
+    Path out;
+
+    @Override
+    public ForecastApp.PredictResult call() {
+        NativeSetup.apply(opts.threads);
+        Loaded m = ForecastApp.load(opts.model);
+        TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
+        SavedModel saved = m.saved();
+        int h = horizon != null ? horizon : saved.run().horizon();
+        SeriesForecaster.Forecast f = new SeriesForecaster(m).forecast(series, h);     // the Java API's path
+        List<Step> steps = f.steps();
+        StringBuilder csv = new StringBuilder("time,forecast,lo80,hi80,lo95,hi95\n");
+        System.out.printf("forecast of %s after %s (%s model, %s):%n", f.target(), f.after(), saved.strategy(), m.path());
+        System.out.printf("%-12s %12s %25s %25s%n", "time", "forecast", "80% interval", "95% interval");
+        for (Step st : steps) {
+            System.out.printf("%-12s %12.4g %12.4g … %-10.4g %12.4g … %-10.4g%n", st.time(), st.forecast(), st.lo80(), st.hi80(),
+                    st.lo95(), st.hi95());
+            csv.append(st.time()).append(',').append(st.forecast()).append(',').append(st.lo80()).append(',')
+                    .append(st.hi80()).append(',').append(st.lo95()).append(',').append(st.hi95()).append('\n');
+        }
+        if (h > f.intervalHorizon()) {
+            System.out.println("(no intervals beyond step " + f.intervalHorizon() + ": the validation residuals stop there)");
+        }
+        if (out != null) {
+            AtomicFiles.writeString(out, csv.toString());
+            System.out.println("written: " + out);
+        }
+        return new ForecastApp.PredictResult(m.path(), steps);
+    }
+}
