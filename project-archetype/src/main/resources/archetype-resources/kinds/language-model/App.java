@@ -91,15 +91,16 @@ public final class App implements Callable<App.Result> {
             throw new UserException("--val-fraction must be in (0, 1), got " + valFraction);
         }
         NativeSetup.apply(null);
-        Data.Corpus corpus = Data.read(data, valFraction);     // read first: the vocabulary is part of the configuration
-        TrainingRun.Options options = runOptions.options();
-        try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> new Config(
-                new Model.Config(corpus.vocab().size(), embedding, hidden, layers, learningRate, tbptt, seed),
-                corpus.vocab().serialize(), epochs, batchSize, window, valFraction, data.toString()))) {
+        Data.Corpus[] read = new Data.Corpus[1];              // a fresh run reads the text first: its characters are the vocabulary
+        try (TrainingRun<Config> run = TrainingRun.start(APP, runOptions.options(), Config.class, () -> {
+            read[0] = Data.read(data, valFraction);
+            return new Config(new Model.Config(read[0].vocab().size(), embedding, hidden, layers, learningRate, tbptt, seed),
+                    read[0].vocab().serialize(), epochs, batchSize, window, valFraction, data.toString());
+        })) {
             Config cfg = run.config();
             Model.Config mc = cfg.model();
             CharVocabulary vocab = CharVocabulary.parse(cfg.vocabulary());
-            Data.Corpus text = run.config().data().equals(data.toString()) ? corpus : Data.read(Path.of(cfg.data()), cfg.valFraction());
+            Data.Corpus text = read[0] != null ? read[0] : Data.read(Path.of(cfg.data()), cfg.valFraction());   // --resume: the run's own text
             System.out.printf("text: %s — %,d training and %,d validation characters, %d distinct%n",
                     cfg.data(), text.train().length, text.validation().length, vocab.size());
 

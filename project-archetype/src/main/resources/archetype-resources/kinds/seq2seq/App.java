@@ -80,17 +80,10 @@ public final class App implements Callable<App.Result> {
             throw new UserException("--test-fraction must be in (0, 0.5), got " + testFraction);
         }
         NativeSetup.apply(null);
-        List<Data.Example> pairs = new ArrayList<>(Data.read(data));
-        Collections.shuffle(pairs, new Random(seed));                   // then: test | validation | training
-        int n = (int) Math.round(pairs.size() * testFraction);
-        if (pairs.size() - 2 * n < 1 || n < 1) {
-            throw new UserException(data + ": " + pairs.size() + " pairs are too few to hold out " + testFraction + " twice");
-        }
-        List<Data.Example> test = pairs.subList(0, n);
-        List<Data.Example> val = pairs.subList(n, 2 * n);
-        List<Data.Example> train = pairs.subList(2 * n, pairs.size());
-        TrainingRun.Options options = runOptions.options();
-        try (TrainingRun<Config> run = TrainingRun.start(APP, options, Config.class, () -> {
+        List<List<Data.Example>> fresh = new ArrayList<>();      // a fresh run splits first: the vocabularies come from its training part
+        try (TrainingRun<Config> run = TrainingRun.start(APP, runOptions.options(), Config.class, () -> {
+            fresh.addAll(split(data, testFraction, seed));
+            List<Data.Example> train = fresh.get(2);
             TokenVocabulary sv = TokenVocabulary.build(train.stream().map(Data.Example::source).toList(), 1);
             TokenVocabulary tv = TokenVocabulary.build(train.stream().map(Data.Example::target).toList(), 1);
             int longest = train.stream().mapToInt(e -> e.target().size()).max().orElse(1);
@@ -98,6 +91,11 @@ public final class App implements Callable<App.Result> {
                     tv.tokens(), epochs, batchSize, testFraction, 2 * longest + 2, data.toString());
         })) {
             Config cfg = run.config();
+            List<List<Data.Example>> parts = !fresh.isEmpty() ? fresh            // --resume: the run's own data and seed
+                    : split(Path.of(cfg.data()), cfg.testFraction(), cfg.model().seed());
+            List<Data.Example> test = parts.get(0);
+            List<Data.Example> val = parts.get(1);
+            List<Data.Example> train = parts.get(2);
             Model.Config mc = cfg.model();
             TokenVocabulary sv = TokenVocabulary.of(cfg.sourceVocab());
             TokenVocabulary tv = TokenVocabulary.of(cfg.targetVocab());
@@ -134,6 +132,17 @@ public final class App implements Callable<App.Result> {
             System.out.println("run folder: " + run.runDir().toAbsolutePath().normalize());
             return new Result(run.runDir(), model, em, out.subList(out.size() - sentences.size(), out.size()), fit.state());
         }
+    }
+
+    /** The pairs of {@code file} shuffled with {@code seed}, then cut into test | validation | training. */
+    static List<List<Data.Example>> split(Path file, double testFraction, long seed) {
+        List<Data.Example> pairs = new ArrayList<>(Data.read(file));
+        Collections.shuffle(pairs, new Random(seed));
+        int n = (int) Math.round(pairs.size() * testFraction);
+        if (pairs.size() - 2 * n < 1 || n < 1) {
+            throw new UserException(file + ": " + pairs.size() + " pairs are too few to hold out " + testFraction + " twice");
+        }
+        return List.of(pairs.subList(0, n), pairs.subList(n, 2 * n), pairs.subList(2 * n, pairs.size()));
     }
 
     /** Greedy translations of {@code sentences}. */

@@ -1,5 +1,6 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.text.PairBatch;
 import io.github.lstmsuite.common.text.SentencePairs;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.train.Batches;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The data: sentence pairs from a TSV file (source TAB target, one pair a line), cut into characters, and
@@ -40,38 +40,13 @@ public final class Data {
     }
 
     /**
-     * One mini-batch as DL4J's MultiDataSet for a two-input graph, padded to the longest pair, with masks:
-     * <pre>
-     *   features[0] source      [B, 1, Ts]  token indices          mask [B, Ts]
-     *   features[1] target in   [B, 1, Tt]  &lt;s&gt; y1 … yn        mask [B, Tt]   (teacher forcing: the true previous token)
-     *   labels      target out  [B, 1, Tt]  y1 … yn &lt;/s&gt;       mask [B, Tt]
-     * </pre>
+     * One mini-batch for the two-input graph, padded and masked (the suite's {@link PairBatch}): source
+     * {@code [B, 1, Ts]}, target-in {@code [B, 1, Tt]} = {@code <s>} y1 … yn (teacher forcing: the true previous
+     * token), labels {@code [B, 1, Tt]} = y1 … yn {@code </s>}, with masks {@code [B, Ts]} and {@code [B, Tt]}.
      */
     public static MultiDataSet encode(List<Example> batch, TokenVocabulary sv, TokenVocabulary tv) {
-        int b = batch.size();
-        int ts = batch.stream().mapToInt(e -> e.source().size()).max().orElse(1);
-        int tt = batch.stream().mapToInt(e -> e.target().size()).max().orElse(0) + 1;
-        float[] src = new float[b * ts], srcMask = new float[b * ts];
-        float[] tin = new float[b * tt], lab = new float[b * tt], tMask = new float[b * tt];
-        for (int i = 0; i < b; i++) {
-            int[] s = sv.encode(batch.get(i).source());
-            int[] t = tv.encode(batch.get(i).target());
-            for (int k = 0; k < s.length; k++) {
-                src[i * ts + k] = s[k];
-                srcMask[i * ts + k] = 1;
-            }
-            for (int k = 0; k <= t.length; k++) {
-                tin[i * tt + k] = k == 0 ? TokenVocabulary.BOS_ID : t[k - 1];
-                lab[i * tt + k] = k < t.length ? t[k] : TokenVocabulary.EOS_ID;
-                tMask[i * tt + k] = 1;
-            }
-        }
-        INDArray targetMask = Nd4j.create(tMask, new long[] {b, tt}, 'c');
-        return new MultiDataSet(
-                new INDArray[] {Nd4j.create(src, new long[] {b, 1, ts}, 'c'), Nd4j.create(tin, new long[] {b, 1, tt}, 'c')},
-                new INDArray[] {Nd4j.create(lab, new long[] {b, 1, tt}, 'c')},
-                new INDArray[] {Nd4j.create(srcMask, new long[] {b, ts}, 'c'), targetMask},
-                new INDArray[] {targetMask.dup()});
+        return PairBatch.encode(batch.stream().map(e -> sv.encode(e.source())).toList(),
+                batch.stream().map(e -> tv.encode(e.target())).toList());
     }
 
     /** The training mini-batches: a fresh order each epoch, fixed by (seed, epoch), so --resume sees the same ones. */

@@ -1,12 +1,9 @@
 package com.example.lstm;
 
 import io.github.lstmsuite.common.nn.FastLstm;
+import io.github.lstmsuite.common.nn.GreedyDecoding;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
-import io.github.lstmsuite.common.text.TokenVocabulary;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -89,60 +86,27 @@ public final class Model {
     }
 
     /**
-     * Greedy decoding: the likeliest token at each step, fed back, until {@code </s>} or {@code maxLength}
-     * tokens. Sources of one length go through together (no padding, so no masks are needed).
+     * Greedy decoding with the suite's {@link GreedyDecoding}: the likeliest token at each step, fed back, until
+     * {@code </s>} or {@code maxLength} tokens. This model says how to encode a group of sources of one length
+     * (the summary {@code [B, H]}) and how to take one decoder step ({@code rnnTimeStep}, state kept in between).
      */
     public static List<int[]> greedy(ComputationGraph trained, Config c, List<int[]> sources, int maxLength) {
         ComputationGraph dec = decoder(c, trained);
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < sources.size(); i++) {
-            byLength.computeIfAbsent(Math.max(1, sources.get(i).length), k -> new ArrayList<>()).add(i);
-        }
-        int[][] result = new int[sources.size()][];
-        for (List<Integer> group : byLength.values()) {
+        return GreedyDecoding.decode(sources, maxLength, 512, group -> {
             int b = group.size();
-            int ts = Math.max(1, sources.get(group.get(0)).length);
+            int ts = Math.max(1, group.get(0).length);
             INDArray src = Nd4j.zeros(DataType.FLOAT, b, 1, ts);                                  // [B, 1, Ts]
             for (int i = 0; i < b; i++) {
-                int[] s = sources.get(group.get(i));
-                for (int t = 0; t < s.length; t++) {
-                    src.putScalar(new long[] {i, 0, t}, s[t]);
+                for (int t = 0; t < group.get(i).length; t++) {
+                    src.putScalar(new long[] {i, 0, t}, group.get(i)[t]);
                 }
             }
             trained.clearLayerMaskArrays();
+            dec.rnnClearPreviousState();
             INDArray summary = trained.feedForward(new INDArray[] {src, Nd4j.zeros(DataType.FLOAT, b, 1, 1)}, false)
                     .get("summary").dup();                                                          // [B, H]
-            INDArray tokens = Nd4j.valueArrayOf(new long[] {b, 1, 1}, (float) TokenVocabulary.BOS_ID);
-            List<List<Integer>> outs = new ArrayList<>();
-            boolean[] done = new boolean[b];
-            for (int i = 0; i < b; i++) {
-                outs.add(new ArrayList<>());
-            }
-            dec.rnnClearPreviousState();
-            for (int t = 0; t < maxLength; t++) {
-                INDArray probs = dec.rnnTimeStep(tokens, summary)[0];                              // [B, Vt, 1]
-                INDArray next = probs.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).argMax(1);   // [B]
-                boolean all = true;
-                for (int i = 0; i < b; i++) {
-                    int tok = next.getInt(i);
-                    if (!done[i]) {
-                        if (tok == TokenVocabulary.EOS_ID) {
-                            done[i] = true;
-                        } else {
-                            outs.get(i).add(tok);
-                        }
-                    }
-                    all &= done[i];
-                }
-                if (all) {
-                    break;
-                }
-                tokens = next.castTo(DataType.FLOAT).reshape(b, 1, 1);
-            }
-            for (int i = 0; i < b; i++) {
-                result[group.get(i)] = outs.get(i).stream().mapToInt(Integer::intValue).toArray();
-            }
-        }
-        return List.of(result);
+            return new INDArray[] {summary};
+        }, (tokens, enc) -> dec.rnnTimeStep(tokens.reshape(tokens.length(), 1, 1), enc[0])[0]      // [B, Vt, 1]
+                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)));              // [B, Vt]
     }
 }

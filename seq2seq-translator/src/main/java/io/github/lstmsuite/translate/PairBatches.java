@@ -1,5 +1,6 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.text.PairBatch;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.train.Batches;
 import java.util.ArrayList;
@@ -85,34 +86,10 @@ public final class PairBatches implements Batches {
         return mds;
     }
 
-    /** Encodes examples as the three padded arrays and their masks. */
+    /** Encodes examples as the three padded arrays and their masks (common's {@link PairBatch}). */
     public static MultiDataSet encode(List<TranslateData.Example> batch, TokenVocabulary sv, TokenVocabulary tv) {
-        int b = batch.size();
-        int ts = batch.stream().mapToInt(e -> e.source().size()).max().orElse(1);
-        int tt = batch.stream().mapToInt(e -> e.target().size()).max().orElse(1) + 1;
-        float[] src = new float[b * ts];
-        float[] srcMask = new float[b * ts];
-        float[] tin = new float[b * tt];
-        float[] lab = new float[b * tt];
-        float[] tMask = new float[b * tt];
-        for (int i = 0; i < b; i++) {
-            int[] s = sv.encode(batch.get(i).source());
-            int[] t = tv.encode(batch.get(i).target());
-            for (int k = 0; k < s.length; k++) {
-                src[i * ts + k] = s[k];
-                srcMask[i * ts + k] = 1;
-            }
-            for (int k = 0; k <= t.length; k++) {
-                tin[i * tt + k] = k == 0 ? TokenVocabulary.BOS_ID : t[k - 1];
-                lab[i * tt + k] = k < t.length ? t[k] : TokenVocabulary.EOS_ID;
-                tMask[i * tt + k] = 1;
-            }
-        }
-        INDArray[] features = {Nd4j.create(src, new long[] {b, 1, ts}, 'c'), Nd4j.create(tin, new long[] {b, 1, tt}, 'c')};
-        INDArray[] fMasks = {Nd4j.create(srcMask, new long[] {b, ts}, 'c'), Nd4j.create(tMask, new long[] {b, tt}, 'c')};
-        INDArray[] labels = {Nd4j.create(lab, new long[] {b, 1, tt}, 'c')};
-        INDArray[] lMasks = {fMasks[1].dup()};
-        return new MultiDataSet(features, labels, fMasks, lMasks);
+        return PairBatch.encode(batch.stream().map(e -> sv.encode(e.source())).toList(),
+                batch.stream().map(e -> tv.encode(e.target())).toList());
     }
 
     /** Scheduled sampling: replaces decoder inputs by the model's own previous predictions with probability 1 − r. */

@@ -1,5 +1,6 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.nn.GreedyDecoding;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,51 +66,10 @@ public final class Translator {
 
     /** Greedy translations of token-index sentences (no {@code <s>}/{@code </s>}), in input order. */
     public List<int[]> greedy(List<int[]> sources) {
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < sources.size(); i++) {
-            byLength.computeIfAbsent(Math.max(1, sources.get(i).length), k -> new ArrayList<>()).add(i);
-        }
-        int[][] result = new int[sources.size()][];
-        for (List<Integer> group : byLength.values()) {
-            for (int from = 0; from < group.size(); from += 256) {
-                List<Integer> idx = group.subList(from, Math.min(group.size(), from + 256));
-                List<int[]> srcs = new ArrayList<>();
-                idx.forEach(i -> srcs.add(nonEmpty(sources.get(i))));
-                INDArray[] enc = encode(srcs);
-                int b = idx.size();
-                INDArray tokens = Nd4j.valueArrayOf(new long[] {b}, (float) TokenVocabulary.BOS_ID);
-                List<List<Integer>> outs = new ArrayList<>();
-                boolean[] done = new boolean[b];
-                for (int i = 0; i < b; i++) {
-                    outs.add(new ArrayList<>());
-                }
-                decoder.rnnClearPreviousState();
-                for (int t = 0; t < maxLength; t++) {
-                    INDArray next = step(tokens, enc[1], enc[0]).argMax(1);             // [B]
-                    boolean all = true;
-                    for (int i = 0; i < b; i++) {
-                        int tok = next.getInt(i);
-                        if (!done[i]) {
-                            if (tok == TokenVocabulary.EOS_ID) {
-                                done[i] = true;
-                            } else {
-                                outs.get(i).add(tok);
-                            }
-                        }
-                        all &= done[i];
-                    }
-                    if (all) {
-                        break;
-                    }
-                    tokens = next.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
-                }
-                decoder.rnnClearPreviousState();
-                for (int i = 0; i < b; i++) {
-                    result[idx.get(i)] = outs.get(i).stream().mapToInt(Integer::intValue).toArray();
-                }
-            }
-        }
-        return List.of(result);
+        return GreedyDecoding.decode(sources, maxLength, 256, group -> {
+            decoder.rnnClearPreviousState();
+            return encode(group.stream().map(Translator::nonEmpty).toList());     // [encoder outputs, summary]
+        }, (tokens, enc) -> step(tokens, enc[1], enc[0]));
     }
 
     private record Hyp(List<Integer> tokens, double logp) {

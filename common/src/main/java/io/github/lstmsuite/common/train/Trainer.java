@@ -87,10 +87,11 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 continue;
             }
             try {
-                ModelZip.parse(p, ModelZip.readEntry(p, STATE_ENTRY), TrainState.class);
-                if (ModelZip.readEntry(p, CONFIG_ENTRY) == null || ModelZip.readEntry(p, STATE_ENTRY) == null) {
+                String stateJson = ModelZip.readEntry(p, STATE_ENTRY);
+                if (stateJson == null || ModelZip.readEntry(p, CONFIG_ENTRY) == null) {
                     throw new UserException(p + ": a checkpoint without its training state");
                 }
+                ModelZip.parse(p, stateJson, TrainState.class);
                 if (p == previous) {
                     String msg = "warning: " + last + (problem == null ? " is missing" : " is unusable (" + problem + ")")
                             + "; resuming from the checkpoint before it, " + previous;
@@ -258,7 +259,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
         if (interrupted) {
             progress.println("stopped at step " + state.step + ": checkpoint " + last
-                    + " (continue with --resume --output-dir " + config.runDir() + ")");
+                    + " (continue with --resume --output-dir " + config.resumeFolder() + ")");
             return new Result<>(net, state, true);
         }
         N result = net;

@@ -16,13 +16,21 @@ import java.time.Duration;
  *                            or {@code null} to use the training loss
  * @param higherIsBetter      whether a larger {@code monitor} is better (accuracy) or worse (loss)
  * @param patience            stop after this many epochs without improvement; 0 = never stop early
+ * @param resumeFolder        the {@code --output-dir} a user passes to continue: {@code runDir}, or the run
+ *                            folder above it when a run trains several models in sub-folders
  */
 public record TrainerConfig(int epochs, long seed, Path runDir, boolean resume, Duration checkpointInterval,
-                            long maxSteps, String monitor, boolean higherIsBetter, int patience) {
+                            long maxSteps, String monitor, boolean higherIsBetter, int patience, Path resumeFolder) {
     public TrainerConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1");
         }
+    }
+
+    /** A run whose checkpoints are in its own folder ({@code resumeFolder = runDir}). */
+    public TrainerConfig(int epochs, long seed, Path runDir, boolean resume, Duration checkpointInterval,
+                         long maxSteps, String monitor, boolean higherIsBetter, int patience) {
+        this(epochs, seed, runDir, resume, checkpointInterval, maxSteps, monitor, higherIsBetter, patience, runDir);
     }
 
     /** The metric that picks the best epoch: {@link #monitor()}, or {@code train_loss} without validation. */

@@ -154,7 +154,7 @@ public final class TrainingRun<C> implements AutoCloseable {
         Path dir = runDir.resolve(part);
         TrainerConfig tc = new TrainerConfig(epochs, seed, dir, common.resume() && hasCheckpoint(dir),
                 Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
-                common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience);
+                common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience, runDir);
         return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
     }
 
