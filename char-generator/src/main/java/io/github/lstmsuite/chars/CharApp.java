@@ -1,34 +1,29 @@
 package io.github.lstmsuite.chars;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.HelpDefaults;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
-import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.cli.ShapeOptions;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.LanguageModelEval;
-import io.github.lstmsuite.common.text.Sampling;
 import io.github.lstmsuite.common.text.StreamBatches;
-import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainState;
 import io.github.lstmsuite.common.train.Trainer;
 import io.github.lstmsuite.common.train.TrainingRun;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,11 +83,23 @@ public final class CharApp {
                               TrainState state, double wallSeconds, boolean interrupted) {
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
+    /** The defaults {@code train --help} shows; {@code configure} applies them. */
+    public static final class TrainDefaults extends HelpDefaults {
+        public TrainDefaults() {
+            super("hidden", "256; --preset best: 512; --quick: 64", "layers", "2", "dropout", "0; best: 0.2",
+                    "dropout.where", "between stacked layers and before the softmax", "patience", "0; best: 3",
+                    "metric", "validation loss", "epochs", "2; best: 30; --quick: 1", "batch-size", "32", "learning-rate", "0.002");
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "io.github.lstmsuite.chars.CharApp$TrainDefaults",
             description = "Train on a corpus (default: the bundled Tiny Shakespeare), report the validation loss per character, then write 500 characters.")
     static final class Train implements Callable<TrainResult> {
         @Mixin
         CommonOptions common = new CommonOptions();
+
+        @Mixin
+        ShapeOptions shape = new ShapeOptions();
 
         @Option(names = "--preset", paramLabel = "NAME", defaultValue = "quick",
                 description = "quick (default: 2×256, 2 epochs, a few minutes) or best (2×512, dropout 0.2, early stopping).")
@@ -113,23 +120,11 @@ public final class CharApp {
         @Option(names = "--embedding", paramLabel = "E", description = "Embedding size (with --input embedding).")
         Integer embedding;
 
-        @Option(names = "--hidden", paramLabel = "H", description = "LSTM units per layer.")
-        Integer hidden;
-
-        @Option(names = "--layers", paramLabel = "L", description = "Stacked LSTM layers.")
-        Integer layers;
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Drop probability between layers.")
-        Double dropout;
-
         @Option(names = "--tbptt", paramLabel = "T", description = "Truncated-BPTT length in characters (default 100).")
         Integer tbptt;
 
         @Option(names = "--window", paramLabel = "W", description = "Characters per stream per mini-batch, cut into tBPTT segments with the state carried (default 10 × --tbptt).")
         Integer window;
-
-        @Option(names = "--patience", paramLabel = "E", description = "Early stopping: epochs without a lower validation loss (0 = off).")
-        Integer patience;
 
         @Option(names = "--sample-length", paramLabel = "N", defaultValue = "500", description = "Characters generated after training (default: ${DEFAULT-VALUE}).")
         int sampleLength;
@@ -139,13 +134,13 @@ public final class CharApp {
             int threads = NativeSetup.apply(common.threads);
             CharData.Split[] read = new CharData.Split[1];       // a fresh run reads the corpus first: its characters are the vocabulary
             try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class, () -> {
-                read[0] = load(corpus, valFraction, charLimit());
+                read[0] = CharData.load(corpus, valFraction, charLimit());
                 return configure(read[0].vocab(), corpus);
             }, stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
                 RunConfig cfg = run.config();
                 Path runDir = run.runDir();
                 CharData.Split data = read[0] != null ? read[0]
-                        : load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
+                        : CharData.load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
                 System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%s%n",
                         data.source(), data.train().length, data.validation().length, data.vocab().size(),
                         data.skippedUnknown() > 0 ? " (" + data.skippedUnknown() + " validation characters not in it, left out)" : "");
@@ -165,7 +160,7 @@ public final class CharApp {
                 String prime = primeFor(vocab);
                 Trainer.Result<MultiLayerNetwork> fit = run.fit(net, batches, n -> {
                     Map<String, Double> m = validate(n, data, mc);
-                    String sample = generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                    String sample = CharModel.generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
                             200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
                     System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
                     return m;
@@ -183,8 +178,8 @@ public final class CharApp {
                 System.out.printf("%nvalidation: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters)%n%n",
                         val.natsPerToken(), val.bitsPerToken(), val.perplexity(), val.tokens());
                 System.out.print(prime);
-                String sample = generate(best, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
-                        sampleLength, 0.8, 0, 1.0, new Random(mc.seed()), streamTo(System.out));
+                String sample = CharModel.generate(best, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
+                        sampleLength, 0.8, 0, 1.0, new Random(mc.seed()), CharModel.streamTo(System.out));
                 System.out.println();
 
                 TrainState s = fit.state();
@@ -212,28 +207,21 @@ public final class CharApp {
             if (!kind.equals("embedding") && !kind.equals("one-hot")) {
                 throw new UserException("--input must be embedding or one-hot, got '" + kind + "'");
             }
-            int e = kind.equals("one-hot") ? 0 : pick(embedding, best ? 128 : quick ? 16 : 64);
-            int h = pick(hidden, best ? 512 : quick ? 64 : 256);
-            int l = pick(layers, 2);
-            double d = pick(dropout, best ? 0.2 : 0.0);
-            int t = pick(tbptt, quick ? 50 : 100);
-            int w = pick(window, 10 * t);
-            int epochs = pick(common.epochs, best ? 30 : quick ? 1 : 2);
-            int batch = pick(common.batchSize, 32);
-            double lr = pick(common.learningRate, 0.002);
-            int pat = pick(patience, best ? 3 : 0);
-            if (h < 1 || l < 1 || t < 1 || w < 1 || batch < 1 || e < 0) {
-                throw new UserException("--hidden, --layers, --tbptt, --window and --batch-size must be positive");
-            }
-            if (d < 0 || d >= 1) {
-                throw new UserException("--dropout must be in [0, 1), got " + d);
+            int e = kind.equals("one-hot") ? 0 : requireNonNullElse(embedding, best ? 128 : quick ? 16 : 64);
+            int h = shape.hidden(best ? 512 : quick ? 64 : 256);
+            int l = shape.layers(2);
+            double d = shape.dropout(best ? 0.2 : 0.0);
+            int t = requireNonNullElse(tbptt, quick ? 50 : 100);
+            int w = requireNonNullElse(window, 10 * t);
+            int epochs = common.epochs(best ? 30 : quick ? 1 : 2);
+            int batch = common.batchSize(32);
+            double lr = common.learningRate(0.002);
+            int pat = shape.patience(best ? 3 : 0);
+            if (t < 1 || w < 1 || e < 0) {
+                throw new UserException("--tbptt and --window must be positive, --embedding at least 0");
             }
             Limits.checkRecurrent(vocab.size(), h, l, vocab.size(), vocab.size());
-            if (!(lr > 0)) {
-                throw new UserException("--learning-rate must be positive, got " + lr);
-            }
-            LstmImpl impl = common.lstm == null ? LstmImpl.fast : common.lstm;
-            CharModel.Config mc = new CharModel.Config(vocab.size(), e, h, l, d, lr, t, common.seed, impl, common.cell);
+            CharModel.Config mc = new CharModel.Config(vocab.size(), e, h, l, d, lr, t, common.seed, common.lstm(), common.cell);
             return new RunConfig(preset.name(), mc, vocab.serialize(), epochs, batch, w, valFraction, pat,
                     corpusPath == null ? null : corpusPath.toString(), charLimit());
         }
@@ -245,18 +233,6 @@ public final class CharApp {
             }
             return maxChars != null ? maxChars : common.quick ? 100_000 : 0;
         }
-
-        private static CharData.Split load(Path corpus, double valFraction, int maxChars) {
-            String text = CharData.readCorpus(corpus);
-            if (maxChars > 0 && text.codePointCount(0, text.length()) > maxChars) {
-                text = text.substring(0, text.offsetByCodePoints(0, maxChars));
-            }
-            return CharData.split(corpus == null ? "tinyshakespeare" : corpus.toString(), text, valFraction);
-        }
-    }
-
-    private static <T> T pick(T given, T fallback) {
-        return given != null ? given : fallback;
     }
 
     /** "ROMEO:" when the vocabulary has its letters, else the vocabulary's first character. */
@@ -273,86 +249,4 @@ public final class CharApp {
         m.put("val_bits_per_char", l.bitsPerToken());
         return m;
     }
-
-    // ------------------------------------------------------------------ generation
-
-    /**
-     * Feeds {@code prime} through the network (one {@code rnnTimeStep} call), then writes {@code length}
-     * characters, each from one {@code rnnTimeStep} of one character: the cost is linear in the length,
-     * the prefix is never run again. Each character goes to {@code sink} as soon as it is drawn.
-     */
-    public static String generate(MultiLayerNetwork net, CharVocabulary vocab, boolean oneHot, int[] prime, int length,
-                                  double temperature, int topK, double topP, Random random, Consumer<String> sink) {
-        if (prime.length == 0) {
-            throw new UserException("--prime: needs at least one character the model knows");
-        }
-        int v = vocab.size();
-        net.rnnClearPreviousState();
-        INDArray probs = net.rnnTimeStep(input(prime, v, oneHot));         // [1, V, P]
-        StringBuilder out = new StringBuilder();
-        double[] p = new double[v];
-        for (int i = 0; i < length; i++) {
-            long last = probs.rank() == 3 ? probs.size(2) - 1 : 0;
-            for (int k = 0; k < v; k++) {
-                p[k] = probs.rank() == 3 ? probs.getDouble(0, k, last) : probs.getDouble(0, k);
-            }
-            int next = Sampling.next(p, temperature, topK, topP, random);
-            String ch = new String(Character.toChars(vocab.codePoint(next)));
-            out.append(ch);
-            sink.accept(ch);
-            if (i + 1 < length) {
-                probs = net.rnnTimeStep(input(new int[]{next}, v, oneHot));   // [1, V, 1]
-            }
-        }
-        net.rnnClearPreviousState();
-        return out.toString();
-    }
-
-    /** {@code [1, 1, n]} indices or {@code [1, V, n]} one-hot. */
-    private static INDArray input(int[] tokens, int vocab, boolean oneHot) {
-        INDArray x = Nd4j.zeros(DataType.FLOAT, 1, oneHot ? vocab : 1, tokens.length);
-        for (int t = 0; t < tokens.length; t++) {
-            if (oneHot) {
-                x.putScalar(new long[]{0, tokens[t], t}, 1f);
-            } else {
-                x.putScalar(new long[]{0, 0, t}, tokens[t]);
-            }
-        }
-        return x;
-    }
-
-    static Consumer<String> streamTo(PrintStream out) {
-        return s -> {
-            out.print(s);
-            out.flush();
-        };
-    }
-
-    /** A trained model and what it was made with. */
-    record Loaded(Path path, MultiLayerNetwork net, RunConfig config, CharVocabulary vocab) {
-    }
-
-    static Loaded load(Path model) {
-        Path m = model != null ? model : RunDirs.newestModel(APP);
-        ModelZip.requireApp(m, APP);
-        String json = ModelZip.readEntry(m, Trainer.CONFIG_ENTRY);
-        if (json == null) {
-            throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");
-        }
-        RunConfig cfg = ModelZip.parse(m, json, RunConfig.class);
-        return new Loaded(m, ModelZip.loadMultiLayer(m, false), cfg, CharVocabulary.parse(cfg.vocabulary()));
-    }
-
-    // ------------------------------------------------------------------ generate
-
-    /** What {@code generate} returns. */
-    public record GenerateResult(Path model, String prime, String text) {
-    }
-
-    // ------------------------------------------------------------------ evaluate
-
-    /** What {@code evaluate} returns. */
-    public record EvaluateResult(Path model, String corpus, LanguageModelEval.Loss loss, int skippedUnknown) {
-    }
-
 }

@@ -51,4 +51,13 @@ public final class CharData {
         int[] val = vocab.encode(valText, CharVocabulary.Unknown.skip, source);
         return new Split(source, vocab, train, val, (cps.length - cut) - val.length);
     }
+
+    /** Reads and splits {@code corpus} (the bundled Shakespeare when null), keeping its first {@code maxChars} characters (0 = all). */
+    public static Split load(Path corpus, double valFraction, int maxChars) {
+        String text = CharData.readCorpus(corpus);
+        if (maxChars > 0 && text.codePointCount(0, text.length()) > maxChars) {
+            text = text.substring(0, text.offsetByCodePoints(0, maxChars));
+        }
+        return split(corpus == null ? "tinyshakespeare" : corpus.toString(), text, valFraction);
+    }
 }

@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
 /** {@code ./lstm chars evaluate}: loss per character and perplexity of a text under a trained model. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Loss per character (nats and bits) and perplexity of a text under a trained model.")
-final class CharEvaluate implements Callable<CharApp.EvaluateResult> {
+public final class CharEvaluate implements Callable<CharEvaluate.Result> {
+    /** What {@code evaluate} returns. */
+    public record Result(Path model, String corpus, LanguageModelEval.Loss loss, int skippedUnknown) {
+    }
+
     @Mixin
     ModelOptions opts = new ModelOptions();
 
@@ -26,9 +30,9 @@ final class CharEvaluate implements Callable<CharApp.EvaluateResult> {
     CharVocabulary.Unknown unknown;
 
     @Override
-    public CharApp.EvaluateResult call() {
+    public Result call() {
         NativeSetup.apply(opts.threads);
-        CharApp.Loaded m = CharApp.load(opts.model);
+        CharModel.Loaded m = CharModel.load(opts.model);
         int[] tokens;
         String name;
         int skipped = 0;
@@ -50,6 +54,6 @@ final class CharEvaluate implements Callable<CharApp.EvaluateResult> {
         System.out.printf("model %s on %s: %.4f nats/char = %.4f bits/char, perplexity %.2f (%,d characters%s)%n",
                 m.path(), name, l.natsPerToken(), l.bitsPerToken(), l.perplexity(), l.tokens(),
                 skipped > 0 ? ", " + skipped + " unknown left out" : "");
-        return new CharApp.EvaluateResult(m.path(), name, l, skipped);
+        return new Result(m.path(), name, l, skipped);
     }
 }

@@ -4,6 +4,7 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.text.CharVocabulary;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,11 @@ import picocli.CommandLine.Option;
 /** {@code ./lstm chars generate}: write text with a trained model, streaming it to the terminal. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Write text with a trained model, one character at a time, streaming to the terminal.")
-final class CharGenerate implements Callable<CharApp.GenerateResult> {
+public final class CharGenerate implements Callable<CharGenerate.Result> {
+    /** What {@code generate} returns. */
+    public record Result(Path model, String prime, String text) {
+    }
+
     @Mixin
     ModelOptions opts = new ModelOptions();
 
@@ -41,19 +46,19 @@ final class CharGenerate implements Callable<CharApp.GenerateResult> {
     CharVocabulary.Unknown unknown;
 
     @Override
-    public CharApp.GenerateResult call() {
+    public Result call() {
         if (length < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
             throw new UserException("--length, --temperature and --top-k must be ≥ 0 and --top-p in (0, 1]");
         }
         NativeSetup.apply(opts.threads);
-        CharApp.Loaded m = CharApp.load(opts.model);
+        CharModel.Loaded m = CharModel.load(opts.model);
         int[] p = m.vocab().encode(prime, unknown, "--prime");
         System.out.print(prime);
         System.out.flush();
-        String text = CharApp.generate(m.net(), m.vocab(), m.config().model().oneHot(), p, length, temperature, topK, topP,
-                new Random(seed), CharApp.streamTo(System.out));
+        String text = CharModel.generate(m.net(), m.vocab(), m.config().model().oneHot(), p, length, temperature, topK, topP,
+                new Random(seed), CharModel.streamTo(System.out));
         System.out.println();
-        return new CharApp.GenerateResult(m.path(), prime, text);
+        return new Result(m.path(), prime, text);
     }
 }
 

@@ -1,7 +1,17 @@
 package io.github.lstmsuite.chars;
 
+import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.text.CharVocabulary;
+import io.github.lstmsuite.common.text.Sampling;
+import io.github.lstmsuite.common.train.ModelZip;
+import io.github.lstmsuite.common.train.Trainer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,6 +23,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -82,5 +94,74 @@ public final class CharModel {
                 .build());
         net.init();
         return net;
+    }
+
+    /**
+     * Feeds {@code prime} through the network (one {@code rnnTimeStep} call), then writes {@code length}
+     * characters, each from one {@code rnnTimeStep} of one character: the cost is linear in the length,
+     * the prefix is never run again. Each character goes to {@code sink} as soon as it is drawn.
+     */
+    public static String generate(MultiLayerNetwork net, CharVocabulary vocab, boolean oneHot, int[] prime, int length,
+                                  double temperature, int topK, double topP, Random random, Consumer<String> sink) {
+        if (prime.length == 0) {
+            throw new UserException("--prime: needs at least one character the model knows");
+        }
+        int v = vocab.size();
+        net.rnnClearPreviousState();
+        INDArray probs = net.rnnTimeStep(input(prime, v, oneHot));         // [1, V, P]
+        StringBuilder out = new StringBuilder();
+        double[] p = new double[v];
+        for (int i = 0; i < length; i++) {
+            long last = probs.rank() == 3 ? probs.size(2) - 1 : 0;
+            for (int k = 0; k < v; k++) {
+                p[k] = probs.rank() == 3 ? probs.getDouble(0, k, last) : probs.getDouble(0, k);
+            }
+            int next = Sampling.next(p, temperature, topK, topP, random);
+            String ch = new String(Character.toChars(vocab.codePoint(next)));
+            out.append(ch);
+            sink.accept(ch);
+            if (i + 1 < length) {
+                probs = net.rnnTimeStep(input(new int[]{next}, v, oneHot));   // [1, V, 1]
+            }
+        }
+        net.rnnClearPreviousState();
+        return out.toString();
+    }
+
+    /** {@code [1, 1, n]} indices or {@code [1, V, n]} one-hot. */
+    private static INDArray input(int[] tokens, int vocab, boolean oneHot) {
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 1, oneHot ? vocab : 1, tokens.length);
+        for (int t = 0; t < tokens.length; t++) {
+            if (oneHot) {
+                x.putScalar(new long[]{0, tokens[t], t}, 1f);
+            } else {
+                x.putScalar(new long[]{0, 0, t}, tokens[t]);
+            }
+        }
+        return x;
+    }
+
+    /** Prints each piece as it comes. */
+    static Consumer<String> streamTo(PrintStream out) {
+        return s -> {
+            out.print(s);
+            out.flush();
+        };
+    }
+
+    /** A trained model and what it was made with (its vocabulary included). */
+    public record Loaded(Path path, MultiLayerNetwork net, CharApp.RunConfig config, CharVocabulary vocab) {
+    }
+
+    /** Loads {@code model} (the newest chars model under runs/ when null); another app's model is refused in one line. */
+    public static Loaded load(Path model) {
+        Path m = model != null ? model : RunDirs.newestModel(CharApp.APP);
+        ModelZip.requireApp(m, CharApp.APP);
+        String json = ModelZip.readEntry(m, Trainer.CONFIG_ENTRY);
+        if (json == null) {
+            throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");
+        }
+        CharApp.RunConfig cfg = ModelZip.parse(m, json, CharApp.RunConfig.class);
+        return new Loaded(m, ModelZip.loadMultiLayer(m, false), cfg, CharVocabulary.parse(cfg.vocabulary()));
     }
 }

@@ -74,7 +74,7 @@ public final class TextGenerator {
      */
     public String generate(String prime, int length, Sampling sampling, long seed, Consumer<String> sink) {
         int[] p = vocab.encode(prime, CharVocabulary.Unknown.error, "prime");
-        return CharApp.generate(net, vocab, oneHot, p, length, sampling.temperature(), sampling.topK(), sampling.topP(),
+        return CharModel.generate(net, vocab, oneHot, p, length, sampling.temperature(), sampling.topK(), sampling.topP(),
                 new Random(seed), sink);
     }
 

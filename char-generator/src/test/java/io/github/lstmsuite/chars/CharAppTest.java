@@ -60,14 +60,14 @@ class CharAppTest {
     @Test
     void generationIsDeterministicAndGreedyAtTemperatureZero() {
         String m = trained.model().toString();
-        String a = run("generate", "--model", m, "--length", "80", "--seed", "11").result(CharApp.GenerateResult.class).text();
-        String b = run("generate", "--model", m, "--length", "80", "--seed", "11").result(CharApp.GenerateResult.class).text();
+        String a = run("generate", "--model", m, "--length", "80", "--seed", "11").result(CharGenerate.Result.class).text();
+        String b = run("generate", "--model", m, "--length", "80", "--seed", "11").result(CharGenerate.Result.class).text();
         assertEquals(80, a.length());
         assertEquals(a, b, "same seed, same text");
-        String g1 = run("generate", "--model", m, "--length", "40", "--temperature", "0", "--seed", "1").result(CharApp.GenerateResult.class).text();
-        String g2 = run("generate", "--model", m, "--length", "40", "--temperature", "0", "--seed", "2").result(CharApp.GenerateResult.class).text();
+        String g1 = run("generate", "--model", m, "--length", "40", "--temperature", "0", "--seed", "1").result(CharGenerate.Result.class).text();
+        String g2 = run("generate", "--model", m, "--length", "40", "--temperature", "0", "--seed", "2").result(CharGenerate.Result.class).text();
         assertEquals(g1, g2, "temperature 0 does not depend on the seed: argmax");
-        String k1 = run("generate", "--model", m, "--length", "40", "--top-k", "1", "--seed", "3").result(CharApp.GenerateResult.class).text();
+        String k1 = run("generate", "--model", m, "--length", "40", "--top-k", "1", "--seed", "3").result(CharGenerate.Result.class).text();
         assertEquals(g1, k1, "top-k 1 is argmax too");
     }
 
@@ -79,7 +79,7 @@ class CharAppTest {
         assertEquals(60, text.codePointCount(0, text.length()));
         assertEquals(text, streamed.toString(), "every character reached the sink, in order");
         String cli = run("generate", "--model", trained.model().toString(), "--prime", "KING", "--length", "60",
-                "--seed", "11").result(CharApp.GenerateResult.class).text();
+                "--seed", "11").result(CharGenerate.Result.class).text();
         assertEquals(cli, text, "the API and ./lstm chars generate write the same text");
         assertEquals(model.generate("KING", 30, new TextGenerator.Sampling(0, 0, 1), 1),
                 model.generate("KING", 30, new TextGenerator.Sampling(0, 0, 1), 2), "temperature 0 is greedy");
@@ -93,8 +93,8 @@ class CharAppTest {
         String text = Files.readString(dir.resolve("shakespeare-60k.txt"));
         Path val = dir.resolve("val.txt");
         Files.writeString(val, text.substring(54_000));
-        CharApp.EvaluateResult e = run("evaluate", "--model", trained.model().toString(), "--corpus", val.toString(),
-                "--unknown", "skip").result(CharApp.EvaluateResult.class);
+        CharEvaluate.Result e = run("evaluate", "--model", trained.model().toString(), "--corpus", val.toString(),
+                "--unknown", "skip").result(CharEvaluate.Result.class);
         assertEquals(trained.validation().natsPerToken(), e.loss().natsPerToken(), 0.05);
     }
 

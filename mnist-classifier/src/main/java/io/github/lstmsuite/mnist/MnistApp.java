@@ -1,10 +1,14 @@
 package io.github.lstmsuite.mnist;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.HelpDefaults;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.ShapeOptions;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.eval.ClassificationReport;
 import io.github.lstmsuite.common.report.Charts;
@@ -72,39 +76,36 @@ public final class MnistApp {
         }
     }
 
-    static RunConfig configure(Preset preset, CommonOptions o, Integer hidden, Integer layers, Double dropout,
-                               Boolean bidirectional, Integer trainSize, Integer valSize, Integer testSize,
-                               Double lrDecay, Integer patience) {
-        boolean best = preset == Preset.best;
-        int h = pick(hidden, best ? 128 : 64);
-        int l = pick(layers, best ? 2 : 1);
-        double d = pick(dropout, best ? 0.25 : 0.0);
-        boolean bi = bidirectional != null ? bidirectional : false;
-        double lr = pick(o.learningRate, best ? 0.005 : 0.01);
-        double decay = pick(lrDecay, best ? 0.75 : 1.0);
-        int epochs = pick(o.epochs, best ? 10 : 1);
-        int batch = pick(o.batchSize, 64);
-        int val = pick(valSize, best ? 5000 : 0);
-        int train = pick(trainSize, o.quick ? 2000 : 60000);
-        int test = pick(testSize, o.quick ? 1000 : 10000);
-        int pat = pick(patience, best ? 3 : 0);
-        if (h < 1 || l < 1 || batch < 1 || train < 1 || test < 1 || epochs < 1) {
-            throw new UserException("--hidden, --layers, --batch-size, --train-size, --test-size and --epochs must be positive");
+    /** The defaults {@code train --help} shows; {@link #configure} applies them. */
+    public static final class TrainDefaults extends HelpDefaults {
+        public TrainDefaults() {
+            super("hidden", "64; --preset best: 128", "layers", "1; best: 2", "dropout", "0; best: 0.25", "patience", "0; best: 3",
+                    "metric", "validation accuracy (needs --val-size)", "epochs", "1; best: 10", "batch-size", "64",
+                    "learning-rate", "0.01; best: 0.005");
         }
-        if (d < 0 || d >= 1) {
-            throw new UserException("--dropout must be in [0, 1), got " + d);
-        }
-        Limits.checkRecurrent(28, h, bi ? 2 * l : l, bi ? 20 : 10, 10);
-        if (!(lr > 0)) {
-            throw new UserException("--learning-rate must be positive, got " + lr);
-        }
-        return new RunConfig(preset.name(), new MnistModel.Config(h, l, d, bi, lr, decay, o.seed,
-                o.lstm == null ? io.github.lstmsuite.common.nn.LstmImpl.fast : o.lstm, o.cell), epochs, batch,
-                train, val, test, pat, 1.0 / 255);
     }
 
-    private static <T> T pick(T given, T fallback) {
-        return given != null ? given : fallback;
+    static RunConfig configure(Preset preset, CommonOptions o, ShapeOptions shape, Boolean bidirectional,
+                               Integer trainSize, Integer valSize, Integer testSize, Double lrDecay) {
+        boolean best = preset == Preset.best;
+        int h = shape.hidden(best ? 128 : 64);
+        int l = shape.layers(best ? 2 : 1);
+        double d = shape.dropout(best ? 0.25 : 0.0);
+        boolean bi = bidirectional != null ? bidirectional : false;
+        double lr = o.learningRate(best ? 0.005 : 0.01);
+        double decay = requireNonNullElse(lrDecay, best ? 0.75 : 1.0);
+        int epochs = o.epochs(best ? 10 : 1);
+        int batch = o.batchSize(64);
+        int val = requireNonNullElse(valSize, best ? 5000 : 0);
+        int train = requireNonNullElse(trainSize, o.quick ? 2000 : 60000);
+        int test = requireNonNullElse(testSize, o.quick ? 1000 : 10000);
+        int pat = shape.patience(best ? 3 : 0);
+        if (train < 1 || test < 1) {
+            throw new UserException("--train-size and --test-size must be positive");
+        }
+        Limits.checkRecurrent(28, h, bi ? 2 * l : l, bi ? 20 : 10, 10);
+        return new RunConfig(preset.name(), new MnistModel.Config(h, l, d, bi, lr, decay, o.seed, o.lstm(), o.cell),
+                epochs, batch, train, val, test, pat, 1.0 / 255);
     }
 
     // ------------------------------------------------------------------ train
@@ -114,7 +115,7 @@ public final class MnistApp {
                               TrainState state, double wallSeconds, boolean interrupted) {
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
+    @Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "io.github.lstmsuite.mnist.MnistApp$TrainDefaults",
             description = "Train on the MNIST training images, then report accuracy on the 10,000 test images.")
     static final class Train implements Callable<TrainResult> {
         @Mixin
@@ -124,14 +125,8 @@ public final class MnistApp {
                 description = "seed (default: seed 001's hidden 64, 1 epoch; test accuracy 0.963) or best (2×128, 10 epochs; 0.992, ~28 min on 2 cores).")
         Preset preset;
 
-        @Option(names = "--hidden", paramLabel = "H", description = "LSTM units per layer.")
-        Integer hidden;
-
-        @Option(names = "--layers", paramLabel = "L", description = "Stacked LSTM layers.")
-        Integer layers;
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Drop probability between layers.")
-        Double dropout;
+        @Mixin
+        ShapeOptions shape = new ShapeOptions();
 
         @Option(names = "--bidirectional", negatable = true, description = "Bidirectional LSTM layers.")
         Boolean bidirectional;
@@ -148,9 +143,6 @@ public final class MnistApp {
         @Option(names = "--test-size", paramLabel = "N", description = "Evaluate on the first N test images (default all 10,000; --quick: 1000).")
         Integer testSize;
 
-        @Option(names = "--patience", paramLabel = "E", description = "Early stopping: epochs without validation improvement (0 = off).")
-        Integer patience;
-
         @Option(names = "--explain", description = "Print the tensor shape at each stage, beside PyTorch's.")
         boolean explain;
 
@@ -158,7 +150,7 @@ public final class MnistApp {
         public TrainResult call() throws Exception {
             int threads = NativeSetup.apply(common.threads);
             try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class,
-                    () -> configure(preset, common, hidden, layers, dropout, bidirectional, trainSize, valSize, testSize, lrDecay, patience),
+                    () -> configure(preset, common, shape, bidirectional, trainSize, valSize, testSize, lrDecay),
                     stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
                 RunConfig cfg = run.config();
                 Path runDir = run.runDir();

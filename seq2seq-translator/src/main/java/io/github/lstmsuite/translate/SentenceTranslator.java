@@ -26,7 +26,7 @@ public final class SentenceTranslator {
     private final TokenVocabulary target;
     private final int defaultBeam;
 
-    SentenceTranslator(TranslateApp.Loaded m) {
+    SentenceTranslator(TranslateModel.Loaded m) {
         this.translator = m.translator();
         this.tokenizer = m.config().tokenizer();
         this.source = TokenVocabulary.of(m.config().sourceVocab());
@@ -36,7 +36,7 @@ public final class SentenceTranslator {
 
     /** Loads a model made by {@code ./lstm translate}; another app's file is a one-line {@code UserException}. */
     public static SentenceTranslator load(Path modelZip) {
-        return new SentenceTranslator(TranslateApp.load(Objects.requireNonNull(modelZip, "modelZip")));
+        return new SentenceTranslator(TranslateModel.load(Objects.requireNonNull(modelZip, "modelZip")));
     }
 
     /**

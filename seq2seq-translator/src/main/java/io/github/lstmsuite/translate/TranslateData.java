@@ -135,4 +135,22 @@ public final class TranslateData {
     static String monthName(int month) {
         return java.time.Month.of(month).getDisplayName(TextStyle.FULL, Locale.ENGLISH).toLowerCase(Locale.ROOT);
     }
+
+    /** The run's data: read, tokenise, split; with the saved vocabularies when the config has them. */
+    static Split load(TranslateApp.RunConfig cfg) {
+        List<SentencePairs.Pair> pairs = cfg.task().equals("dates")
+                ? dates(cfg.datesCount(), cfg.model().seed())
+                : readPairs(cfg.pairs() == null ? null : Path.of(cfg.pairs()), cfg.reverse());
+        String name = cfg.task().equals("dates") ? "dates (synthetic)" : cfg.pairs() == null ? "eng-fra (Tatoeba)" : cfg.pairs();
+        if (cfg.reverse()) {
+            name += ", reversed";
+        }
+        Split s = prepare(name, pairs, cfg.tokenizer(), cfg.maxLength(), cfg.minCount(),
+                cfg.valFraction(), cfg.testFraction(), cfg.model().seed());
+        if (cfg.sourceVocab() != null) {
+            s = new Split(s.name(), s.train(), s.validation(), s.test(), TokenVocabulary.of(cfg.sourceVocab()),
+                    TokenVocabulary.of(cfg.targetVocab()), s.skippedTooLong(), s.pairs());
+        }
+        return s;
+    }
 }

@@ -9,7 +9,11 @@ import picocli.CommandLine.Option;
 
 /** {@code ./lstm translate evaluate}: BLEU and exact match of a trained model on its test part. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "BLEU and exact match of a trained model on its test part.")
-final class TranslateEvaluate implements Callable<TranslateApp.EvaluateResult> {
+public final class TranslateEvaluate implements Callable<TranslateEvaluate.Result> {
+    /** What {@code evaluate} returns. */
+    public record Result(TranslateEval.Scores greedy, TranslateEval.Scores beam) {
+    }
+
     @Mixin
     ModelOptions opts = new ModelOptions();
 
@@ -17,18 +21,15 @@ final class TranslateEvaluate implements Callable<TranslateApp.EvaluateResult> {
     Integer beam;
 
     @Override
-    public TranslateApp.EvaluateResult call() {
+    public Result call() {
         NativeSetup.apply(opts.threads);
-        TranslateApp.Loaded m = TranslateApp.load(opts.model);
+        TranslateModel.Loaded m = TranslateModel.load(opts.model);
         int k = beam != null ? beam : m.config().beam();
-        TranslateData.Split d = TranslateApp.load(m.config());
+        TranslateData.Split d = TranslateData.load(m.config());
         Translator tr = m.translator();
-        TranslateApp.Scores g = TranslateApp.score(tr, d.test(), d, m.config(), 1);
-        TranslateApp.Scores b = k > 1 ? TranslateApp.score(tr, d.test(), d, m.config(), k) : g;
-        System.out.printf("%s — test: %,d sources%n  greedy     BLEU %5.2f   exact match %.3f%n", d.name(), g.sentences(), g.bleu(), g.exactMatch());
-        if (k > 1) {
-            System.out.printf("  beam %-3d   BLEU %5.2f   exact match %.3f%n", k, b.bleu(), b.exactMatch());
-        }
-        return new TranslateApp.EvaluateResult(g, b);
+        TranslateEval.Scores g = TranslateEval.score(tr, d.test(), d, m.config(), 1);
+        TranslateEval.Scores b = k > 1 ? TranslateEval.score(tr, d.test(), d, m.config(), k) : g;
+        System.out.printf("%s — test: %,d sources%n%s", d.name(), g.sentences(), TranslateEval.table(g, b, k));
+        return new Result(g, b);
     }
 }

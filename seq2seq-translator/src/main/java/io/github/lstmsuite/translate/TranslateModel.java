@@ -1,9 +1,14 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.train.ModelZip;
+import io.github.lstmsuite.common.train.Trainer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -204,5 +209,38 @@ public final class TranslateModel {
             dec.getLayer(layer).setParams(trained.getLayer(layer).params().dup());
         }
         return dec;
+    }
+
+    /** One line, e.g. "embedding 128 → encoder bidirectional LSTM 128+128 → decoder LSTM 256 + attention → softmax 4,000; …". */
+    public static String describe(Config mc) {
+        String cell = (mc.cell() == null ? CellType.lstm : mc.cell()).label(mc.lstm());
+        String stack = mc.depth() > 1 ? mc.depth() + " × " : "";
+        String encoder = mc.bidirectional() ? stack + "bidirectional " + cell + " " + mc.hidden() / 2 + "+" + mc.hidden() / 2
+                : stack + cell + " " + mc.hidden();
+        return String.format("embedding %d → encoder %s → decoder %s%s %d%s → softmax %,d; dropout %.2f, label smoothing %.2f; Adam lr %s%s",
+                mc.embedding(), encoder, stack, cell, mc.hidden(), mc.attention() ? " + attention" : "", mc.targetVocab(),
+                mc.dropout(), mc.labelSmoothing(), mc.learningRate(), mc.lrDecay() > 0 && mc.lrDecay() != 1 ? " × " + mc.lrDecay() + " per epoch" : "");
+    }
+
+    /** A trained model and its settings. */
+    public record Loaded(Path path, ComputationGraph net, TranslateApp.RunConfig config) {
+        Translator translator() {
+            return new Translator(net, config.model(), config.maxLength() + 2);
+        }
+    }
+
+    /** Loads {@code model} (the newest translate model under runs/ when null); another app's model is refused in one line. */
+    public static Loaded load(Path model) {
+        Path path = model != null ? model : RunDirs.newestModel(TranslateApp.APP);
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new UserException("--model " + path + ": no such file");
+        }
+        ModelZip.requireApp(path, TranslateApp.APP);
+        String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
+        TranslateApp.RunConfig cfg = json == null ? null : ModelZip.parse(path, json, TranslateApp.RunConfig.class);
+        if (cfg == null || cfg.targetVocab() == null) {
+            throw new UserException("--model " + path + ": not a translation model");
+        }
+        return new Loaded(path, ModelZip.loadGraph(path, false), cfg);
     }
 }

@@ -19,7 +19,11 @@ import picocli.CommandLine.Parameters;
 /** {@code ./lstm translate translate}: sentences in, translations out, with a trained model. */
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate sentences given as arguments, a file (one a line), or interactively (-i).")
-final class TranslateSentences implements Callable<TranslateApp.TranslateResult> {
+public final class TranslateSentences implements Callable<TranslateSentences.Result> {
+    /** What {@code translate} returns. */
+    public record Result(List<String> translations, int unknownTokens) {
+    }
+
     @Mixin
     ModelOptions opts = new ModelOptions();
 
@@ -39,9 +43,9 @@ final class TranslateSentences implements Callable<TranslateApp.TranslateResult>
     Integer beam;
 
     @Override
-    public TranslateApp.TranslateResult call() throws Exception {
+    public Result call() throws Exception {
         NativeSetup.apply(opts.threads);
-        TranslateApp.Loaded m = TranslateApp.load(opts.model);
+        TranslateModel.Loaded m = TranslateModel.load(opts.model);
         int k = beam != null ? beam : m.config().beam();
         if (k < 1) {
             throw new UserException("--beam must be at least 1, got " + k);
@@ -86,6 +90,6 @@ final class TranslateSentences implements Callable<TranslateApp.TranslateResult>
             }
             System.out.println();
         }
-        return new TranslateApp.TranslateResult(results, unknown[0]);
+        return new Result(results, unknown[0]);
     }
 }

@@ -67,7 +67,7 @@ class TranslateAppTest {
     void translateAndEvaluateUseTheSavedModel() throws Exception {
         Cli.Captured t = run("translate", "--model", dates.model().toString(), "3 march 2019", "december 25, 1999");
         assertEquals(0, t.outcome().exitCode(), t.err());
-        assertEquals(List.of("2019-03-03", "1999-12-25"), t.outcome().result(TranslateApp.TranslateResult.class).translations());
+        assertEquals(List.of("2019-03-03", "1999-12-25"), t.outcome().result(TranslateSentences.Result.class).translations());
         Path in = dir.resolve("in.txt");
         Path out = dir.resolve("out.txt");
         Files.writeString(in, "1 jan 2001\n\n07/08/1960\n");
@@ -76,12 +76,12 @@ class TranslateAppTest {
         assertEquals(List.of("2001-01-01", "1960-08-07"), Files.readAllLines(out));
         Cli.Captured e = run("evaluate", "--model", dates.model().toString(), "--beam", "1");
         assertEquals(0, e.outcome().exitCode(), e.err());
-        assertEquals(dates.greedy().exactMatch(), e.outcome().result(TranslateApp.EvaluateResult.class).greedy().exactMatch(), 1e-12);
+        assertEquals(dates.greedy().exactMatch(), e.outcome().result(TranslateEvaluate.Result.class).greedy().exactMatch(), 1e-12);
     }
 
     @Test
     void beamOfOneIsGreedy() {
-        TranslateApp.Loaded m = TranslateApp.load(dates.model());
+        TranslateModel.Loaded m = TranslateModel.load(dates.model());
         Translator tr = m.translator();
         TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
         Tokenizer tok = m.config().tokenizer();
@@ -97,7 +97,7 @@ class TranslateAppTest {
 
     @Test
     void paddingChangesNothing() {
-        TranslateApp.Loaded m = TranslateApp.load(dates.model());
+        TranslateModel.Loaded m = TranslateModel.load(dates.model());
         TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
         TokenVocabulary tv = TokenVocabulary.of(m.config().targetVocab());
         Tokenizer tok = m.config().tokenizer();
@@ -192,6 +192,6 @@ class TranslateAppTest {
 
     @Test
     void modelConfigRecordsTheImplementation() {
-        assertEquals(LstmImpl.fast, TranslateApp.load(dates.model()).config().model().lstm());
+        assertEquals(LstmImpl.fast, TranslateModel.load(dates.model()).config().model().lstm());
     }
 }

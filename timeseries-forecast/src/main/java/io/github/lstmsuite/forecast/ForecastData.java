@@ -4,8 +4,8 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.data.DatasetFile;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.series.CsvSeries;
+import io.github.lstmsuite.common.series.Split;
 import io.github.lstmsuite.common.series.TimeSeries;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -123,5 +123,27 @@ public final class ForecastData {
             m.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The first values of {@code s} in log when its first {@code n} are all positive (for the period detection). */
+    static double[] logIfPositive(TimeSeries s, int n) {
+        boolean pos = s.positive(Math.max(1, Math.min(n, s.length())));
+        double[] v = s.target().clone();
+        if (pos) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.log(v[i]);
+            }
+        }
+        return v;
+    }
+
+    /** The run's split of {@code series}; too short a series is a user error naming what it needs. */
+    static Split split(TimeSeries series, ForecastApp.RunConfig cfg) {
+        int minTrain = cfg.window() + cfg.horizon() + 1 + 8;     // a window, its horizon, and a few windows to shuffle
+        Split split = Split.chronological(series.source(), series.length(), cfg.horizon(), cfg.valFraction(), cfg.testFraction(), minTrain);
+        if (cfg.period() >= split.trainEnd()) {
+            throw new UserException("--period " + cfg.period() + " is not shorter than the training part (" + split.trainEnd() + " rows)");
+        }
+        return split;
     }
 }

@@ -1,5 +1,11 @@
 package io.github.lstmsuite.forecast;
 
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.series.TimeSeries;
+import io.github.lstmsuite.common.train.ModelZip;
+import io.github.lstmsuite.common.train.Trainer;
+import java.nio.file.Path;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -45,6 +51,12 @@ public final class ForecastModel {
                          long seed, LstmImpl lstm, CellType cell) {
     }
 
+    /** One line, e.g. "LSTM (fast) 1×64 → 12 output(s) per step, Adam lr 0.003". */
+    public static String describe(Config c) {
+        return String.format("%s %d×%d → %d output(s) per step, Adam lr %s", (c.cell() == null ? CellType.lstm : c.cell()).label(c.lstm()),
+                c.layers(), c.hidden(), c.outputs(), c.learningRate());
+    }
+
     public static MultiLayerNetwork build(Config c) {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
@@ -65,5 +77,40 @@ public final class ForecastModel {
         MultiLayerNetwork net = new MultiLayerNetwork(list.layer(out).build());
         net.init();
         return net;
+    }
+
+    /** A trained model with its saved settings. */
+    public record Loaded(Path path, MultiLayerNetwork net, ForecastApp.SavedModel saved) {
+        /** The network with its encoding, window and strategy: what forecasts. */
+        public LstmForecaster forecaster() {
+            return new LstmForecaster(net, saved.encoding(), saved.run().window(), saved.strategy());
+        }
+    }
+
+    /** Loads {@code model} (the newest forecast model under runs/ when null); another app's model is refused in one line. */
+    public static Loaded load(Path model) {
+        Path path = model != null ? model : RunDirs.newestModel(ForecastApp.APP);
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new UserException("--model " + path + ": no such file");
+        }
+        ModelZip.requireApp(path, ForecastApp.APP);
+        String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
+        if (json == null) {
+            throw new UserException("--model " + path + ": not a forecast model (no " + Trainer.CONFIG_ENTRY + " inside)");
+        }
+        ForecastApp.SavedModel saved = ModelZip.parse(path, json, ForecastApp.SavedModel.class);
+        if (saved.encoding() == null) {
+            throw new UserException("--model " + path + ": not a forecast model");
+        }
+        return new Loaded(path, ModelZip.loadMultiLayer(path, false), saved);
+    }
+
+    /** A series must have the feature columns the model was trained with. */
+    static void checkColumns(TimeSeries s, ForecastApp.SavedModel saved) {
+        int expected = saved.encoding().featMean().length;
+        if (s.features().length != expected) {
+            throw new UserException(s.source() + ": the model takes " + expected + " feature column(s), --features gives "
+                    + s.features().length);
+        }
     }
 }

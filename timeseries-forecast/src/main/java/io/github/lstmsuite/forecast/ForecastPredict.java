@@ -1,9 +1,7 @@
 package io.github.lstmsuite.forecast;
 
-import io.github.lstmsuite.forecast.ForecastApp.Loaded;
 import io.github.lstmsuite.forecast.ForecastApp.SavedModel;
-import io.github.lstmsuite.forecast.ForecastApp.SeriesOptions;
-import io.github.lstmsuite.forecast.ForecastApp.Step;
+import io.github.lstmsuite.forecast.SeriesForecaster.Step;
 import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.report.AtomicFiles;
@@ -18,7 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code ./lstm forecast predict}: the steps after the end of a series, with 80 % and 95 % intervals. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Forecast the steps after the end of a series, with 80% and 95% intervals.")
-final class ForecastPredict implements Callable<ForecastApp.PredictResult> {
+public final class ForecastPredict implements Callable<ForecastPredict.Result> {
+    /** What {@code predict} returns. */
+    public record Result(Path model, List<Step> steps) {
+    }
+
     @Mixin
     ModelOptions opts = new ModelOptions();
 
@@ -32,9 +34,9 @@ final class ForecastPredict implements Callable<ForecastApp.PredictResult> {
     Path out;
 
     @Override
-    public ForecastApp.PredictResult call() {
+    public Result call() {
         NativeSetup.apply(opts.threads);
-        Loaded m = ForecastApp.load(opts.model);
+        ForecastModel.Loaded m = ForecastModel.load(opts.model);
         TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
         SavedModel saved = m.saved();
         int h = horizon != null ? horizon : saved.run().horizon();
@@ -56,6 +58,6 @@ final class ForecastPredict implements Callable<ForecastApp.PredictResult> {
             AtomicFiles.writeString(out, csv.toString());
             System.out.println("written: " + out);
         }
-        return new ForecastApp.PredictResult(m.path(), steps);
+        return new Result(m.path(), steps);
     }
 }

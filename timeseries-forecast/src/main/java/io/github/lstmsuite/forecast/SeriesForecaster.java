@@ -23,15 +23,19 @@ import java.util.Objects;
  * {@code io.github.lstmsuite:common}, with their dependencies. Not thread-safe: one instance per thread.
  */
 public final class SeriesForecaster {
-    private final ForecastApp.Loaded model;
+    /** One forecast step beyond the data: its time label, the forecast, and its 80 % and 95 % intervals. */
+    public record Step(String time, double forecast, double lo80, double hi80, double lo95, double hi95) {
+    }
 
-    SeriesForecaster(ForecastApp.Loaded model) {
+    private final ForecastModel.Loaded model;
+
+    SeriesForecaster(ForecastModel.Loaded model) {
         this.model = model;
     }
 
     /** Loads a model made by {@code ./lstm forecast}; another app's file is a one-line {@code UserException}. */
     public static SeriesForecaster load(Path modelZip) {
-        return new SeriesForecaster(ForecastApp.load(Objects.requireNonNull(modelZip, "modelZip")));
+        return new SeriesForecaster(ForecastModel.load(Objects.requireNonNull(modelZip, "modelZip")));
     }
 
     /** The horizon the model was trained for (and has intervals for). */
@@ -51,7 +55,7 @@ public final class SeriesForecaster {
      * @param steps           one per future step: its label, the forecast and the interval bounds
      * @param intervalHorizon steps beyond this have no intervals (NaN): the validation residuals stop there
      */
-    public record Forecast(String target, String after, List<ForecastApp.Step> steps, int intervalHorizon) {
+    public record Forecast(String target, String after, List<Step> steps, int intervalHorizon) {
     }
 
     /** Forecasts {@code h} steps after the last of {@code values} (a model trained on one column, no features). */
@@ -61,7 +65,7 @@ public final class SeriesForecaster {
 
     /** Forecasts {@code h} steps after the end of {@code series} (with the feature columns the model was trained on). */
     public Forecast forecast(TimeSeries series, int h) {
-        ForecastApp.checkColumns(series, model.saved());
+        ForecastModel.checkColumns(series, model.saved());
         if (h < 1) {
             throw new UserException("--horizon must be at least 1, got " + h);
         }
@@ -74,11 +78,11 @@ public final class SeriesForecaster {
         String[] labels = series.futureLabels(h);
         SeriesEncoding enc = model.saved().encoding();
         Intervals iv = model.saved().intervals();
-        List<ForecastApp.Step> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         for (int k = 0; k < h; k++) {
             boolean known = k < iv.horizon();
             double nan = Double.NaN;
-            steps.add(new ForecastApp.Step(labels[k], enc.y(fz[k]),
+            steps.add(new Step(labels[k], enc.y(fz[k]),
                     known ? enc.y(fz[k] + iv.lower()[0][k]) : nan, known ? enc.y(fz[k] + iv.upper()[0][k]) : nan,
                     known ? enc.y(fz[k] + iv.lower()[1][k]) : nan, known ? enc.y(fz[k] + iv.upper()[1][k]) : nan));
         }

@@ -1,5 +1,9 @@
 package io.github.lstmsuite.forecast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.series.CsvSeries;
@@ -15,10 +19,6 @@ import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The app as a user runs it ({@code runExample} is what {@code main} calls), on a synthetic monthly
@@ -63,7 +63,7 @@ class ForecastAppTest {
 
     @Test
     void theLstmBeatsNaiveAndSeasonalNaiveOnASeasonalSeries() {
-        ForecastApp.Comparison c = trained.test();
+        ForecastReport.Comparison c = trained.test();
         double lstm = c.row("lstm").scores().mae();
         // the noise alone gives an MAE of 0.8 (σ·√(2/π)); naive misses the cycle by far more
         assertTrue(lstm < 0.6 * c.row("naive").scores().mae(), "lstm " + lstm + " vs naive " + c.row("naive").scores().mae());
@@ -94,7 +94,7 @@ class ForecastAppTest {
     void evaluateReproducesTheTrainingComparison() {
         Cli.Captured r = run("evaluate", "--model", trained.model().toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
-        ForecastApp.EvaluateResult e = r.outcome().result(ForecastApp.EvaluateResult.class);
+        ForecastEvaluate.Result e = r.outcome().result(ForecastEvaluate.Result.class);
         assertEquals(trained.test().row("lstm").scores().mae(), e.test().row("lstm").scores().mae(), 1e-9);
         assertEquals(trained.test().row("seasonal_naive").scores().mae(), e.test().row("seasonal_naive").scores().mae(), 0);
     }
@@ -104,11 +104,11 @@ class ForecastAppTest {
         Path out = dir.resolve("future.csv");
         Cli.Captured r = run("predict", "--model", trained.model().toString(), "--out", out.toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
-        List<ForecastApp.Step> steps = r.outcome().result(ForecastApp.PredictResult.class).steps();
+        List<SeriesForecaster.Step> steps = r.outcome().result(ForecastPredict.Result.class).steps();
         assertEquals(6, steps.size());
         assertEquals("2020-01", steps.get(0).time());
         assertEquals("2020-06", steps.get(5).time());
-        for (ForecastApp.Step s : steps) {
+        for (SeriesForecaster.Step s : steps) {
             assertTrue(s.lo95() <= s.lo80() && s.lo80() <= s.hi80() && s.hi80() <= s.hi95(), s.toString());
             assertTrue(s.forecast() > 80 && s.forecast() < 135, s.toString());
         }
@@ -125,8 +125,8 @@ class ForecastAppTest {
         assertEquals(6, model.horizon());
         double[] values = Files.readAllLines(csv).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
         SeriesForecaster.Forecast f = model.forecast(values, 6);
-        List<ForecastApp.Step> cli = run("predict", "--model", trained.model().toString())
-                .outcome().result(ForecastApp.PredictResult.class).steps();
+        List<SeriesForecaster.Step> cli = run("predict", "--model", trained.model().toString())
+                .outcome().result(ForecastPredict.Result.class).steps();
         for (int k = 0; k < 6; k++) {                    // the same numbers; the array has row numbers, not months
             assertEquals(cli.get(k).forecast(), f.steps().get(k).forecast(), 1e-9);
             assertEquals(cli.get(k).lo95(), f.steps().get(k).lo95(), 1e-9);
@@ -145,7 +145,7 @@ class ForecastAppTest {
 
     @Test
     void forecastsReadNothingAfterTheirOrigin() {
-        ForecastApp.Loaded m = ForecastApp.load(trained.model());
+        ForecastModel.Loaded m = ForecastModel.load(trained.model());
         TimeSeries s = CsvSeries.parse("s", seasonalCsv(240), new CsvSeries.Columns(null, null, null), CsvSeries.Missing.error);
         double[] changed = s.target().clone();
         for (int i = 201; i < changed.length; i++) {

@@ -1,5 +1,6 @@
 package io.github.lstmsuite.common.cli;
 
+import io.github.lstmsuite.common.UserException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -10,13 +11,13 @@ import picocli.CommandLine.Option;
  * its default configuration or a {@code --preset}: what the user typed always wins.
  */
 public class CommonOptions {
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data.")
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: ${bundle:default.epochs:-set by the app}).")
     public Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per mini-batch.")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per mini-batch (default: ${bundle:default.batch-size:-set by the app}).")
     public Integer batchSize;
 
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate.")
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate (default: ${bundle:default.learning-rate:-set by the app}).")
     public Double learningRate;
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed: same seed, same numbers (default: ${DEFAULT-VALUE}).", defaultValue = "42")
@@ -55,4 +56,36 @@ public class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
     public boolean verbose;
+
+    /** {@code --epochs}, or {@code fallback}; at least 1. */
+    public int epochs(int fallback) {
+        int e = epochs != null ? epochs : fallback;
+        if (e < 1) {
+            throw new UserException("--epochs must be at least 1, got " + e);
+        }
+        return e;
+    }
+
+    /** {@code --batch-size}, or {@code fallback}; at least 1. */
+    public int batchSize(int fallback) {
+        int b = batchSize != null ? batchSize : fallback;
+        if (b < 1) {
+            throw new UserException("--batch-size must be at least 1, got " + b);
+        }
+        return b;
+    }
+
+    /** {@code --learning-rate}, or {@code fallback}; positive. */
+    public double learningRate(double fallback) {
+        double lr = learningRate != null ? learningRate : fallback;
+        if (!(lr > 0)) {
+            throw new UserException("--learning-rate must be positive, got " + lr);
+        }
+        return lr;
+    }
+
+    /** {@code --lstm}, or the suite's fast layer. */
+    public io.github.lstmsuite.common.nn.LstmImpl lstm() {
+        return lstm != null ? lstm : io.github.lstmsuite.common.nn.LstmImpl.fast;
+    }
 }

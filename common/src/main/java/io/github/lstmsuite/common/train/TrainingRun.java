@@ -193,6 +193,23 @@ public final class TrainingRun<C> implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The summary of a run trained in several parts ({@link #fitIn}): training times, examples and epochs
+     * added over the parts; the app adds its data and metrics.
+     */
+    public RunSummary summary(java.util.List<TrainState> parts, long seed) {
+        RunSummary s = new RunSummary(app, "train", config, seed);
+        long examples = 0;
+        for (TrainState p : parts) {
+            s.epochsCompleted += p.epoch;
+            s.trainSeconds += p.trainSeconds;
+            examples += p.examples;
+        }
+        s.trainSamplesPerSecond = examples / Math.max(1e-9, s.trainSeconds);
+        s.wallSeconds = seconds();
+        return s;
+    }
+
     /** Releases the run folder's lock. */
     @Override
     public void close() {

@@ -1,0 +1,75 @@
+package io.github.lstmsuite.translate;
+
+import io.github.lstmsuite.common.text.Tokenizer;
+import io.github.lstmsuite.common.eval.Bleu;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/** How a translation model is scored on a held-out part: corpus BLEU, exact match, teacher-forced token accuracy. */
+public final class TranslateEval {
+    private TranslateEval() {
+    }
+
+    /** The scores of one decoding method on a held-out part, with its translations (joined tokens, in item order). */
+    public record Scores(double bleu, double exactMatch, int sentences, List<String> translations) {
+    }
+
+    /** Corpus BLEU and exact match of translating {@code items} (greedy when {@code beam} is 1). */
+    static Scores score(Translator tr, List<TranslateData.TestItem> items, TranslateData.Split d, TranslateApp.RunConfig cfg, int beam) {
+        Tokenizer tok = cfg.tokenizer();
+        List<int[]> srcs = items.stream().map(i -> d.sourceVocab().encode(i.source())).toList();
+        List<int[]> outs = beam > 1 ? srcs.stream().map(s -> tr.beam(s, beam)).toList() : tr.greedy(srcs);
+        List<String> hyps = new ArrayList<>();
+        List<List<String>> refs = new ArrayList<>();
+        int exact = 0;
+        for (int i = 0; i < items.size(); i++) {
+            List<String> hypTokens = d.targetVocab().decode(outs.get(i));
+            hyps.add(tok.join(hypTokens));
+            refs.add(items.get(i).references().stream().map(tok::join).toList());
+            exact += items.get(i).references().contains(hypTokens) ? 1 : 0;
+        }
+        return new Scores(Bleu.corpus(hyps, refs).bleu(), exact / (double) items.size(), items.size(), hyps);
+    }
+
+    /** Teacher-forced next-token accuracy on the test sources against their first reference. */
+    static double tokenAccuracy(ComputationGraph net, TranslateData.Split d) {
+        List<TranslateData.Example> ex = d.test().stream().map(i -> new TranslateData.Example(i.source(), i.references().get(0))).toList();
+        long right = 0;
+        long all = 0;
+        for (int from = 0; from < ex.size(); from += 256) {
+            MultiDataSet mds = PairBatches.encode(ex.subList(from, Math.min(ex.size(), from + 256)), d.sourceVocab(), d.targetVocab());
+            INDArray pred = net.output(false, mds.getFeatures(), mds.getFeaturesMaskArrays())[0].argMax(1);   // [B, Tt]
+            INDArray lab = mds.getLabels(0);
+            INDArray mask = mds.getLabelsMaskArray(0);
+            for (int i = 0; i < pred.size(0); i++) {
+                for (int t = 0; t < pred.size(1); t++) {
+                    if (mask.getDouble(i, t) > 0) {
+                        all++;
+                        right += pred.getInt(i, t) == lab.getInt(i, 0, t) ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return right / (double) all;
+    }
+
+    /** The first {@code n} test sources with their translations (already decoded for {@code scores}) and a reference. */
+    static List<String[]> samples(Scores scores, TranslateData.Split d, TranslateApp.RunConfig cfg, int n) {
+        Tokenizer tok = cfg.tokenizer();
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, d.test().size()); i++) {
+            TranslateData.TestItem item = d.test().get(i);
+            out.add(new String[] {tok.join(item.source()), scores.translations().get(i), tok.join(item.references().get(0))});
+        }
+        return out;
+    }
+
+    /** Two lines: greedy BLEU and exact match, then the beam's (left out when {@code beam} is 1). */
+    static String table(Scores greedy, Scores beamed, int beam) {
+        String s = String.format("  greedy     BLEU %5.2f   exact match %.3f%n", greedy.bleu(), greedy.exactMatch());
+        return beam > 1 ? s + String.format("  beam %-3d   BLEU %5.2f   exact match %.3f%n", beam, beamed.bleu(), beamed.exactMatch()) : s;
+    }
+}
