@@ -61,7 +61,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         }
     }
 
-    /** The cases of issue #7: the MNIST-row model and the char model. */
+    /** The benchmark cases: the MNIST-row model and the char model. */
     public static final List<Case> CASES = List.of(
             new Case("mnist-row-h64-b64", 28, 64, 1, 28, 64, 10, true),
             new Case("mnist-row-h64-b256", 28, 64, 1, 28, 256, 10, true),

@@ -39,7 +39,7 @@ class BenchAppTest {
         INDArray x = BenchApp.randomBatches(c, 1).get(0).getFeatures();
         assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(x.shape()).boxed().toList());
         assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(net.output(x).shape()).boxed().toList());
-        // 13.4 MFLOP per training sample for the MNIST-row h128 model (issue #7's figure)
+        // 13.4 MFLOP per training sample for the MNIST-row h128 model
         assertEquals(13.4e6, BenchApp.CASES.get(2).lstmTrainFlops(), 0.1e6);
     }
 

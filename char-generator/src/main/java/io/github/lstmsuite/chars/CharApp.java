@@ -29,7 +29,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./lstm chars}: a character-level LSTM language model (seeds 002 and 004). It learns to predict
+ * {@code ./lstm chars}: a character-level LSTM language model (“Recurrent neural networks, chapter 5” and “LSTM principles, a digest”). It learns to predict
  * the next character of a text, then writes new text one character at a time, sampled with a
  * temperature. Commands: {@code train} (the default), {@code generate}, {@code evaluate}.
  */
@@ -114,7 +114,7 @@ public final class CharApp {
         @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1", description = "Last fraction of the text held out for validation (default: ${DEFAULT-VALUE}).")
         double valFraction;
 
-        @Option(names = "--input", paramLabel = "KIND", description = "embedding (default) or one-hot: how a character enters the network (seed 002).")
+        @Option(names = "--input", paramLabel = "KIND", description = "embedding (default) or one-hot: how a character enters the network (“Recurrent neural networks, chapter 5”).")
         String input;
 
         @Option(names = "--embedding", paramLabel = "E", description = "Embedding size (with --input embedding).")

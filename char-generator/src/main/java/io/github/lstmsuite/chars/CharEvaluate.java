@@ -22,7 +22,7 @@ public final class CharEvaluate implements Callable<CharEvaluate.Result> {
     @Mixin
     ModelOptions opts = new ModelOptions();
 
-    @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file or folder of .txt files (default: the bundled Shakespeare's last 10%).")
+    @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file or folder of .txt files (default: the bundled Shakespeare's last 10%%).")
     Path corpus;
 
     @Option(names = "--unknown", paramLabel = "WHAT", defaultValue = "error",

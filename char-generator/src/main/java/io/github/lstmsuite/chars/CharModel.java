@@ -3,11 +3,9 @@ package io.github.lstmsuite.chars;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.Sampling;
 import io.github.lstmsuite.common.train.ModelZip;
-import io.github.lstmsuite.common.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Random;
@@ -39,7 +37,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *   LSTM 1..L     [B, H, T]
  *   softmax       [B, V, T]   P(next character) at every step
  * </pre>
- * PyTorch (seed 002): {@code nn.Embedding(V, E)}, {@code nn.LSTM(E, H, L, batch_first=True)},
+ * PyTorch (“Recurrent neural networks, chapter 5”): {@code nn.Embedding(V, E)}, {@code nn.LSTM(E, H, L, batch_first=True)},
  * {@code nn.Linear(H, V)} on {@code (B, T, ·)} tensors; DL4J keeps time last.
  */
 public final class CharModel {
@@ -48,7 +46,7 @@ public final class CharModel {
 
     /**
      * @param vocab     V, characters in the vocabulary
-     * @param embedding E, the embedding size; 0 = one-hot input (seed 002 compares the two)
+     * @param embedding E, the embedding size; 0 = one-hot input (“Recurrent neural networks, chapter 5” compares the two)
      * @param hidden    H, LSTM units per layer
      * @param layers    stacked LSTM layers
      * @param dropout   probability of dropping an activation between layers (PyTorch's meaning)
@@ -155,13 +153,7 @@ public final class CharModel {
 
     /** Loads {@code model} (the newest chars model under runs/ when null); another app's model is refused in one line. */
     public static Loaded load(Path model) {
-        Path m = model != null ? model : RunDirs.newestModel(CharApp.APP);
-        ModelZip.requireApp(m, CharApp.APP);
-        String json = ModelZip.readEntry(m, Trainer.CONFIG_ENTRY);
-        if (json == null) {
-            throw new UserException(m + ": not a chars model (no " + Trainer.CONFIG_ENTRY + " inside)");
-        }
-        CharApp.RunConfig cfg = ModelZip.parse(m, json, CharApp.RunConfig.class);
-        return new Loaded(m, ModelZip.loadMultiLayer(m, false), cfg, CharVocabulary.parse(cfg.vocabulary()));
+        ModelZip.Stored<CharApp.RunConfig> m = ModelZip.stored(model, CharApp.APP, CharApp.RunConfig.class);
+        return new Loaded(m.path(), ModelZip.loadMultiLayer(m.path(), false), m.config(), CharVocabulary.parse(m.config().vocabulary()));
     }
 }

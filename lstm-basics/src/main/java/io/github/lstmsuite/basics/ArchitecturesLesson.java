@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Lesson 5, seed 002: the four shapes of a recurrent model as tiny DL4J configurations, each run once
+ * Lesson 5, “Recurrent neural networks, chapter 5”: the four shapes of a recurrent model as tiny DL4J configurations, each run once
  * on random input to show its real input and output shapes, and the app of this suite that uses it.
  * Batch B = 2, F = 4 input features, T = 6 steps, 3 classes or outputs.
  */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./lstm basics}: the seed articles' lessons on how an LSTM takes input and gives output, each a
+ * {@code ./lstm basics}: the lessons of the articles this suite follows on how an LSTM takes input and gives output, each a
  * command that computes and prints the answer (and a test that checks the numbers it prints).
  * Without a lesson name it lists them.
  */
@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 public final class BasicsApp implements Callable<String> {
     static final String LESSONS = """
             lessons (./lstm basics <lesson>):
-              shapes         nn.LSTM's parameters and shapes in DL4J: the seed's (5, 3, 10) input, LSTM(10, 20, 2), h0/c0, h_n/c_n, bidirectional
-              cell           one LSTM step three ways (plain Java, ND4J, DL4J's layer) on seed 002's numbers, every gate printed
+              shapes         nn.LSTM's parameters and shapes in DL4J: the article's (5, 3, 10) input, LSTM(10, 20, 2), h0/c0, h_n/c_n, bidirectional
+              cell           one LSTM step three ways (plain Java, ND4J, DL4J's layer) on “Recurrent neural networks, chapter 5”'s numbers, every gate printed
               weights        PyTorch/TensorFlow ↔ DL4J weights: transposes, gate order, two biases vs one, forget_bias
               masking        a padded batch of different lengths: masked steps change nothing (PyTorch's pack_padded_sequence)
               architectures  one-to-one, many-to-one, one-to-many, many-to-many, encoder–decoder, with real shapes
@@ -51,7 +51,7 @@ public final class BasicsApp implements Callable<String> {
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(42);
     }
 
-    @Command(name = "shapes", mixinStandardHelpOptions = true, description = "nn.LSTM's parameters and the seed's shapes, run in DL4J.")
+    @Command(name = "shapes", mixinStandardHelpOptions = true, description = "nn.LSTM's parameters and the article's shapes, run in DL4J.")
     static final class Shapes implements Callable<ShapesLesson.Result> {
         @Override
         public ShapesLesson.Result call() {

@@ -18,14 +18,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Lesson 2, seeds 001/002/004: one LSTM step computed three ways — plain Java doubles from the gate
- * equations, ND4J array operations, and DL4J's own {@code LSTM} layer — on seed 002's numbers.
+ * Lesson 2, “LSTM use cases and a PyTorch example”, “Recurrent neural networks, chapter 5”, “LSTM principles, a digest”: one LSTM step computed three ways — plain Java doubles from the gate
+ * equations, ND4J array operations, and DL4J's own {@code LSTM} layer — on “Recurrent neural networks, chapter 5”'s numbers.
  *
- * <p>Seed 002's example is inconsistent: with hidden_size 2 the four gates need {@code 4·2 = 8} rows of
+ * <p>The example of “Recurrent neural networks, chapter 5” is inconsistent: with hidden_size 2 the four gates need {@code 4·2 = 8} rows of
  * {@code W_ih} (and of {@code W_hh}, and 8 biases), but it gives 4 rows, one per gate. Its
  * {@code gates = W_ih·x + b_ih + W_hh·h + b_hh} is then a vector of 4, {@code gates[4:6]} and
  * {@code gates[6:8]} are empty, and {@code f_gate * C_prev} fails on shapes (2,) and (0,) — NumPy raises
- * "operands could not be broadcast together". The consistent version below keeps the seed's numbers as
+ * "operands could not be broadcast together". The consistent version below keeps the article's numbers as
  * the first unit of every gate and gives the second unit the same row reversed (and the same bias):
  *
  * <pre>
@@ -33,7 +33,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  */
 public final class CellLesson {
-    /** Seed 002's numbers: input 3, hidden 2. */
+    /** The article's numbers: input 3, hidden 2. */
     static final double[] X = {0.5, -0.2, 0.1}, H_PREV = {0.3, -0.4}, C_PREV = {0.8, -0.6};
     static final double[][] SEED_W_IH = {{0.1, 0.2, 0.3}, {0.4, 0.5, 0.6}, {0.7, 0.8, 0.9}, {1.0, 1.1, 1.2}};
     static final double[][] SEED_W_HH = {{0.1, 0.2}, {0.3, 0.4}, {0.5, 0.6}, {0.7, 0.8}};
@@ -47,7 +47,7 @@ public final class CellLesson {
                          double maxDifference, String seedError) {
     }
 
-    /** The consistent weights: per gate, the seed's row for unit 1 and the row reversed for unit 2. */
+    /** The consistent weights: per gate, the article's row for unit 1 and the row reversed for unit 2. */
     static double[][] twoUnits(double[][] seedRows) {
         double[][] m = new double[8][];
         for (int gate = 0; gate < 4; gate++) {
@@ -81,9 +81,9 @@ public final class CellLesson {
         } catch (IllegalArgumentException e) {
             seedError = e.getMessage();
         }
-        out.println("seed 002 as written: " + seedError);
+        out.println("the article's weights as written: " + seedError);
         out.println("  (in NumPy, gates has 4 values, gates[4:6] and gates[6:8] are empty, and f_gate * C_prev fails to broadcast)");
-        out.println("consistent version: W_ih [8, 3], W_hh [8, 2], b [8]; unit 1 of each gate = the seed's row, unit 2 = that row reversed");
+        out.println("consistent version: W_ih [8, 3], W_hh [8, 2], b [8]; unit 1 of each gate = the article's row, unit 2 = that row reversed");
 
         double[][] wIh = twoUnits(SEED_W_IH);
         double[][] wHh = twoUnits(SEED_W_HH);

@@ -21,12 +21,12 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Lesson 6, seeds 002/003/004: the recurrent cells side by side. DL4J 1.0.0-M2.1 has the LSTM and the
+ * Lesson 6, “Recurrent neural networks, chapter 5”, “nn.LSTM() parameters explained”, “LSTM principles, a digest”: the recurrent cells side by side. DL4J 1.0.0-M2.1 has the LSTM and the
  * Elman RNN ({@code SimpleRnn}) but no GRU and no forget-gate-only LSTM; {@code common/nn} adds both
  * ({@code Gru}, {@code Janet}) as real layers, and every app takes {@code --cell lstm|gru|janet|rnn}.
  * The lesson prints each cell's equations and parameter count, and runs DL4J's own gradient check
  * (float64, finite differences against the backward pass) on each, with a padded, masked batch.
- * The Jordan network (seed 002: the previous <em>output</em>, not the hidden state, is fed back) is left
+ * The Jordan network (“Recurrent neural networks, chapter 5”: the previous <em>output</em>, not the hidden state, is fed back) is left
  * out: in DL4J it is an output layer fed back by hand at every step, which the one-to-many lesson shows.
  */
 public final class CellsLesson {

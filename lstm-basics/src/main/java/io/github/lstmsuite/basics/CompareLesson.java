@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lesson 7, seeds 003/004: the four cells on two tasks with the same parameter budget and seed, through
+ * Lesson 7, “nn.LSTM() parameters explained”, “LSTM principles, a digest”: the four cells on two tasks with the same parameter budget and seed, through
  * the apps' own training commands ({@code --cell C --hidden H}):
  * <ul>
  *   <li>MNIST read row by row (mnist-classifier's default: one layer, one epoch); budget = the LSTM with

@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Lesson 4, seeds 000/002/003: variable-length sequences in one batch. Sentence A has 5 steps, sentence
+ * Lesson 4, “LSTM input and output”, “Recurrent neural networks, chapter 5”, “nn.LSTM() parameters explained”: variable-length sequences in one batch. Sentence A has 5 steps, sentence
  * B 3; B is padded to 5 with garbage and a mask marks its real steps:
  *
  * <pre>

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Lesson 1, seed 000: the parameters and the input/output shapes of PyTorch's {@code nn.LSTM}, and the
- * same network in DL4J, run on the seed's own example: input {@code (5, 3, 10)} (5 steps, batch 3,
+ * Lesson 1, “LSTM input and output”: the parameters and the input/output shapes of PyTorch's {@code nn.LSTM}, and the
+ * same network in DL4J, run on the article's own example: input {@code (5, 3, 10)} (5 steps, batch 3,
  * 10 features), {@code nn.LSTM(10, 20, 2)}, {@code h0/c0 (2, 3, 20)}.
  *
  * <pre>

@@ -36,7 +36,7 @@ public final class WeightsLesson {
                   bias                              bias_ih_l0 + bias_hh_l0     b  [4H]      (one vector: the sum)
                   gate order along 4H               i, f, g, o                  g, f, o, i
                 TensorFlow's BasicLSTMCell: kernel [I+H, 4H], bias [4H], gates i, j(=g), f, o, and forget_bias = 1
-                added to f when it runs (seed 004): LstmWeights.fromTensorFlow folds it into DL4J's f bias. DL4J's own
+                added to f when it runs (“LSTM principles, a digest”): LstmWeights.fromTensorFlow folds it into DL4J's f bias. DL4J's own
                 LSTM starts its f bias at forgetGateBiasInit = 1.0 for the same reason: remember by default.
                 """);
         java.util.Random rnd = new java.util.Random(3);

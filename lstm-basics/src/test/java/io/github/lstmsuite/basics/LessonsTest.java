@@ -54,8 +54,8 @@ class LessonsTest {
         assertEquals(0, r.outcome().exitCode(), r.err());
         CellLesson.Result c = r.outcome().result(CellLesson.Result.class);
         assertTrue(c.maxDifference() < 1e-6, "three ways differ by " + c.maxDifference());
-        assertNotNull(c.seedError(), "the seed's 4-row W_ih must be refused for hidden size 2");
-        // unit 1 by hand: gates = W·x + W_hh·h + b_ih + b_hh with the seed's first rows
+        assertNotNull(c.seedError(), "the article's 4-row W_ih must be refused for hidden size 2");
+        // unit 1 by hand: gates = W·x + W_hh·h + b_ih + b_hh with the article's first rows
         //   i: 0.1·0.5 + 0.2·(−0.2) + 0.3·0.1 + 0.1·0.3 + 0.2·(−0.4) + 0.01 + 0.05 = 0.05
         assertEquals(0.05, c.plain().preactivations()[0], 1e-12);
         //   f: 0.4·0.5 − 0.5·0.2 + 0.6·0.1 + 0.3·0.3 − 0.4·0.4 + 0.02 + 0.06 = 0.17

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * MNIST read row by row: the data pipeline of the app.
  *
  * <p>An image of 28 rows × 28 pixels becomes a sequence of 28 time steps, each step one row of 28
- * pixel values scaled to [0, 1] (what torchvision's {@code ToTensor} does in the seed). DL4J's
+ * pixel values scaled to [0, 1] (what torchvision's {@code ToTensor} does in the article). DL4J's
  * recurrent layers take {@code [batch, features, time]} (NCW), so one mini-batch is
  * {@code [B, 28 (pixels of a row), 28 (rows)]}. PyTorch's {@code batch_first=True} layout of the
  * same data is {@code (B, 28 rows, 28 pixels)}: time and features are swapped.

@@ -5,7 +5,6 @@ import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.eval.ClassificationReport;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.train.ModelZip;
 import io.github.lstmsuite.mnist.MnistData.Split;
 import java.nio.file.Path;
@@ -34,8 +33,7 @@ final class MnistEvaluate implements Callable<MnistApp.EvaluateResult> {
             throw new UserException("--images and --labels go together: give both or neither");
         }
         NativeSetup.apply(opts.threads);
-        Path m = opts.model != null ? opts.model : RunDirs.newestModel(MnistApp.APP);
-        ModelZip.requireApp(m, MnistApp.APP);
+        Path m = ModelZip.locate(opts.model, MnistApp.APP);
         MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
         Split split = images != null ? MnistData.read(images, labels)
                 : MnistData.loadTest(DatasetResolver.standard(), 10000);

@@ -31,7 +31,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *   output       [B, 10]          softmax probabilities
  * </pre>
  *
- * The PyTorch model of seed 001 is the same: {@code nn.LSTM(28, 64, 1, batch_first=True)}, then
+ * The PyTorch model of “LSTM use cases and a PyTorch example” is the same: {@code nn.LSTM(28, 64, 1, batch_first=True)}, then
  * {@code self.fc(out[:, -1, :])}.
  */
 public final class MnistModel {

@@ -5,7 +5,6 @@ import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.data.IdxReader;
 import io.github.lstmsuite.common.report.Json;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,8 +42,7 @@ final class MnistPredict implements Callable<MnistApp.PredictResult> {
     @Override
     public MnistApp.PredictResult call() {
         NativeSetup.apply(opts.threads);
-        Path m = opts.model != null ? opts.model : RunDirs.newestModel(MnistApp.APP);
-        ModelZip.requireApp(m, MnistApp.APP);
+        Path m = ModelZip.locate(opts.model, MnistApp.APP);
         MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
         List<MnistApp.Prediction> out = new ArrayList<>();
         for (Path f : files) {

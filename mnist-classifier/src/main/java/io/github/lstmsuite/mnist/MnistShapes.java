@@ -16,7 +16,7 @@ final class MnistShapes {
 
     /**
      * The tensor shape at each stage of the real network on two test images, next to PyTorch's shapes
-     * in seed 001 ({@code batch_first=True}). Every DL4J shape is checked, not just printed.
+     * in “LSTM use cases and a PyTorch example” ({@code batch_first=True}). Every DL4J shape is checked, not just printed.
      */
     static String explain(MultiLayerNetwork net, Split split) {
         DataSet ds = MnistData.slice(split, 0, 2);
@@ -24,7 +24,7 @@ final class MnistShapes {
         List<INDArray> acts = net.feedForward(x, false);     // [input, layer 0 out, layer 1 out, ...]
         int nLayers = net.getnLayers();
         StringBuilder sb = new StringBuilder("\ntensor shapes (B = 2 images):\n");
-        sb.append(String.format("  %-26s %-16s %-36s %s%n", "stage", "DL4J", "meaning", "PyTorch, seed 001 (batch_first=True)"));
+        sb.append(String.format("  %-26s %-16s %-36s %s%n", "stage", "DL4J", "meaning", "PyTorch (batch_first=True)"));
         row(sb, "input", x, new long[] {2, 28, 28}, "[batch, features=28 px, time=28 rows]", "x: (2, 28, 28) = (batch, time, input_size)");
         for (int i = 0; i < nLayers - 1; i++) {
             Layer layer = net.getLayer(i);

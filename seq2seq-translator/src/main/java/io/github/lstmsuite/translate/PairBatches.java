@@ -22,7 +22,7 @@ import org.nd4j.linalg.dataset.api.DataSet;
  *   labels       [B, 1, Tt]   y1 … yn &lt;/s&gt; (indices: sparse cross-entropy)  mask [B, Tt]
  * </pre>
  * Teacher forcing feeds the true previous token as the decoder's input. With a ratio r &lt; 1 (scheduled
- * sampling, seed 002's {@code teacher_forcing_ratio}) a first forward pass of the current network predicts
+ * sampling, “Recurrent neural networks, chapter 5”'s {@code teacher_forcing_ratio}) a first forward pass of the current network predicts
  * every step; each decoder input after the first is then, with probability 1 − r, the model's own
  * prediction at the step before instead of the true token, and the training pass runs on that mix. (The
  * seed decides per step inside a step-by-step loop; with whole-sequence training the predictions come from

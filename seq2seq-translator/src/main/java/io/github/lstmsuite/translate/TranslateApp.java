@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./lstm translate}: an encoder–decoder LSTM (seed 002) trained with teacher forcing, decoded
+ * {@code ./lstm translate}: an encoder–decoder LSTM (“Recurrent neural networks, chapter 5”) trained with teacher forcing, decoded
  * greedily or with beam search, scored with corpus BLEU. Commands: {@code train} (the default),
  * {@code translate}, {@code evaluate}.
  *

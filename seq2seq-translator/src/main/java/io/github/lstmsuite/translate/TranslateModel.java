@@ -5,9 +5,7 @@ import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.train.ModelZip;
-import io.github.lstmsuite.common.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,7 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
- * The encoder–decoder (seed 002's {@code Seq2SeqLSTM}), as a DL4J {@code ComputationGraph}:
+ * The encoder–decoder (“Recurrent neural networks, chapter 5”'s {@code Seq2SeqLSTM}), as a DL4J {@code ComputationGraph}:
  *
  * <pre>
  *   source [B, 1, Ts] → srcEmb [B, E, Ts] → encoder LSTM × layers [B, H, Ts] ──→ summary: its last real step [B, H]
@@ -231,16 +229,10 @@ public final class TranslateModel {
 
     /** Loads {@code model} (the newest translate model under runs/ when null); another app's model is refused in one line. */
     public static Loaded load(Path model) {
-        Path path = model != null ? model : RunDirs.newestModel(TranslateApp.APP);
-        if (!java.nio.file.Files.isRegularFile(path)) {
-            throw new UserException("--model " + path + ": no such file");
+        ModelZip.Stored<TranslateApp.RunConfig> m = ModelZip.stored(model, TranslateApp.APP, TranslateApp.RunConfig.class);
+        if (m.config().targetVocab() == null) {
+            throw new UserException("--model " + m.path() + ": not a translation model (no vocabularies inside)");
         }
-        ModelZip.requireApp(path, TranslateApp.APP);
-        String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
-        TranslateApp.RunConfig cfg = json == null ? null : ModelZip.parse(path, json, TranslateApp.RunConfig.class);
-        if (cfg == null || cfg.targetVocab() == null) {
-            throw new UserException("--model " + path + ": not a translation model");
-        }
-        return new Loaded(path, ModelZip.loadGraph(path, false), cfg);
+        return new Loaded(m.path(), ModelZip.loadGraph(m.path(), false), m.config());
     }
 }

@@ -1,10 +1,8 @@
 package io.github.lstmsuite.forecast;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.report.RunDirs;
 import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.train.ModelZip;
-import io.github.lstmsuite.common.train.Trainer;
 import java.nio.file.Path;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
@@ -89,20 +87,11 @@ public final class ForecastModel {
 
     /** Loads {@code model} (the newest forecast model under runs/ when null); another app's model is refused in one line. */
     public static Loaded load(Path model) {
-        Path path = model != null ? model : RunDirs.newestModel(ForecastApp.APP);
-        if (!java.nio.file.Files.isRegularFile(path)) {
-            throw new UserException("--model " + path + ": no such file");
+        ModelZip.Stored<ForecastApp.SavedModel> m = ModelZip.stored(model, ForecastApp.APP, ForecastApp.SavedModel.class);
+        if (m.config().encoding() == null) {
+            throw new UserException("--model " + m.path() + ": not a forecast model (no encoding inside)");
         }
-        ModelZip.requireApp(path, ForecastApp.APP);
-        String json = ModelZip.readEntry(path, Trainer.CONFIG_ENTRY);
-        if (json == null) {
-            throw new UserException("--model " + path + ": not a forecast model (no " + Trainer.CONFIG_ENTRY + " inside)");
-        }
-        ForecastApp.SavedModel saved = ModelZip.parse(path, json, ForecastApp.SavedModel.class);
-        if (saved.encoding() == null) {
-            throw new UserException("--model " + path + ": not a forecast model");
-        }
-        return new Loaded(path, ModelZip.loadMultiLayer(path, false), saved);
+        return new Loaded(m.path(), ModelZip.loadMultiLayer(m.path(), false), m.config());
     }
 
     /** A series must have the feature columns the model was trained with. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./lstm forecast predict}: the steps after the end of a series, with 80 % and 95 % intervals. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Forecast the steps after the end of a series, with 80% and 95% intervals.")
+        description = "Forecast the steps after the end of a series, with 80%% and 95%% intervals.")
 public final class ForecastPredict implements Callable<ForecastPredict.Result> {
     /** What {@code predict} returns. */
     public record Result(Path model, List<Step> steps) {

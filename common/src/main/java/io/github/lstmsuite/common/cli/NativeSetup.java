@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>The suite's LSTM layers ({@code FastLstm}) split each mini-batch across {@code --threads}
  *       cores, by default all of them (system property {@code lstm.suite.workers}).</li>
  *   <li>ND4J's own ops (dense layers, the updater) keep {@code OMP_NUM_THREADS} threads, which the
- *       {@code ./lstm} launcher sets to 1: measured on a 2-core machine (issue #7), at these sizes ND4J's
+ *       {@code ./lstm} launcher sets to 1: measured on a 2-core machine, at these sizes ND4J's
  *       OpenMP threading costs more than it gives (one thread is 2.3–2.9× faster than two).</li>
  * </ul>
  */

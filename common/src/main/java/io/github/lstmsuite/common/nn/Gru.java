@@ -1,7 +1,7 @@
 package io.github.lstmsuite.common.nn;
 
 /**
- * The gated recurrent unit (Cho et al. 2014; seed 003), in PyTorch's {@code nn.GRU} form, blocks r, z, n:
+ * The gated recurrent unit (Cho et al. 2014; “nn.LSTM() parameters explained”), in PyTorch's {@code nn.GRU} form, blocks r, z, n:
  * <pre>
  *   r  = σ(x·W_r + b_r + h·RW_r)             reset gate
  *   z  = σ(x·W_z + b_z + h·RW_z)             update gate

@@ -5,7 +5,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * JANET, the forget-gate-only LSTM of van der Westhuizen &amp; Lasenby, "The unreasonable effectiveness of
- * the forget gate" (2018), which seed 004 cites as better than the standard LSTM. Blocks f, g:
+ * the forget gate" (2018), which “LSTM principles, a digest” cites as better than the standard LSTM. Blocks f, g:
  * <pre>
  *   s  = x·W_f + b_f + h·RW_f
  *   g  = tanh(x·W_g + b_g + h·RW_g)

@@ -1,7 +1,7 @@
 package io.github.lstmsuite.common.nn;
 
 /**
- * One LSTM step in plain Java doubles, written the way the seed articles and PyTorch's documentation
+ * One LSTM step in plain Java doubles, written the way the articles this suite follows and PyTorch's documentation
  * write it (gate order i, f, g, o; {@code W_ih [4H, I]}, {@code W_hh [4H, H]}, two biases):
  *
  * <pre>

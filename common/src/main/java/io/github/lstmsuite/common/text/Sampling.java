@@ -6,7 +6,7 @@ import java.util.Random;
 /**
  * Picks the next token from a model's probabilities: temperature, then top-k, then top-p (nucleus),
  * then a draw. Temperature 0 is greedy (argmax); temperature T reshapes the distribution as
- * {@code p_i^(1/T)} renormalised, which is softmax(logits / T) — what seed 004 does to the logits.
+ * {@code p_i^(1/T)} renormalised, which is softmax(logits / T) — what “LSTM principles, a digest” does to the logits.
  */
 public final class Sampling {
     private Sampling() {

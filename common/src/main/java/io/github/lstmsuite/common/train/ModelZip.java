@@ -116,6 +116,33 @@ public final class ModelZip {
         }
     }
 
+    /**
+     * The model file a command uses: {@code model}, or the newest {@code runs/<app>/…/model.zip} when it is
+     * {@code null}; it must exist and be a model of {@code app} (one-line errors otherwise).
+     */
+    public static Path locate(Path model, String app) {
+        Path path = model != null ? model : io.github.lstmsuite.common.report.RunDirs.newestModel(app);
+        if (!Files.isRegularFile(path)) {
+            throw new UserException("--model " + path + ": no such file");
+        }
+        requireApp(path, app);
+        return path;
+    }
+
+    /** A model file and the run configuration stored in it. */
+    public record Stored<T>(Path path, T config) {
+    }
+
+    /** {@link #locate}s the model, then reads the run configuration its training stored in it, as a {@code type}. */
+    public static <T> Stored<T> stored(Path model, String app, Class<T> type) {
+        Path path = locate(model, app);
+        String json = readEntry(path, Trainer.CONFIG_ENTRY);
+        if (json == null) {
+            throw new UserException(path + ": not a " + app + " model (no " + Trainer.CONFIG_ENTRY + " inside)");
+        }
+        return new Stored<>(path, parse(path, json, type));
+    }
+
     private static String describe(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
