@@ -13,9 +13,11 @@ class BenchAppTest {
 
     @Test
     void measuresACaseInProcess() {
-        Cli.Outcome out = BenchApp.runExample("--case", "mnist-row-h64-b64", "--impl", "fast", "--blocks", "1",
-                "--block-seconds", "0.1", "--in-process");
+        Cli.Captured run = Cli.captured(() -> BenchApp.runExample("--case", "mnist-row-h64-b64", "--impl", "fast", "--blocks", "1",
+                "--block-seconds", "0.1", "--in-process"));
+        Cli.Outcome out = run.outcome();
         assertEquals(0, out.exitCode());
+        assertTrue(run.out().contains("case=mnist-row-h64-b64 impl=fast"), run.out());
         BenchApp.Measurement m = out.result(BenchApp.Result.class).measurements().get(0);
         assertEquals("mnist-row-h64-b64", m.caseName());
         assertEquals(LstmImpl.fast, m.impl());
@@ -45,7 +47,9 @@ class BenchAppTest {
 
     @Test
     void unknownCaseIsAUsageError() {
-        assertEquals(2, BenchApp.runExample("--case", "nope", "--in-process").exitCode());
+        Cli.Captured run = Cli.captured(() -> BenchApp.runExample("--case", "nope", "--in-process"));
+        assertEquals(2, run.outcome().exitCode());
+        assertTrue(run.err().startsWith("error: --case: unknown case 'nope'"), run.err());
         assertEquals(1.5, BenchApp.median(new double[]{3, 1, 2, 1}), 1e-12);
     }
 }

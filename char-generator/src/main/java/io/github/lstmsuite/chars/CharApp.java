@@ -56,7 +56,7 @@ public final class CharApp {
     /** Named starting points; any flag given overrides them. */
     public enum Preset {
         /** 2 × 256, embedding 64, 2 epochs: a few minutes on 2 cores. */
-        quick,
+        standard,
         /** 2 × 512, embedding 128, dropout 0.2, up to 30 epochs with early stopping on validation loss. */
         best
     }
@@ -101,8 +101,8 @@ public final class CharApp {
         @Mixin
         ShapeOptions shape = new ShapeOptions();
 
-        @Option(names = "--preset", paramLabel = "NAME", defaultValue = "quick",
-                description = "quick (default: 2×256, 2 epochs, a few minutes) or best (2×512, dropout 0.2, early stopping).")
+        @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
+                description = "standard (default: 2×256, 2 epochs, a few minutes) or best (2×512, dropout 0.2, up to 30 epochs, early stopping). --quick is the seconds-long smoke test.")
         Preset preset;
 
         @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text file, or a folder of .txt files (default: Tiny Shakespeare).")
@@ -138,6 +138,7 @@ public final class CharApp {
                 return configure(read[0].vocab(), corpus);
             }, stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
                 RunConfig cfg = run.config();
+                run.countAs("characters", cfg.window());      // each training example is a stream of `window` characters
                 Path runDir = run.runDir();
                 CharData.Split data = read[0] != null ? read[0]
                         : CharData.load(cfg.corpus() == null ? null : Paths.get(cfg.corpus()), cfg.valFraction(), cfg.maxChars());
@@ -191,7 +192,7 @@ public final class CharApp {
                 summary.metrics.put("val_bits_per_char", val.bitsPerToken());
                 summary.metrics.put("val_perplexity", val.perplexity());
                 summary.metrics.put("sample", prime + sample);
-                summary.trainSamplesPerSecond = s.examples * (double) cfg.window() / Math.max(1e-9, s.trainSeconds);   // characters/s
+                summary.headline = String.format("validation %.4f nats/char", val.natsPerToken());
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),
                         Progress.formatSeconds(s.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));

@@ -32,7 +32,7 @@ public final class CharEvaluate implements Callable<CharEvaluate.Result> {
     @Override
     public Result call() {
         NativeSetup.apply(opts.threads);
-        CharModel.Loaded m = CharModel.load(opts.model);
+        CharModel.Loaded m = CharModel.load(opts.locate(CharApp.APP));
         int[] tokens;
         String name;
         int skipped = 0;

@@ -51,7 +51,7 @@ public final class CharGenerate implements Callable<CharGenerate.Result> {
             throw new UserException("--length, --temperature and --top-k must be ≥ 0 and --top-p in (0, 1]");
         }
         NativeSetup.apply(opts.threads);
-        CharModel.Loaded m = CharModel.load(opts.model);
+        CharModel.Loaded m = CharModel.load(opts.locate(CharApp.APP));
         int[] p = m.vocab().encode(prime, unknown, "--prime");
         System.out.print(prime);
         System.out.flush();

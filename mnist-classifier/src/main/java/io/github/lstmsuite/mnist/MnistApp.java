@@ -193,6 +193,7 @@ public final class MnistApp {
                 summary.data.put("train_images_sha256", data.trainSha256());
                 summary.data.put("test_images_sha256", data.testSha256());
                 summary.metrics.putAll(report.toMetrics("test_"));   // test_accuracy, test_macro_f1, per class, matrix
+                summary.headline = String.format("test accuracy %.4f", report.accuracy());
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
                         Progress.formatSeconds(summary.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));

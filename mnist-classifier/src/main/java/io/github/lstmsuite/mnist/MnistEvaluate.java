@@ -33,7 +33,7 @@ final class MnistEvaluate implements Callable<MnistApp.EvaluateResult> {
             throw new UserException("--images and --labels go together: give both or neither");
         }
         NativeSetup.apply(opts.threads);
-        Path m = ModelZip.locate(opts.model, MnistApp.APP);
+        Path m = opts.locate(MnistApp.APP);
         MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
         Split split = images != null ? MnistData.read(images, labels)
                 : MnistData.loadTest(DatasetResolver.standard(), 10000);

@@ -42,7 +42,7 @@ final class MnistPredict implements Callable<MnistApp.PredictResult> {
     @Override
     public MnistApp.PredictResult call() {
         NativeSetup.apply(opts.threads);
-        Path m = ModelZip.locate(opts.model, MnistApp.APP);
+        Path m = opts.locate(MnistApp.APP);
         MultiLayerNetwork net = ModelZip.loadMultiLayer(m, false);
         List<MnistApp.Prediction> out = new ArrayList<>();
         for (Path f : files) {

@@ -55,11 +55,12 @@ public final class TranslateApp {
      *
      * @param task              "pairs" (a TSV) or "dates" (the synthetic task)
      * @param teacherForcing    probability of feeding the true previous token (1 = always)
+     * @param maxPairs          only the first this many pairs of the file were used (0 = all; {@code --quick}: 4,000)
      */
     public record RunConfig(String task, String pairs, boolean reverse, boolean chars, boolean lowercase, int maxLength,
                             int minCount, double valFraction, double testFraction, int datesCount,
                             TranslateModel.Config model, double teacherForcing, int epochs, int batchSize, int patience,
-                            int beam, List<String> sourceVocab, List<String> targetVocab) {
+                            int beam, List<String> sourceVocab, List<String> targetVocab, int maxPairs) {
         Tokenizer tokenizer() {
             return new Tokenizer(chars, lowercase);
         }
@@ -68,7 +69,7 @@ public final class TranslateApp {
         RunConfig withVocabularies(TranslateData.Split d) {
             return new RunConfig(task, pairs, reverse, chars, lowercase, maxLength, minCount, valFraction, testFraction,
                     datesCount, model.withVocabularies(d.sourceVocab().size(), d.targetVocab().size()), teacherForcing,
-                    epochs, batchSize, patience, beam, d.sourceVocab().tokens(), d.targetVocab().tokens());
+                    epochs, batchSize, patience, beam, d.sourceVocab().tokens(), d.targetVocab().tokens(), maxPairs);
         }
     }
 
@@ -203,6 +204,7 @@ public final class TranslateApp {
                 summary.metrics.put("exact_match_beam", beamed.exactMatch());
                 summary.metrics.put("beam", cfg.beam());
                 summary.metrics.put("token_accuracy", tokenAcc);
+                summary.headline = String.format("test BLEU %.2f (%s)", main.bleu(), cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy");
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nBLEU %.2f (%s)   training %s   wall %s%nrun folder: %s%n", main.bleu(),
                         cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy", Progress.formatSeconds(fit.state().trainSeconds),
@@ -251,7 +253,8 @@ public final class TranslateApp {
             TranslateModel.Config mc = new TranslateModel.Config(0, 0, emb, hid, attention, lr, common.seed, common.lstm(),
                     common.cell, depth, bi, drop, smooth, decay);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
-                    quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null);
+                    quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null,
+                    quick ? 4000 : 0);
         }
     }
 }

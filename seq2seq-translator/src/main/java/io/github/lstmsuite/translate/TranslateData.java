@@ -141,6 +141,9 @@ public final class TranslateData {
         List<SentencePairs.Pair> pairs = cfg.task().equals("dates")
                 ? dates(cfg.datesCount(), cfg.model().seed())
                 : readPairs(cfg.pairs() == null ? null : Path.of(cfg.pairs()), cfg.reverse());
+        if (cfg.maxPairs() > 0 && pairs.size() > cfg.maxPairs()) {
+            pairs = pairs.subList(0, cfg.maxPairs());
+        }
         String name = cfg.task().equals("dates") ? "dates (synthetic)" : cfg.pairs() == null ? "eng-fra (Tatoeba)" : cfg.pairs();
         if (cfg.reverse()) {
             name += ", reversed";

@@ -23,7 +23,7 @@ public final class TranslateEvaluate implements Callable<TranslateEvaluate.Resul
     @Override
     public Result call() {
         NativeSetup.apply(opts.threads);
-        TranslateModel.Loaded m = TranslateModel.load(opts.model);
+        TranslateModel.Loaded m = TranslateModel.load(opts.locate(TranslateApp.APP));
         int k = beam != null ? beam : m.config().beam();
         TranslateData.Split d = TranslateData.load(m.config());
         Translator tr = m.translator();

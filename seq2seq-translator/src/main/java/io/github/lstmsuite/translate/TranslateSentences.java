@@ -45,7 +45,7 @@ public final class TranslateSentences implements Callable<TranslateSentences.Res
     @Override
     public Result call() throws Exception {
         NativeSetup.apply(opts.threads);
-        TranslateModel.Loaded m = TranslateModel.load(opts.model);
+        TranslateModel.Loaded m = TranslateModel.load(opts.locate(TranslateApp.APP));
         int k = beam != null ? beam : m.config().beam();
         if (k < 1) {
             throw new UserException("--beam must be at least 1, got " + k);

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -185,7 +186,7 @@ public final class ForecastApp {
                     Trainer.Result<MultiLayerNetwork> fit = run.fitIn(st.name(), net, batches, n -> {
                         RollingOrigin.Result r = RollingOrigin.evaluate(new LstmForecaster(n, enc, cfg.window(), st), series,
                                 split.trainEnd(), split.valEnd(), h, maseScale);
-                        return Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase());
+                        return new TreeMap<>(Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase()));   // sorted: a fixed column order
                     }, cfg.epochs(), cfg.seed(), "val_mae", false, cfg.patience());
                     if (fit.interrupted()) {
                         return new TrainResult(runDir, null, null, valMae, null, cfg, run.seconds(), true);

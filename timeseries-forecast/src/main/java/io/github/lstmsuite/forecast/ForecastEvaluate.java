@@ -27,7 +27,7 @@ public final class ForecastEvaluate implements Callable<ForecastEvaluate.Result>
     @Override
     public Result call() {
         NativeSetup.apply(opts.threads);
-        ForecastModel.Loaded m = ForecastModel.load(opts.model);
+        ForecastModel.Loaded m = ForecastModel.load(opts.locate(ForecastApp.APP));
         TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
         ForecastModel.checkColumns(series, m.saved());
         Split split = ForecastData.split(series, m.saved().run());

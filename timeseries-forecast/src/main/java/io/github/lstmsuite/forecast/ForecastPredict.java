@@ -36,7 +36,7 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
     @Override
     public Result call() {
         NativeSetup.apply(opts.threads);
-        ForecastModel.Loaded m = ForecastModel.load(opts.model);
+        ForecastModel.Loaded m = ForecastModel.load(opts.locate(ForecastApp.APP));
         TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
         SavedModel saved = m.saved();
         int h = horizon != null ? horizon : saved.run().horizon();

@@ -50,7 +50,7 @@ final class ForecastReport {
                 res[i][k] = az[i][k] - fz[i][k];
             }
         }
-        return Intervals.fit(res, ForecastApp.LEVELS);
+        return Intervals.conformal(res, ForecastApp.LEVELS);
     }
 
     /** Scores the LSTM and the four baselines on the test part, with the same origins and the same scale. */
@@ -106,8 +106,12 @@ final class ForecastReport {
         double lstm = c.row("lstm").scores().mae();
         double sn = c.row("seasonal_naive").scores().mae();
         System.out.printf("LSTM MAE / seasonal-naive MAE = %.3f (%s)%n", lstm / sn, lstm < sn ? "the LSTM is better" : "seasonal naive is better");
-        System.out.printf("intervals (from validation residuals): 80%% covers %.1f%%, 95%% covers %.1f%% of the test values%n",
+        System.out.printf("intervals (conformal, from validation residuals): 80%% covers %.1f%%, 95%% covers %.1f%% of the test values%n",
                 100 * c.coverage80(), 100 * c.coverage95());
+        if (Math.abs(c.coverage80() - 0.80) > 0.10 || Math.abs(c.coverage95() - 0.95) > 0.10) {
+            System.out.println("warning: an interval's test coverage is more than 10 points from its nominal level: "
+                    + "the validation part was too short or unlike the test part to calibrate them; read them as rough");
+        }
     }
 
     static Map<String, Object> metrics(Comparison c) {
@@ -164,7 +168,10 @@ final class ForecastReport {
         Charts.lines(file, String.format("%s, %d steps from %s (test MASE: LSTM %.2f, seasonal naive %.2f)",
                         s.targetName(), h, s.labels()[o],
                         c.row("lstm").scores().mase(), c.row("seasonal_naive").scores().mase()),
-                "row", s.targetName(), lines);
+                s.timeName() != null ? s.timeName() : "row", s.targetName(), lines, at -> {
+                    int row = (int) Math.round(at) - 1;        // x counts rows from 1
+                    return row >= 0 && row < s.length() ? s.labels()[row] : "";
+                });
     }
 
     /** Every test forecast: origin, step, actual, LSTM with intervals, seasonal naive. */
@@ -219,5 +226,7 @@ final class ForecastReport {
         summary.metrics.put("strategy", saved.strategy().name());
         valMae.forEach((k, v) -> summary.metrics.put("val_mae_" + k, v));
         summary.metrics.put("test_origins", c.origins());
+        summary.headline = String.format("test MASE %.3f (seasonal naive %.3f)", c.row("lstm").scores().mase(),
+                c.row("seasonal_naive").scores().mase());
     }
 }

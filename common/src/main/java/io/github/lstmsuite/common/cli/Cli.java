@@ -32,9 +32,12 @@ public final class Cli {
      * the result of the (sub)command that ran: an app's {@code main} and its tests take the same path.
      */
     public static Outcome run(Object command, String... args) {
+        return run(new CommandLine(command), args);
+    }
+
+    private static Outcome run(CommandLine cli, String... args) {
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("-v"));
         Logging.configure(verbose);
-        CommandLine cli = new CommandLine(command);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -70,7 +73,7 @@ public final class Cli {
     /**
      * As {@link #run}, but a command line without a subcommand (empty, or starting with an option other
      * than help/version) runs {@code defaultCommand}: {@code ./lstm mnist --quick} means
-     * {@code ./lstm mnist train --quick}.
+     * {@code ./lstm mnist train --quick}. The app's {@code --help} says so, and where the default command's flags are.
      */
     public static Outcome runDefaulting(Object command, String defaultCommand, String... args) {
         boolean noCommand = args.length == 0
@@ -81,7 +84,11 @@ public final class Cli {
             System.arraycopy(args, 0, withDefault, 1, args.length);
             args = withDefault;
         }
-        return run(command, args);
+        CommandLine cli = new CommandLine(command);
+        String name = cli.getCommandName();
+        cli.getCommandSpec().usageMessage().footer("", String.format("With no command, %s runs %s: ./lstm %s %s --help lists its flags.",
+                name, defaultCommand, name, defaultCommand));
+        return run(cli, args);
     }
 
     /** What a run printed besides what it returned. */

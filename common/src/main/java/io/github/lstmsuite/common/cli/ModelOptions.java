@@ -1,5 +1,7 @@
 package io.github.lstmsuite.common.cli;
 
+import io.github.lstmsuite.common.report.RunDirs;
+import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,4 +15,14 @@ public class ModelOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
     public boolean verbose;
+
+    /**
+     * The model file to use: {@code --model}, or the newest full run's (see {@link RunDirs#newestModel}); it
+     * must be a model of {@code app}. Says on stderr which one it is and what its run measured.
+     */
+    public Path locate(String app) {
+        Path path = ModelZip.locate(model, app);
+        System.err.println(RunDirs.describeModel(path));
+        return path;
+    }
 }

@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
  * target. A run killed mid-write leaves the previous version intact.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -19,7 +21,16 @@ public final class AtomicFiles {
     public static Path tempSibling(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // Files.createFile, not createTempFile: the file gets the user's umask (createTempFile makes it 600)
+        Path tmp;
+        while (true) {
+            try {
+                tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another name
+            }
+        }
         tmp.toFile().deleteOnExit();     // a JVM that exits mid-write (a second Ctrl-C) removes it; renamed, it is gone already
         return tmp;
     }

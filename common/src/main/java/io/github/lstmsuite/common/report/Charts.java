@@ -24,22 +24,49 @@ public final class Charts {
     }
 
     /**
-     * Learning curves from the per-epoch history: every {@code *loss*} column on the left chart, every
-     * other {@code val_*} metric on the right. Written atomically.
+     * Learning curves: on the left the training loss per optimiser step (smoothed, from {@code curve}'s
+     * {@code [step, loss]} pairs) with every {@code *loss*} column of the per-epoch {@code history} as points at
+     * its epoch's last step; on the right every other {@code val_*} metric per epoch. Written atomically.
      */
-    public static void learningCurves(Path file, List<? extends Map<String, Double>> history) {
-        if (history.isEmpty()) {
+    public static void learningCurves(Path file, List<double[]> curve, List<? extends Map<String, Double>> history) {
+        if (history.isEmpty() && curve.isEmpty()) {
             return;
         }
+        // the x axis counts epochs, steps as fractions of one: readable ticks whatever the number of steps
+        double stepsPerEpoch = history.isEmpty() ? 0 : history.get(0).get("step") / history.get(0).get("epoch");
+        String xTitle = stepsPerEpoch > 0 ? "epoch" : "step";
+        double scale = stepsPerEpoch > 0 ? 1 / stepsPerEpoch : 1;
+        XYChart loss = chart("Loss (per output time step)", xTitle, "loss");
+        loss.getStyler().setXAxisDecimalPattern(stepsPerEpoch > 0 ? "0.##" : "#,##0");
+        if (!curve.isEmpty()) {
+            // at most ~150 points (the curve is smoothed already), and an invisible point at x = 0: with more points,
+            // or without it, XChart places its x ticks on the data (0.16, 0.31, …) instead of round values
+            int every = Math.max(1, curve.size() / 150);
+            List<double[]> shown = new ArrayList<>();
+            for (int i = 0; i < curve.size(); i += every) {
+                shown.add(curve.get(i));
+            }
+            shown.add(curve.get(curve.size() - 1));
+            loss.addSeries("train_loss (smoothed, per step)", shown.stream().mapToDouble(p -> p[0] * scale).toArray(),
+                    shown.stream().mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.NONE);
+            var origin = loss.addSeries("_origin", new double[] {0}, new double[] {curve.get(0)[1]});
+            origin.setShowInLegend(false);
+            origin.setMarker(SeriesMarkers.NONE);
+        }
+        List<Double> steps = new ArrayList<>();
         List<Double> epochs = new ArrayList<>();
-        history.forEach(r -> epochs.add(r.get("epoch")));
-        XYChart loss = chart("Loss (per output time step)", "epoch", "loss");
+        history.forEach(r -> {
+            steps.add(r.get("step") * scale);
+            epochs.add(r.get("epoch"));
+        });
         XYChart other = chart("Validation metrics", "epoch", "value");
-        for (String key : history.get(0).keySet()) {
+        for (String key : history.isEmpty() ? java.util.Set.<String>of() : history.get(0).keySet()) {
             List<Double> ys = new ArrayList<>();
             history.forEach(r -> ys.add(r.getOrDefault(key, Double.NaN)));
             if (key.contains("loss")) {
-                loss.addSeries(key, epochs, ys).setMarker(SeriesMarkers.CIRCLE);
+                var s = loss.addSeries(key + (key.startsWith("train") ? " (epoch mean)" : " (epoch end)"), steps, ys);
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
             } else if (key.startsWith("val_")) {
                 other.addSeries(key, epochs, ys).setMarker(SeriesMarkers.CIRCLE);
             }
@@ -61,7 +88,8 @@ public final class Charts {
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisDecimalPattern("0.###");
         return c;
     }
 
@@ -76,10 +104,19 @@ public final class Charts {
 
     /** A line chart of several series over a shared x axis (e.g. history, actuals and forecasts). Written atomically. */
     public static void lines(Path file, String title, String xTitle, String yTitle, List<Line> lines) {
+        lines(file, title, xTitle, yTitle, lines, null);
+    }
+
+    /** As above, the x axis' tick labels given by {@code xLabels} (e.g. the dates of a series' rows). */
+    public static void lines(Path file, String title, String xTitle, String yTitle, List<Line> lines,
+                             java.util.function.Function<Double, String> xLabels) {
         XYChart c = new XYChartBuilder().width(900).height(450).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("0");
+        if (xLabels != null) {
+            c.getStyler().setxAxisTickLabelsFormattingFunction(xLabels);
+        }
         c.getStyler().setMarkerSize(0);
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);

@@ -95,14 +95,39 @@ public final class RunDirs {
         }
     }
 
+    /**
+     * Whether {@code p} is something a run writes: its files (summary, metrics, model, charts, checkpoints,
+     * temporary files) or a folder of them up to {@code depth} levels down (the forecaster trains each
+     * strategy in a sub-folder of its own, with its own checkpoints).
+     */
+    private static boolean runContent(Path p, int depth) throws IOException {
+        String n = p.getFileName().toString();
+        if (RUN_FILES.contains(n) && !Files.isDirectory(p)) {
+            return true;
+        }
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (depth == 0) {
+                return false;
+            }
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) {
+                    if (!runContent(c, depth - 1)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+        return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && (n.endsWith(".png") || n.endsWith(".csv")
+                || n.endsWith(".txt") || n.endsWith(".tmp") || n.endsWith(".json") || n.endsWith(".zip"));
+    }
+
     /** --force: removes a run folder's contents; refuses a folder with files a run does not write. */
     private static void empty(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean ours = RUN_FILES.contains(n) || n.endsWith(".png") || n.endsWith(".csv") || n.endsWith(".txt")
-                        || n.endsWith(".tmp") || n.endsWith(".json");
-                if (!ours) {
+                if (!runContent(p, 2)) {
                     throw new UserException("--output-dir " + dir + ": --force empties only run folders, and this one holds '"
                             + n + "', which no run writes; remove it yourself or choose another folder");
                 }
@@ -207,18 +232,58 @@ public final class RunDirs {
     }
 
     /**
-     * The newest {@code runs/<app>/<run>/model.zip} (by modification time), for commands given no
-     * {@code --model}; none is a user error that says how to make one.
+     * The newest {@code runs/<app>/<run>/model.zip} (by modification time) of a full run, for commands given
+     * no {@code --model}: a {@code --quick} smoke run is taken only when there is nothing else. None at all
+     * is a user error that says how to make one.
      */
     public static Path newestModel(String app) {
-        Path runs = Paths.get("runs", app);
+        return newestModel(Paths.get("runs", app), app);
+    }
+
+    /** As {@link #newestModel(String)}, among the run folders in {@code runs}. */
+    public static Path newestModel(Path runs, String app) {
         try (Stream<Path> s = Files.isDirectory(runs) ? Files.list(runs) : Stream.empty()) {
-            return s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new UserException("no model given and none in "
-                            + runs.toAbsolutePath() + ": train one with ./lstm " + app + ", or pass --model FILE"));
+            java.util.List<Path> models = s.map(d -> d.resolve("model.zip")).filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
+            if (models.isEmpty()) {
+                throw new UserException("no model given and none in " + runs.toAbsolutePath()
+                        + ": train one with ./lstm " + app + ", or pass --model FILE");
+            }
+            return models.stream().filter(m -> !Boolean.TRUE.equals(summaryOf(m.getParent()).get("quick")))
+                    .findFirst().orElse(models.get(0));
         } catch (IOException e) {
             throw new UserException("cannot list " + runs + ": " + e.getMessage());
         }
+    }
+
+    /** The {@code summary.json} of the run in {@code runDir} as a map; empty when there is none or it does not read. */
+    public static java.util.Map<String, Object> summaryOf(Path runDir) {
+        Path file = runDir == null ? null : runDir.resolve("summary.json");
+        if (file == null || !Files.isRegularFile(file)) {
+            return java.util.Map.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> m = Json.read(Files.readString(file), java.util.Map.class);
+            return m == null ? java.util.Map.of() : m;
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+    }
+
+    /**
+     * One line on which model a command uses: its path, the headline of the run that made it (from the
+     * {@code summary.json} beside it), and a warning when that was a {@code --quick} smoke run.
+     */
+    public static String describeModel(Path model) {
+        java.util.Map<String, Object> s = summaryOf(model.toAbsolutePath().getParent());
+        StringBuilder sb = new StringBuilder("model: ").append(model);
+        if (s.get("headline") != null) {
+            sb.append(" (").append(s.get("headline")).append(')');
+        }
+        if (Boolean.TRUE.equals(s.get("quick"))) {
+            sb.append(" — a --quick smoke run: train a full one for real results");
+        }
+        return sb.toString();
     }
 }

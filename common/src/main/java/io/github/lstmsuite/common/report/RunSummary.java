@@ -13,13 +13,19 @@ import java.util.Map;
 public final class RunSummary {
     public String app;
     public String command;
+    /** The run's main result in words, e.g. "test accuracy 0.9683": what {@code ./lstm runs} lists and a command using the model prints. */
+    public String headline;
+    /** A {@code --quick} smoke run (its numbers say nothing about the model). */
+    public boolean quick;
     public Object config;
     public long seed;
     public Map<String, String> data = new LinkedHashMap<>();
     public Map<String, Object> metrics = new LinkedHashMap<>();
     public double wallSeconds;
     public double trainSeconds;
+    /** Training speed, in {@link #speedUnit}s per second. */
     public double trainSamplesPerSecond;
+    public String speedUnit = "samples";
     public int epochsCompleted;
     public Map<String, String> versions = versions();
     public String finishedAt;

@@ -34,6 +34,46 @@ public record Intervals(double[] levels, double[][] lower, double[][] upper) {
         return new Intervals(levels.clone(), lo, hi);
     }
 
+    /**
+     * Split-conformal intervals, studentised by horizon step: each residual is divided by its step's
+     * scale σ_k (the root mean square of the residuals at step k, made non-decreasing in k: the
+     * error can only grow with the distance from the origin); the scores |r| / σ_k of all origins and
+     * steps are pooled, and the interval at step k is ± q·σ_k with q the pooled score's
+     * ⌈(n + 1)·level⌉-th smallest value (the finite-sample conformal quantile). Pooling all steps gives
+     * the tail quantiles many more points than one step's few origins do.
+     */
+    public static Intervals conformal(double[][] residuals, double... levels) {
+        int h = residuals[0].length;
+        int n = residuals.length * h;
+        double[] sigma = new double[h];
+        for (int k = 0; k < h; k++) {
+            double ss = 0;
+            for (double[] r : residuals) {
+                ss += r[k] * r[k];
+            }
+            sigma[k] = Math.max(Math.sqrt(ss / residuals.length), k > 0 ? sigma[k - 1] : 1e-12);
+        }
+        double[] scores = new double[n];
+        int i = 0;
+        for (double[] r : residuals) {
+            for (int k = 0; k < h; k++) {
+                scores[i++] = Math.abs(r[k]) / sigma[k];
+            }
+        }
+        Arrays.sort(scores);
+        double[][] lo = new double[levels.length][h];
+        double[][] hi = new double[levels.length][h];
+        for (int l = 0; l < levels.length; l++) {
+            int rank = (int) Math.ceil((n + 1) * levels[l]);          // 1-based; past n: the largest score
+            double q = scores[Math.min(rank, n) - 1];
+            for (int k = 0; k < h; k++) {
+                lo[l][k] = -q * sigma[k];
+                hi[l][k] = q * sigma[k];
+            }
+        }
+        return new Intervals(levels.clone(), lo, hi);
+    }
+
     /** Quantile {@code p} of sorted {@code v} with linear interpolation (R's type 7, numpy's default). */
     public static double quantile(double[] sorted, double p) {
         double pos = p * (sorted.length - 1);

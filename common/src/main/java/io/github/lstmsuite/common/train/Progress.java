@@ -10,18 +10,40 @@ public final class Progress {
     private final PrintStream out;
     private final boolean live;
     private final double plainEverySeconds;
+    private final String unit;
+    private final double unitsPerExample;
     private long lastPrintNanos;
     private int lastLength;
 
     public Progress(PrintStream out, boolean live, double plainEverySeconds) {
+        this(out, live, plainEverySeconds, "samples", 1);
+    }
+
+    /**
+     * @param unit            what the speed counts, e.g. {@code "samples"} or {@code "characters"}
+     * @param unitsPerExample how many of those one training example holds (a char stream of 1,000 steps: 1,000)
+     */
+    public Progress(PrintStream out, boolean live, double plainEverySeconds, String unit, double unitsPerExample) {
         this.out = out;
         this.live = live;
         this.plainEverySeconds = plainEverySeconds;
+        this.unit = unit;
+        this.unitsPerExample = unitsPerExample;
     }
 
     /** Live on a terminal (a console is attached), plain lines every 15 s otherwise. */
     public static Progress forStdout() {
-        return new Progress(System.out, System.console() != null, 15.0);
+        return forStdout("samples", 1);
+    }
+
+    /** As {@link #forStdout()}, the speed counted in {@code unit}s ({@code unitsPerExample} per training example). */
+    public static Progress forStdout(String unit, double unitsPerExample) {
+        return new Progress(System.out, System.console() != null, 15.0, unit, unitsPerExample);
+    }
+
+    /** {@code examplesPerSecond} in this progress's unit, e.g. {@code "9,484 characters/s"}. */
+    public String rate(double examplesPerSecond) {
+        return String.format("%,.0f %s/s", examplesPerSecond * unitsPerExample, unit);
     }
 
     /**
@@ -37,12 +59,12 @@ public final class Progress {
             if (!last && now - lastPrintNanos < 200_000_000L) {
                 return;
             }
-            String line = line(epoch, epochs, done, total, samplesPerSecond, etaSeconds, loss, true);
+            String line = line(epoch, epochs, done, total, rate(samplesPerSecond), etaSeconds, loss, true);
             out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
             lastLength = line.length();
             out.flush();
         } else if (lastPrintNanos == 0 || (now - lastPrintNanos) / 1e9 >= plainEverySeconds) {
-            out.println(line(epoch, epochs, done, total, samplesPerSecond, etaSeconds, loss, false));
+            out.println(line(epoch, epochs, done, total, rate(samplesPerSecond), etaSeconds, loss, false));
         } else {
             return;
         }
@@ -59,14 +81,14 @@ public final class Progress {
         lastPrintNanos = 0;
     }
 
-    static String line(int epoch, int epochs, int done, int total, double sps, double eta, double loss, boolean bar) {
+    static String line(int epoch, int epochs, int done, int total, String rate, double eta, double loss, boolean bar) {
         StringBuilder sb = new StringBuilder(String.format("epoch %d/%d ", epoch, epochs));
         if (bar) {
             int width = 24;
             int filled = (int) ((long) width * done / Math.max(1, total));
             sb.append('[').append("=".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
         }
-        sb.append(String.format("%d/%d  %,.0f samples/s", done, total, sps));
+        sb.append(String.format("%d/%d  %s", done, total, rate));
         if (done < total && Double.isFinite(eta)) {
             sb.append("  ETA ").append(formatSeconds(eta));
         }

@@ -30,4 +30,26 @@ public final class TrainState {
     public boolean stoppedEarly;
     /** One row per completed epoch: epoch, step, train_loss, seconds, then the validation metrics. */
     public List<LinkedHashMap<String, Double>> history = new ArrayList<>();
+    /**
+     * The training loss per step, smoothed (exponential moving average), as {@code [step, loss]} pairs: one
+     * every {@link #curveStride} steps, the stride doubling whenever the list passes {@value #CURVE_POINTS} pairs.
+     */
+    public List<double[]> curve = new ArrayList<>();
+    public int curveStride = 1;
+    /** The moving average's current value ({@code NaN} before the first step). */
+    public double smoothedLoss = Double.NaN;
+
+    static final int CURVE_POINTS = 1000;
+
+    /** Adds step {@code step}'s loss to the smoothed curve (weight 0.05: about the last 20 steps). */
+    void recordStep(long step, double loss) {
+        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : 0.95 * smoothedLoss + 0.05 * loss;
+        if (step % curveStride == 0) {
+            curve.add(new double[] {step, smoothedLoss});
+            if (curve.size() > CURVE_POINTS) {
+                curveStride *= 2;
+                curve.removeIf(p -> (long) p[0] % curveStride != 0);
+            }
+        }
+    }
 }

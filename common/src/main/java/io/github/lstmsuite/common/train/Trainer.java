@@ -178,6 +178,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                     }
                     int size = multi != null ? (int) multi.getFeatures(0).size(0) : batch.numExamples();
                     state.step++;
+                    state.recordStep(state.step, loss);
                     state.examples += size;
                     state.batchInEpoch = b + 1;
                     state.epochLossSum += loss;
@@ -238,9 +239,9 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                         state.stoppedEarly = true;
                     }
                 }
-                progress.println(epochLine(row, (System.nanoTime() - epochStart) / 1e9));
+                progress.println(epochLine(row, (System.nanoTime() - epochStart) / 1e9, epochSeconds, progress));
                 MetricsCsv.write(config.runDir().resolve("metrics.csv"), state.history);
-                Charts.learningCurves(config.runDir().resolve("learning_curves.png"), state.history);
+                Charts.learningCurves(config.runDir().resolve("learning_curves.png"), state.curve, state.history);
                 if (improved) {
                     saveCheckpoint(net, best, state);
                 }
@@ -306,15 +307,16 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
     }
 
-    private static String epochLine(Map<String, Double> row, double seconds) {
-        StringBuilder sb = new StringBuilder(String.format("epoch %d done in %s: train_loss %.4f",
-                row.get("epoch").intValue(), Progress.formatSeconds(seconds), row.get("train_loss")));
+    /** One line per epoch: its wall time, the part of it spent training (what the run's final line adds up), losses, speed. */
+    private static String epochLine(Map<String, Double> row, double seconds, double trainingSeconds, Progress progress) {
+        StringBuilder sb = new StringBuilder(String.format("epoch %d done in %s (training %s): train_loss %.4f",
+                row.get("epoch").intValue(), Progress.formatSeconds(seconds), Progress.formatSeconds(trainingSeconds), row.get("train_loss")));
         row.forEach((k, v) -> {
             if (k.startsWith("val_")) {
                 sb.append(String.format("  %s %.4f", k, v));
             }
         });
-        sb.append(String.format("  (%,.0f samples/s)", row.get("train_samples_per_s")));
+        sb.append("  (").append(progress.rate(row.get("train_samples_per_s"))).append(")");
         return sb.toString();
     }
 

@@ -42,11 +42,18 @@ public final class TrainingRun<C> implements AutoCloseable {
      * @param force             {@code --force}: empty a non-empty {@code outputDir} first
      * @param checkpointMinutes also checkpoint every so many minutes inside an epoch
      * @param maxSteps          stop after this many optimiser steps (0 = no limit)
+     * @param quick             a {@code --quick} smoke run: {@code summary.json} says so, and commands that
+     *                          pick the newest model pass over it while a full run exists
      */
-    public record Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps) {
+    public record Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps, boolean quick) {
+        /** A full (not {@code --quick}) run's settings. */
+        public Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps) {
+            this(outputDir, resume, force, checkpointMinutes, maxSteps, false);
+        }
+
         /** The settings of the suite's {@link CommonOptions}. */
         public static Options of(CommonOptions c) {
-            return new Options(c.outputDir, c.resume, c.force, c.checkpointMinutes, c.maxSteps == null ? 0 : c.maxSteps);
+            return new Options(c.outputDir, c.resume, c.force, c.checkpointMinutes, c.maxSteps == null ? 0 : c.maxSteps, c.quick);
         }
     }
 
@@ -56,6 +63,8 @@ public final class TrainingRun<C> implements AutoCloseable {
     private final Path runDir;
     private final RunDirs.Lock lock;
     private final long started = System.nanoTime();
+    private String unit = "samples";
+    private double unitsPerExample = 1;
 
     private TrainingRun(String app, Options common, C config, Path runDir, RunDirs.Lock lock) {
         this.app = app;
@@ -104,6 +113,10 @@ public final class TrainingRun<C> implements AutoCloseable {
             cfg = fresh.get();
         }
         Path dir = RunDirs.create(options.outputDir(), app, options.resume(), options.force());
+        if (options.quick()) {
+            System.out.println("--quick: a smoke test of the whole pipeline in seconds, on a small model and little data; "
+                    + "its numbers say nothing about what the model can do");
+        }
         return new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
     }
 
@@ -141,7 +154,17 @@ public final class TrainingRun<C> implements AutoCloseable {
         TrainerConfig tc = new TrainerConfig(epochs, seed, runDir, common.resume(),
                 Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
                 common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience);
-        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
+        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout(unit, unitsPerExample)).fit(fresh);
+    }
+
+    /**
+     * Counts the training speed in {@code unit}s, {@code perExample} of them per training example (a
+     * language model's stream of 1,000 characters: {@code countAs("characters", 1000)}); samples by default.
+     */
+    public TrainingRun<C> countAs(String unit, double perExample) {
+        this.unit = unit;
+        this.unitsPerExample = perExample;
+        return this;
     }
 
     /**
@@ -155,7 +178,7 @@ public final class TrainingRun<C> implements AutoCloseable {
         TrainerConfig tc = new TrainerConfig(epochs, seed, dir, common.resume() && hasCheckpoint(dir),
                 Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
                 common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience, runDir);
-        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout()).fit(fresh);
+        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout(unit, unitsPerExample)).fit(fresh);
     }
 
     private static boolean hasCheckpoint(Path dir) {
@@ -188,9 +211,8 @@ public final class TrainingRun<C> implements AutoCloseable {
         s.metrics.put("best_epoch", state.bestEpoch);
         s.epochsCompleted = state.epoch;
         s.trainSeconds = state.trainSeconds;
-        s.trainSamplesPerSecond = state.examples / Math.max(1e-9, state.trainSeconds);
-        s.wallSeconds = seconds();
-        return s;
+        s.trainSamplesPerSecond = state.examples * unitsPerExample / Math.max(1e-9, state.trainSeconds);
+        return fill(s);
     }
 
     /**
@@ -205,7 +227,13 @@ public final class TrainingRun<C> implements AutoCloseable {
             s.trainSeconds += p.trainSeconds;
             examples += p.examples;
         }
-        s.trainSamplesPerSecond = examples / Math.max(1e-9, s.trainSeconds);
+        s.trainSamplesPerSecond = examples * unitsPerExample / Math.max(1e-9, s.trainSeconds);
+        return fill(s);
+    }
+
+    private RunSummary fill(RunSummary s) {
+        s.speedUnit = unit;
+        s.quick = common.quick();
         s.wallSeconds = seconds();
         return s;
     }

@@ -34,6 +34,15 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writtenFilesGetTheUmaskNotPrivateTemporaryModes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain"));          // what the user's umask gives a new file
+        Path f = dir.resolve("summary.json");
+        AtomicFiles.writeString(f, "{}");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+    }
+
+    @Test
     void metricsCsvHasTheUnionOfColumns() throws Exception {
         Path f = dir.resolve("metrics.csv");
         MetricsCsv.write(f, List.of(Map.of("epoch", 1.0), new java.util.LinkedHashMap<>(Map.of("epoch", 2.0))));

@@ -40,6 +40,44 @@ class RunDirsTest {
     }
 
     @Test
+    void forceEmptiesARunFolderWithPerPartSubFolders(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("forecast-run");
+        Files.createDirectories(dir.resolve("direct/checkpoints"));
+        Files.writeString(dir.resolve("direct/checkpoints/last.zip"), "zip");
+        Files.writeString(dir.resolve("direct/metrics.csv"), "epoch\n");
+        Files.writeString(dir.resolve("summary.json"), "{}");
+        Path again = RunDirs.create(dir, "forecast", false, true);
+        assertEquals(dir, again);
+        try (var s = Files.list(dir)) {
+            assertEquals(0, s.filter(p -> !p.getFileName().toString().startsWith(".")).count(), "emptied");
+        }
+        Files.createDirectories(dir.resolve("direct"));
+        Files.writeString(dir.resolve("direct/notes.md"), "mine");          // not something a run writes
+        assertThrows(UserException.class, () -> RunDirs.create(dir, "forecast", false, true));
+        assertTrue(Files.exists(dir.resolve("direct/notes.md")));
+    }
+
+    @Test
+    void theNewestFullRunsModelIsPreferredOverANewerQuickOne(@TempDir Path tmp) throws Exception {
+        Path full = run(tmp, "20261201-100000", false, "test accuracy 0.9683", 1_000);
+        Path quick = run(tmp, "20261201-110000", true, "test accuracy 0.5950", 2_000);
+        assertEquals(full, RunDirs.newestModel(tmp, "mnist"));
+        assertEquals("model: " + full + " (test accuracy 0.9683)", RunDirs.describeModel(full));
+        assertEquals("model: " + quick + " (test accuracy 0.5950) — a --quick smoke run: train a full one for real results",
+                RunDirs.describeModel(quick));
+        Files.delete(full);
+        assertEquals(quick, RunDirs.newestModel(tmp, "mnist"), "only quick runs left: the newest of them");
+    }
+
+    private static Path run(Path runs, String name, boolean quick, String headline, long age) throws Exception {
+        Path dir = Files.createDirectories(runs.resolve(name));
+        Files.writeString(dir.resolve("summary.json"), "{\"app\":\"mnist\",\"headline\":\"" + headline + "\",\"quick\":" + quick + "}");
+        Path model = Files.writeString(dir.resolve("model.zip"), "zip");
+        Files.setLastModifiedTime(model, java.nio.file.attribute.FileTime.fromMillis(1_800_000_000_000L + age));
+        return model;
+    }
+
+    @Test
     void runsStartedInTheSameSecondGetTheirOwnFolders(@TempDir Path tmp) {
         Path a = RunDirs.createUnique(tmp, "20261202-101010");
         Path b = RunDirs.createUnique(tmp, "20261202-101010");

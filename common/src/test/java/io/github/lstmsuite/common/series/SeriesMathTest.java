@@ -6,6 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metrics, baselines, rolling origins, intervals and period detection against hand-computed values. */
 class SeriesMathTest {
@@ -66,6 +67,41 @@ class SeriesMathTest {
         assertEquals(-1.2816 * 3, iv.lower()[0][2], 0.25);        // the N(0, 3²) 10 % quantile
         assertEquals(1.96, iv.upper()[1][0], 0.15);
         assertEquals(2.5, Intervals.quantile(new double[] {1, 2, 3, 4}, 0.5), 1e-12);
+    }
+
+    @Test
+    void conformalIntervalsHoldTheirLevelWithFewOriginsWherePerStepQuantilesFallShort() {
+        // 12 calibration origins × 12 steps, errors growing with the step: a short validation part
+        Random rnd = new Random(7);
+        int trials = 400;
+        double[] perStep = new double[2];
+        double[] pooled = new double[2];
+        for (int t = 0; t < trials; t++) {
+            double[][] calib = new double[12][12];
+            double[][] actual = new double[200][12];
+            for (double[] row : calib) {
+                for (int k = 0; k < 12; k++) {
+                    row[k] = rnd.nextGaussian() * Math.sqrt(k + 1);
+                }
+            }
+            for (double[] row : actual) {
+                for (int k = 0; k < 12; k++) {
+                    row[k] = rnd.nextGaussian() * Math.sqrt(k + 1);
+                }
+            }
+            double[][] zero = new double[200][12];
+            Intervals a = Intervals.fit(calib, 0.8, 0.95);
+            Intervals b = Intervals.conformal(calib, 0.8, 0.95);
+            for (int l = 0; l < 2; l++) {
+                perStep[l] += a.coverage(l, actual, zero) / trials;
+                pooled[l] += b.coverage(l, actual, zero) / trials;
+            }
+        }
+        assertEquals(0.80, pooled[0], 0.03, "conformal 80 %");
+        assertEquals(0.95, pooled[1], 0.02, "conformal 95 %");
+        assertTrue(perStep[1] < 0.90, "per-step quantiles of 12 origins undercover at 95 %: " + perStep[1]);
+        Intervals c = Intervals.conformal(new double[][] {{1, -2}, {-1, 4}}, 0.5);
+        assertTrue(c.upper()[0][1] >= c.upper()[0][0] && c.lower()[0][0] == -c.upper()[0][0], "symmetric, widening");
     }
 
     @Test
