@@ -69,6 +69,11 @@ class MnistAppTest {
             assertTrue(img.getWidth() > 100, png);
         }
         assertTrue(trainOutput.contains("run folder: "), trainOutput);
+        // the page of the run: its headline, its curves (141 steps → 141 points of loss_curve.csv), the confusion matrix
+        assertEquals(String.format("test accuracy %.4f", trained.testAccuracy()), summary.get("headline").asText());
+        assertEquals(1 + 3 * 47, Files.readAllLines(run.resolve("loss_curve.csv")).size());
+        String page = Files.readString(run.resolve("report.html"));
+        assertTrue(page.contains(summary.get("headline").asText()) && page.contains("<polyline") && page.contains("confusion_matrix.png"));
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class SentenceTranslator {
     private final TokenVocabulary source;
     private final TokenVocabulary target;
     private final int defaultBeam;
+    private final TranslateApp.RunConfig config;
 
     SentenceTranslator(TranslateModel.Loaded m) {
         this.translator = m.translator();
@@ -32,6 +33,7 @@ public final class SentenceTranslator {
         this.source = TokenVocabulary.of(m.config().sourceVocab());
         this.target = TokenVocabulary.of(m.config().targetVocab());
         this.defaultBeam = m.config().beam();
+        this.config = m.config();
     }
 
     /** Loads a model made by {@code ./lstm translate}; another app's file is a one-line {@code UserException}. */
@@ -42,7 +44,8 @@ public final class SentenceTranslator {
     /**
      * A translation.
      *
-     * @param text    the translation, tokens joined as the model's tokenizer joins them
+     * @param text    the translation as text: cased and spaced as the training references were written (models
+     *                made before that was learnt: lower-case tokens joined by spaces)
      * @param unknown the source words the model has never seen (read as {@code <unk>})
      */
     public record Translation(String text, List<String> unknown) {
@@ -60,6 +63,6 @@ public final class SentenceTranslator {
         }
         List<String> tokens = tokenizer.tokenize(sentence);
         List<String> unknown = tokens.stream().filter(t -> !source.contains(t)).toList();
-        return new Translation(tokenizer.join(target.decode(translator.beam(source.encode(tokens), beam))), unknown);
+        return new Translation(config.text(target.decode(translator.beam(source.encode(tokens), beam))), unknown);
     }
 }

@@ -10,6 +10,7 @@ import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.cli.ShapeOptions;
 import io.github.lstmsuite.common.report.RunSummary;
+import io.github.lstmsuite.common.text.SurfaceForm;
 import io.github.lstmsuite.common.text.Tokenizer;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.Trainer;
@@ -56,20 +57,27 @@ public final class TranslateApp {
      * @param task              "pairs" (a TSV) or "dates" (the synthetic task)
      * @param teacherForcing    probability of feeding the true previous token (1 = always)
      * @param maxPairs          only the first this many pairs of the file were used (0 = all; {@code --quick}: 4,000)
+     * @param surface           how the target language writes its tokens (case, spacing), learnt from the training
+     *                          references; {@code null} for character tokens and for models saved before it existed
      */
     public record RunConfig(String task, String pairs, boolean reverse, boolean chars, boolean lowercase, int maxLength,
                             int minCount, double valFraction, double testFraction, int datesCount,
                             TranslateModel.Config model, double teacherForcing, int epochs, int batchSize, int patience,
-                            int beam, List<String> sourceVocab, List<String> targetVocab, int maxPairs) {
+                            int beam, List<String> sourceVocab, List<String> targetVocab, int maxPairs, SurfaceForm surface) {
         Tokenizer tokenizer() {
             return new Tokenizer(chars, lowercase);
+        }
+
+        /** Output tokens → the text a reader sees: cased and spaced as the training references are, when learnt. */
+        String text(List<String> tokens) {
+            return surface != null ? surface.restore(tokens) : tokenizer().join(tokens);
         }
 
         /** This configuration with the vocabularies of {@code d} (they travel inside the model). */
         RunConfig withVocabularies(TranslateData.Split d) {
             return new RunConfig(task, pairs, reverse, chars, lowercase, maxLength, minCount, valFraction, testFraction,
                     datesCount, model.withVocabularies(d.sourceVocab().size(), d.targetVocab().size()), teacherForcing,
-                    epochs, batchSize, patience, beam, d.sourceVocab().tokens(), d.targetVocab().tokens(), maxPairs);
+                    epochs, batchSize, patience, beam, d.sourceVocab().tokens(), d.targetVocab().tokens(), maxPairs, d.surface());
         }
     }
 
@@ -196,15 +204,7 @@ public final class TranslateApp {
                 summary.data.put("train_pairs", Integer.toString(data.train().size()));
                 summary.data.put("test_sources", Integer.toString(data.test().size()));
                 TranslateEval.Scores main = cfg.beam() > 1 ? beamed : greedy;
-                summary.metrics.put("bleu", main.bleu());
-                summary.metrics.put("exact_match", main.exactMatch());
-                summary.metrics.put("bleu_greedy", greedy.bleu());
-                summary.metrics.put("exact_match_greedy", greedy.exactMatch());
-                summary.metrics.put("bleu_beam", beamed.bleu());
-                summary.metrics.put("exact_match_beam", beamed.exactMatch());
-                summary.metrics.put("beam", cfg.beam());
-                summary.metrics.put("token_accuracy", tokenAcc);
-                summary.headline = String.format("test BLEU %.2f (%s)", main.bleu(), cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy");
+                TranslateEval.addTo(summary, greedy, beamed, cfg.beam(), tokenAcc, samples);
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nBLEU %.2f (%s)   training %s   wall %s%nrun folder: %s%n", main.bleu(),
                         cfg.beam() > 1 ? "beam " + cfg.beam() : "greedy", Progress.formatSeconds(fit.state().trainSeconds),
@@ -254,7 +254,7 @@ public final class TranslateApp {
                     common.cell, depth, bi, drop, smooth, decay);
             return new RunConfig(task, pairs == null ? null : pairs.toString(), reverse, chars, !keepCase, maxLen, minC, 0.05, 0.1,
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null,
-                    quick ? 4000 : 0);
+                    quick ? 4000 : 0, null);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.data.DatasetFile;
 import io.github.lstmsuite.common.data.DatasetResolver;
 import io.github.lstmsuite.common.text.SentencePairs;
+import io.github.lstmsuite.common.text.SurfaceForm;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.text.Tokenizer;
 import java.nio.file.Path;
@@ -36,8 +37,8 @@ public final class TranslateData {
     public record Example(List<String> source, List<String> target) {
     }
 
-    /** One held-out source with all its reference translations. */
-    public record TestItem(List<String> source, List<List<String>> references) {
+    /** One held-out source with all its reference translations, as tokens and as written. */
+    public record TestItem(List<String> source, List<List<String>> references, List<String> texts) {
     }
 
     /**
@@ -46,7 +47,8 @@ public final class TranslateData {
      * @param skippedTooLong pairs left out because a side has more than {@code --max-length} tokens
      */
     public record Split(String name, List<Example> train, List<TestItem> validation, List<TestItem> test,
-                        TokenVocabulary sourceVocab, TokenVocabulary targetVocab, int skippedTooLong, int pairs) {
+                        TokenVocabulary sourceVocab, TokenVocabulary targetVocab, int skippedTooLong, int pairs,
+                        SurfaceForm surface) {
     }
 
     /** Reads the pairs of {@code file} (or the bundled eng-fra), reversed if asked. */
@@ -67,6 +69,7 @@ public final class TranslateData {
     public static Split prepare(String name, List<SentencePairs.Pair> pairs, Tokenizer tokenizer, int maxLength, int minCount,
                                 double valFraction, double testFraction, long seed) {
         Map<List<String>, List<List<String>>> bySource = new LinkedHashMap<>();
+        Map<List<String>, List<String>> textsBySource = new LinkedHashMap<>();         // the targets as written
         int skipped = 0;
         for (SentencePairs.Pair p : pairs) {
             List<String> s = tokenizer.tokenize(p.source());
@@ -79,6 +82,7 @@ public final class TranslateData {
                 continue;
             }
             bySource.computeIfAbsent(s, k -> new ArrayList<>()).add(t);
+            textsBySource.computeIfAbsent(s, k -> new ArrayList<>()).add(new Tokenizer(false, false).normalize(p.target()));
         }
         List<List<String>> sources = new ArrayList<>(bySource.keySet());
         if (sources.size() < 20) {
@@ -91,13 +95,15 @@ public final class TranslateData {
         List<TestItem> test = new ArrayList<>();
         List<TestItem> val = new ArrayList<>();
         List<Example> train = new ArrayList<>();
+        List<String> trainTexts = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             List<String> s = sources.get(i);
             if (i < nTest) {
-                test.add(new TestItem(s, bySource.get(s)));
+                test.add(new TestItem(s, bySource.get(s), textsBySource.get(s)));
             } else if (i < nTest + nVal) {
-                val.add(new TestItem(s, bySource.get(s)));
+                val.add(new TestItem(s, bySource.get(s), textsBySource.get(s)));
             } else {
+                trainTexts.addAll(textsBySource.get(s));
                 for (List<String> t : bySource.get(s)) {
                     train.add(new Example(s, t));
                 }
@@ -105,7 +111,8 @@ public final class TranslateData {
         }
         TokenVocabulary sv = TokenVocabulary.build(train.stream().map(Example::source).toList(), minCount);
         TokenVocabulary tv = TokenVocabulary.build(train.stream().map(Example::target).toList(), minCount);
-        return new Split(name, train, val, test, sv, tv, skipped, pairs.size());
+        SurfaceForm surface = tokenizer.chars() ? null : SurfaceForm.learn(trainTexts, tokenizer);   // from the training part only
+        return new Split(name, train, val, test, sv, tv, skipped, pairs.size(), surface);
     }
 
     // ------------------------------------------------------------------ the dates task
@@ -152,7 +159,7 @@ public final class TranslateData {
                 cfg.valFraction(), cfg.testFraction(), cfg.model().seed());
         if (cfg.sourceVocab() != null) {
             s = new Split(s.name(), s.train(), s.validation(), s.test(), TokenVocabulary.of(cfg.sourceVocab()),
-                    TokenVocabulary.of(cfg.targetVocab()), s.skippedTooLong(), s.pairs());
+                    TokenVocabulary.of(cfg.targetVocab()), s.skippedTooLong(), s.pairs(), cfg.surface());
         }
         return s;
     }

@@ -13,8 +13,14 @@ public final class TranslateEval {
     private TranslateEval() {
     }
 
-    /** The scores of one decoding method on a held-out part, with its translations (joined tokens, in item order). */
-    public record Scores(double bleu, double exactMatch, int sentences, List<String> translations) {
+    /**
+     * The scores of one decoding method on a held-out part, with its translations (as a reader sees them, in item order).
+     *
+     * @param bleu       corpus BLEU of the lower-cased tokens against all references (what the model was trained on)
+     * @param casedBleu  corpus BLEU as sacreBLEU scores by default: the restored (cased, detokenised) output against
+     *                   the references as written, 13a tokenisation; {@code NaN} where nothing was learnt to restore
+     */
+    public record Scores(double bleu, double casedBleu, double exactMatch, int sentences, List<String> translations) {
     }
 
     /** Corpus BLEU and exact match of translating {@code items} (greedy when {@code beam} is 1). */
@@ -23,15 +29,20 @@ public final class TranslateEval {
         List<int[]> srcs = items.stream().map(i -> d.sourceVocab().encode(i.source())).toList();
         List<int[]> outs = beam > 1 ? srcs.stream().map(s -> tr.beam(s, beam)).toList() : tr.greedy(srcs);
         List<String> hyps = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();
+        List<List<String>> written = new ArrayList<>();
         int exact = 0;
         for (int i = 0; i < items.size(); i++) {
             List<String> hypTokens = d.targetVocab().decode(outs.get(i));
             hyps.add(tok.join(hypTokens));
+            shown.add(cfg.text(hypTokens));
             refs.add(items.get(i).references().stream().map(tok::join).toList());
+            written.add(items.get(i).texts());
             exact += items.get(i).references().contains(hypTokens) ? 1 : 0;
         }
-        return new Scores(Bleu.corpus(hyps, refs).bleu(), exact / (double) items.size(), items.size(), hyps);
+        double cased = cfg.surface() != null ? Bleu.corpus(shown, written).bleu() : Double.NaN;
+        return new Scores(Bleu.corpus(hyps, refs).bleu(), cased, exact / (double) items.size(), items.size(), shown);
     }
 
     /** Teacher-forced next-token accuracy on the test sources against their first reference. */
@@ -62,14 +73,38 @@ public final class TranslateEval {
         List<String[]> out = new ArrayList<>();
         for (int i = 0; i < Math.min(n, d.test().size()); i++) {
             TranslateData.TestItem item = d.test().get(i);
-            out.add(new String[] {tok.join(item.source()), scores.translations().get(i), tok.join(item.references().get(0))});
+            out.add(new String[] {tok.join(item.source()), scores.translations().get(i), item.texts().get(0)});
         }
         return out;
     }
 
+    /** Adds the test scores, the headline and the sample translations to {@code summary}. */
+    static void addTo(io.github.lstmsuite.common.report.RunSummary summary, Scores greedy, Scores beamed, int beam,
+                      double tokenAccuracy, List<String[]> samples) {
+        Scores main = beam > 1 ? beamed : greedy;
+        summary.metrics.put("bleu", main.bleu());
+        summary.metrics.put("bleu_cased_detokenised", main.casedBleu());     // sacreBLEU's default way
+        summary.metrics.put("exact_match", main.exactMatch());
+        summary.metrics.put("bleu_greedy", greedy.bleu());
+        summary.metrics.put("exact_match_greedy", greedy.exactMatch());
+        summary.metrics.put("bleu_beam", beamed.bleu());
+        summary.metrics.put("exact_match_beam", beamed.exactMatch());
+        summary.metrics.put("beam", beam);
+        summary.metrics.put("token_accuracy", tokenAccuracy);
+        summary.metrics.put("samples", samples.stream().map(s -> s[0] + "\n  → " + s[1] + "\n  (reference: " + s[2] + ")")
+                .collect(java.util.stream.Collectors.joining("\n")));
+        summary.headline = String.format("test BLEU %.2f (%s)%s", main.bleu(), beam > 1 ? "beam " + beam : "greedy",
+                Double.isNaN(main.casedBleu()) ? "" : String.format("; cased, detokenised %.2f", main.casedBleu()));
+    }
+
     /** Two lines: greedy BLEU and exact match, then the beam's (left out when {@code beam} is 1). */
     static String table(Scores greedy, Scores beamed, int beam) {
-        String s = String.format("  greedy     BLEU %5.2f   exact match %.3f%n", greedy.bleu(), greedy.exactMatch());
-        return beam > 1 ? s + String.format("  beam %-3d   BLEU %5.2f   exact match %.3f%n", beam, beamed.bleu(), beamed.exactMatch()) : s;
+        String s = line("greedy  ", greedy);
+        return beam > 1 ? s + line(String.format("beam %-3d", beam), beamed) : s;
+    }
+
+    private static String line(String method, Scores sc) {
+        return String.format("  %s   BLEU %5.2f%s   exact match %.3f%n", method, sc.bleu(),
+                Double.isNaN(sc.casedBleu()) ? "" : String.format("   cased, detokenised BLEU %5.2f", sc.casedBleu()), sc.exactMatch());
     }
 }

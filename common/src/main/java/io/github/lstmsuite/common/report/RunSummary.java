@@ -37,10 +37,11 @@ public final class RunSummary {
         this.seed = seed;
     }
 
-    /** Writes this summary to {@code file}. */
+    /** Writes this summary to {@code file}, then the run folder's {@code report.html} ({@link RunReport}) from it. */
     public void write(Path file) {
         finishedAt = Instant.now().toString();
         AtomicFiles.writeString(file, Json.write(this) + "\n");
+        RunReport.write(file.toAbsolutePath().getParent());
     }
 
     private static Map<String, String> versions() {

@@ -28,6 +28,11 @@ public record Tokenizer(boolean chars, boolean lowercase) {
         return lowercase ? s.toLowerCase(Locale.ROOT) : s;
     }
 
+    /** The word pattern {@link #tokenize} matches (for callers that need the tokens' positions). */
+    public Pattern wordPattern() {
+        return WORD;
+    }
+
     public List<String> tokenize(String text) {
         String s = normalize(text);
         List<String> out = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.MetricsCsv;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -241,6 +242,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 }
                 progress.println(epochLine(row, (System.nanoTime() - epochStart) / 1e9, epochSeconds, progress));
                 MetricsCsv.write(config.runDir().resolve("metrics.csv"), state.history);
+                writeLossCurve(config.runDir().resolve("loss_curve.csv"), state.curve);
                 Charts.learningCurves(config.runDir().resolve("learning_curves.png"), state.curve, state.history);
                 if (improved) {
                     saveCheckpoint(net, best, state);
@@ -305,6 +307,15 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         } else if (net instanceof ComputationGraph g) {
             g.getConfiguration().setEpochCount(epoch);
         }
+    }
+
+    /** {@code step,train_loss}: the smoothed training loss per step that the learning-curve charts draw. */
+    private static void writeLossCurve(Path file, List<double[]> curve) {
+        StringBuilder sb = new StringBuilder("step,train_loss\n");
+        for (double[] p : curve) {
+            sb.append((long) p[0]).append(',').append(p[1]).append('\n');
+        }
+        io.github.lstmsuite.common.report.AtomicFiles.writeString(file, sb.toString());
     }
 
     /** One line per epoch: its wall time, the part of it spent training (what the run's final line adds up), losses, speed. */
