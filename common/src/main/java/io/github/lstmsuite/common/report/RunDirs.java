@@ -29,7 +29,7 @@ public final class RunDirs {
     public static final String LOCK_FILE = ".lock";
 
     /** What a run folder may hold; {@code --force} empties only folders made of these. */
-    private static final Set<String> RUN_FILES = Set.of("checkpoints", "metrics.csv", "summary.json", "model.zip", LOCK_FILE);
+    private static final Set<String> RUN_FILES = Set.of("checkpoints", "metrics.csv", "summary.json", "model.zip", "report.html", LOCK_FILE);
 
     private RunDirs() {
     }

@@ -46,6 +46,8 @@ class RunDirsTest {
         Files.writeString(dir.resolve("direct/checkpoints/last.zip"), "zip");
         Files.writeString(dir.resolve("direct/metrics.csv"), "epoch\n");
         Files.writeString(dir.resolve("summary.json"), "{}");
+        Files.writeString(dir.resolve("report.html"), "<html/>");
+        Files.writeString(dir.resolve("loss_curve.csv"), "step,train_loss\n");
         Path again = RunDirs.create(dir, "forecast", false, true);
         assertEquals(dir, again);
         try (var s = Files.list(dir)) {
