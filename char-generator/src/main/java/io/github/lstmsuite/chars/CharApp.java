@@ -19,7 +19,9 @@ import io.github.lstmsuite.common.train.Trainer;
 import io.github.lstmsuite.common.train.TrainingRun;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -159,11 +161,13 @@ public final class CharApp {
                         mc.oneHot(), mc.seed());
                 CharVocabulary vocab = data.vocab();
                 String prime = primeFor(vocab);
+                List<String> epochSamples = new ArrayList<>();             // for report.html: what the model wrote after each epoch
                 Trainer.Result<MultiLayerNetwork> fit = run.fit(net, batches, n -> {
                     Map<String, Double> m = validate(n, data, mc);
                     String sample = CharModel.generate(n, vocab, mc.oneHot(), vocab.encode(prime, CharVocabulary.Unknown.skip, "prime"),
                             200, 0.8, 0, 1.0, new Random(mc.seed()), s -> { });
                     System.out.println("  sample (temperature 0.8): " + (prime + sample).replace("\n", "\n  "));
+                    epochSamples.add("after epoch " + (epochSamples.size() + 1) + " of this run:\n" + prime + sample);
                     return m;
                 }, cfg.epochs(), mc.seed(), "val_loss", false, cfg.patience());
                 if (fit.interrupted()) {
@@ -192,6 +196,7 @@ public final class CharApp {
                 summary.metrics.put("val_bits_per_char", val.bitsPerToken());
                 summary.metrics.put("val_perplexity", val.perplexity());
                 summary.metrics.put("sample", prime + sample);
+                summary.metrics.put("samples_by_epoch", String.join("\n\n", epochSamples));
                 summary.headline = String.format("validation %.4f nats/char", val.natsPerToken());
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nvalidation loss %.4f nats/char   training %s (%,.0f characters/s)   wall %s%n", val.natsPerToken(),

@@ -187,6 +187,7 @@ public final class MnistApp {
                 System.out.print(report.format());
                 Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
                         String.format("MNIST test, accuracy %.4f", report.accuracy()));
+                MnistMistakes.write(runDir.resolve("mistakes.png"), fit.network(), data.test());   // the most confident wrong answers
                 Path model = run.saveModel(fit.network());
                 RunSummary summary = run.summary(fit.state(), cfg.model().seed());
                 summary.data.put("name", "mnist");

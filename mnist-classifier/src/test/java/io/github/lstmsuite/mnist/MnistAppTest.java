@@ -63,7 +63,7 @@ class MnistAppTest {
         assertTrue(summary.get("trainSamplesPerSecond").asDouble() > 0);
         assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size());
         assertTrue(Files.readAllLines(run.resolve("metrics.csv")).get(0).contains("val_accuracy"));
-        for (String png : new String[] {"learning_curves.png", "confusion_matrix.png"}) {
+        for (String png : new String[] {"learning_curves.png", "confusion_matrix.png", "mistakes.png"}) {
             BufferedImage img = ImageIO.read(run.resolve(png).toFile());
             assertNotNull(img, png);
             assertTrue(img.getWidth() > 100, png);
@@ -73,7 +73,18 @@ class MnistAppTest {
         assertEquals(String.format("test accuracy %.4f", trained.testAccuracy()), summary.get("headline").asText());
         assertEquals(1 + 3 * 47, Files.readAllLines(run.resolve("loss_curve.csv")).size());
         String page = Files.readString(run.resolve("report.html"));
-        assertTrue(page.contains(summary.get("headline").asText()) && page.contains("<polyline") && page.contains("confusion_matrix.png"));
+        assertTrue(page.contains(summary.get("headline").asText()) && page.contains("<polyline") && page.contains("confusion_matrix.png")
+                && page.contains("mistakes.png"));
+        // the mistakes drawn are wrong answers, the most confident first
+        var model = io.github.lstmsuite.common.train.ModelZip.loadMultiLayer(trained.model(), false);
+        var test = MnistData.loadTest(io.github.lstmsuite.common.data.DatasetResolver.standard(), 1000);
+        var mistakes = MnistMistakes.find(model, test, 16);
+        assertEquals(16, mistakes.size());
+        for (int i = 0; i < mistakes.size(); i++) {
+            assertTrue(mistakes.get(i).label() != mistakes.get(i).predicted());
+            assertEquals(test.labels()[mistakes.get(i).index()], mistakes.get(i).label());
+            assertTrue(i == 0 || mistakes.get(i - 1).confidence() >= mistakes.get(i).confidence());
+        }
     }
 
     @Test

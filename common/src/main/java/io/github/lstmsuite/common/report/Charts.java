@@ -173,7 +173,8 @@ public final class Charts {
         writePng(file, img);
     }
 
-    private static void writePng(Path file, BufferedImage img) {
+    /** Writes {@code img} as a PNG, atomically. */
+    public static void writePng(Path file, BufferedImage img) {
         AtomicFiles.write(file, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new java.io.IOException("no PNG writer");
