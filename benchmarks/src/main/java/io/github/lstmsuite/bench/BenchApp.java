@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * {@code ./lstm bench}: training and inference throughput (samples per second) and peak memory of the
  * suite's model shapes, for the suite's LSTM layer and DL4J's own, measured in the same run.
  *
- * <p>Method (as the libtorch peer benchmark in {@code shared/peer-bench}): random float32 data, 16
+ * <p>Method (as the libtorch peer benchmark that {@code benchmarks/peer.sh} runs beside it): random float32 data, 16
  * fixed mini-batches cycled; Adam 1e-3; a warm-up, then several measured blocks of iterations; the
  * figure printed is the median block. Each case runs in a fresh JVM, so its peak RSS (Linux's VmHWM)
  * is its own; with {@code --in-process} the figure is the peak so far.
