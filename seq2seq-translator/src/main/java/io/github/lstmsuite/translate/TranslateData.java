@@ -70,6 +70,7 @@ public final class TranslateData {
                                 double valFraction, double testFraction, long seed) {
         Map<List<String>, List<List<String>>> bySource = new LinkedHashMap<>();
         Map<List<String>, List<String>> textsBySource = new LinkedHashMap<>();         // the targets as written
+        Tokenizer written = new Tokenizer(false, false);                                 // white space normalised, case kept
         int skipped = 0;
         for (SentencePairs.Pair p : pairs) {
             List<String> s = tokenizer.tokenize(p.source());
@@ -82,7 +83,7 @@ public final class TranslateData {
                 continue;
             }
             bySource.computeIfAbsent(s, k -> new ArrayList<>()).add(t);
-            textsBySource.computeIfAbsent(s, k -> new ArrayList<>()).add(new Tokenizer(false, false).normalize(p.target()));
+            textsBySource.computeIfAbsent(s, k -> new ArrayList<>()).add(written.normalize(p.target()));
         }
         List<List<String>> sources = new ArrayList<>(bySource.keySet());
         if (sources.size() < 20) {
@@ -111,7 +112,7 @@ public final class TranslateData {
         }
         TokenVocabulary sv = TokenVocabulary.build(train.stream().map(Example::source).toList(), minCount);
         TokenVocabulary tv = TokenVocabulary.build(train.stream().map(Example::target).toList(), minCount);
-        SurfaceForm surface = tokenizer.chars() ? null : SurfaceForm.learn(trainTexts, tokenizer);   // from the training part only
+        SurfaceForm surface = tokenizer.chars() ? null : SurfaceForm.learn(trainTexts);   // from the training part only
         return new Split(name, train, val, test, sv, tv, skipped, pairs.size(), surface);
     }
 

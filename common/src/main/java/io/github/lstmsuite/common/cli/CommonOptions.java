@@ -59,20 +59,12 @@ public class CommonOptions {
 
     /** {@code --epochs}, or {@code fallback}; at least 1. */
     public int epochs(int fallback) {
-        int e = epochs != null ? epochs : fallback;
-        if (e < 1) {
-            throw new UserException("--epochs must be at least 1, got " + e);
-        }
-        return e;
+        return Given.atLeast("--epochs", epochs, fallback, 1);
     }
 
     /** {@code --batch-size}, or {@code fallback}; at least 1. */
     public int batchSize(int fallback) {
-        int b = batchSize != null ? batchSize : fallback;
-        if (b < 1) {
-            throw new UserException("--batch-size must be at least 1, got " + b);
-        }
-        return b;
+        return Given.atLeast("--batch-size", batchSize, fallback, 1);
     }
 
     /** {@code --learning-rate}, or {@code fallback}; positive. */

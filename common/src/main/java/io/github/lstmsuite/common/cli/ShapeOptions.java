@@ -32,20 +32,12 @@ public class ShapeOptions {
 
     /** {@code --hidden}, or {@code fallback}; at least 1. */
     public int hidden(int fallback) {
-        int h = hidden != null ? hidden : fallback;
-        if (h < 1) {
-            throw new UserException("--hidden must be at least 1, got " + h);
-        }
-        return h;
+        return Given.atLeast("--hidden", hidden, fallback, 1);
     }
 
     /** {@code --layers}, or {@code fallback}; at least 1. */
     public int layers(int fallback) {
-        int l = layers != null ? layers : fallback;
-        if (l < 1) {
-            throw new UserException("--layers must be at least 1, got " + l);
-        }
-        return l;
+        return Given.atLeast("--layers", layers, fallback, 1);
     }
 
     /** {@code --dropout}, or {@code fallback}; in [0, 1). */
@@ -59,10 +51,6 @@ public class ShapeOptions {
 
     /** {@code --patience}, or {@code fallback}; 0 or more (0 = no early stopping). */
     public int patience(int fallback) {
-        int p = patience != null ? patience : fallback;
-        if (p < 0) {
-            throw new UserException("--patience must be 0 (off) or more, got " + p);
-        }
-        return p;
+        return Given.atLeast("--patience", patience, fallback, 0);
     }
 }

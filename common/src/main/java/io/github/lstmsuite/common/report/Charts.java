@@ -39,8 +39,8 @@ public final class Charts {
         XYChart loss = chart("Loss (per output time step)", xTitle, "loss");
         loss.getStyler().setXAxisDecimalPattern(stepsPerEpoch > 0 ? "0.##" : "#,##0");
         if (!curve.isEmpty()) {
-            // at most ~150 points (the curve is smoothed already), and an invisible point at x = 0: with more points,
-            // or without it, XChart places its x ticks on the data (0.16, 0.31, …) instead of round values
+            // at most ~150 points (the curve is smoothed already): with many evenly spaced points XChart puts its
+            // x ticks on the data (0.16, 0.31, …) instead of round values; short runs may still show such ticks
             int every = Math.max(1, curve.size() / 150);
             List<double[]> shown = new ArrayList<>();
             for (int i = 0; i < curve.size(); i += every) {
@@ -49,9 +49,6 @@ public final class Charts {
             shown.add(curve.get(curve.size() - 1));
             loss.addSeries("train_loss (smoothed, per step)", shown.stream().mapToDouble(p -> p[0] * scale).toArray(),
                     shown.stream().mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.NONE);
-            var origin = loss.addSeries("_origin", new double[] {0}, new double[] {curve.get(0)[1]});
-            origin.setShowInLegend(false);
-            origin.setMarker(SeriesMarkers.NONE);
         }
         List<Double> steps = new ArrayList<>();
         List<Double> epochs = new ArrayList<>();

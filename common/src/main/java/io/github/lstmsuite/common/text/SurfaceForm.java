@@ -29,23 +29,24 @@ import java.util.regex.Pattern;
  */
 public record SurfaceForm(Map<String, String> casing, List<String> noSpaceBefore, List<String> noSpaceAfter) {
     private static final Pattern WORDISH = Pattern.compile("[\\p{L}\\p{N}].*");
+    /** The word tokenizer, keeping case: the same tokens the model's lower-casing tokenizer makes, as written. */
+    private static final Tokenizer CASED = new Tokenizer(false, false);
 
-    /** Learns from raw sentences {@code texts}, tokenised as {@code tokenizer} does but keeping case. */
-    public static SurfaceForm learn(List<String> texts, Tokenizer tokenizer) {
-        Tokenizer cased = new Tokenizer(false, false);
+    /** Learns from raw sentences {@code texts} (word tokens, as {@link Tokenizer} splits them). */
+    public static SurfaceForm learn(List<String> texts) {
         Map<String, Map<String, Integer>> forms = new HashMap<>();
         Map<String, int[]> before = new HashMap<>();      // token → {with a space before, without}
         Map<String, int[]> after = new HashMap<>();
         for (String text : texts) {
-            String s = cased.normalize(text);
-            Matcher m = cased.wordPattern().matcher(s);
+            String s = CASED.normalize(text);
+            Matcher m = CASED.wordPattern().matcher(s);
             int prevEnd = -1;
             String prev = null;
-            boolean first = true;
+            boolean sentenceStart = true;           // a first word's capital says nothing about the word
             while (m.find()) {
                 String tok = m.group();
                 String key = tok.toLowerCase(Locale.ROOT);
-                if (!first) {
+                if (!sentenceStart) {
                     forms.computeIfAbsent(key, k -> new HashMap<>()).merge(tok, 1, Integer::sum);
                 }
                 if (prev != null) {
@@ -53,7 +54,8 @@ public record SurfaceForm(Map<String, String> casing, List<String> noSpaceBefore
                     before.computeIfAbsent(key, k -> new int[2])[space ? 0 : 1]++;
                     after.computeIfAbsent(prev, k -> new int[2])[space ? 0 : 1]++;
                 }
-                first = tok.matches("[.!?]") || (first && !WORDISH.matcher(tok).matches());   // a new sentence starts after . ! ?
+                // still at the start after an opening mark (« ¿ "); a new sentence after . ! ?
+                sentenceStart = endsSentence(tok) || (sentenceStart && !WORDISH.matcher(tok).matches());
                 prev = key;
                 prevEnd = m.end();
             }
@@ -96,11 +98,15 @@ public record SurfaceForm(Map<String, String> casing, List<String> noSpaceBefore
                 sb.append(' ');
             }
             sb.append(w);
-            if (t.matches("[.!?]")) {
+            if (endsSentence(t)) {
                 sentenceStart = true;
             }
             prev = t;
         }
         return sb.toString();
+    }
+
+    private static boolean endsSentence(String token) {
+        return token.equals(".") || token.equals("!") || token.equals("?");
     }
 }
