@@ -54,6 +54,12 @@ public class CommonOptions {
     @Option(names = "--checkpoint-minutes", paramLabel = "M", description = "Also checkpoint every M minutes inside an epoch (default: ${DEFAULT-VALUE}).", defaultValue = "5")
     public double checkpointMinutes;
 
+    @Option(names = "--ui", description = "Watch training live in DL4J's training UI: served on 127.0.0.1 only (port 9000, or a free one), its address printed; stops when the run ends.")
+    public boolean ui;
+
+    @Option(names = "--ui-wait", description = "As --ui, and keep serving after the run ends, until Ctrl-C.")
+    public boolean uiWait;
+
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
     public boolean verbose;
 

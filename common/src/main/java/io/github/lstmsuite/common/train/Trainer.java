@@ -43,6 +43,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
     private final Function<N, Map<String, Double>> validator;
     private final String appConfigJson;
     private final Progress progress;
+    private final List<org.deeplearning4j.optimize.api.TrainingListener> listeners;
 
     /**
      * @param validator     validation metrics of the network after an epoch (e.g. {@code val_loss},
@@ -51,6 +52,16 @@ public final class Trainer<N extends Model & NeuralNetwork> {
      */
     public Trainer(TrainerConfig config, Batches batches, Function<N, Map<String, Double>> validator,
                    String appConfigJson, Progress progress) {
+        this(config, batches, validator, appConfigJson, progress, List.of());
+    }
+
+    /**
+     * As above, with {@code listeners} added to the network being trained (e.g. the live view of {@code --ui});
+     * they are never stored in a checkpoint.
+     */
+    public Trainer(TrainerConfig config, Batches batches, Function<N, Map<String, Double>> validator,
+                   String appConfigJson, Progress progress, List<org.deeplearning4j.optimize.api.TrainingListener> listeners) {
+        this.listeners = List.copyOf(listeners);
         this.config = config;
         this.batches = batches;
         this.validator = validator;
@@ -151,6 +162,9 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
 
         batches.useNetwork(net);
+        if (!listeners.isEmpty()) {
+            net.addListeners(listeners.toArray(new org.deeplearning4j.optimize.api.TrainingListener[0]));
+        }
         StopSignal stop = StopSignal.install();
         boolean interrupted = false;
         try {

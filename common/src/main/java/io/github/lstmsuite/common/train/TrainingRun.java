@@ -44,16 +44,20 @@ public final class TrainingRun<C> implements AutoCloseable {
      * @param maxSteps          stop after this many optimiser steps (0 = no limit)
      * @param quick             a {@code --quick} smoke run: {@code summary.json} says so, and commands that
      *                          pick the newest model pass over it while a full run exists
+     * @param ui                {@code --ui}: show training live in a {@link LiveView} while the run lasts
+     * @param uiWait            {@code --ui-wait}: as {@code ui}, and keep serving after the run until Ctrl-C
      */
-    public record Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps, boolean quick) {
-        /** A full (not {@code --quick}) run's settings. */
+    public record Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps, boolean quick,
+                          boolean ui, boolean uiWait) {
+        /** A full (not {@code --quick}) run's settings, without a live view. */
         public Options(Path outputDir, boolean resume, boolean force, double checkpointMinutes, long maxSteps) {
-            this(outputDir, resume, force, checkpointMinutes, maxSteps, false);
+            this(outputDir, resume, force, checkpointMinutes, maxSteps, false, false, false);
         }
 
         /** The settings of the suite's {@link CommonOptions}. */
         public static Options of(CommonOptions c) {
-            return new Options(c.outputDir, c.resume, c.force, c.checkpointMinutes, c.maxSteps == null ? 0 : c.maxSteps, c.quick);
+            return new Options(c.outputDir, c.resume, c.force, c.checkpointMinutes, c.maxSteps == null ? 0 : c.maxSteps, c.quick,
+                    c.ui || c.uiWait, c.uiWait);
         }
     }
 
@@ -62,6 +66,7 @@ public final class TrainingRun<C> implements AutoCloseable {
     private final C config;
     private final Path runDir;
     private final RunDirs.Lock lock;
+    private LiveView view;
     private final long started = System.nanoTime();
     private String unit = "samples";
     private double unitsPerExample = 1;
@@ -117,7 +122,18 @@ public final class TrainingRun<C> implements AutoCloseable {
             System.out.println("--quick: a smoke test of the whole pipeline in seconds, on a small model and little data; "
                     + "its numbers say nothing about what the model can do");
         }
-        return new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
+        TrainingRun<C> run = new TrainingRun<>(app, options, cfg, dir, RunDirs.lock(dir));
+        if (options.ui()) {
+            try {
+                run.view = LiveView.open(app);
+            } catch (RuntimeException e) {
+                run.close();
+                throw e;
+            }
+            System.out.println("ui: " + run.view.address() + "  (DL4J's training UI, live; this machine only"
+                    + (options.uiWait() ? "; kept up after the run until Ctrl-C)" : "; it stops when the run ends, --ui-wait keeps it)"));
+        }
+        return run;
     }
 
     /** {@link #start(String, Options, Class, Supplier, java.util.function.UnaryOperator)} with the suite's common flags. */
@@ -154,7 +170,13 @@ public final class TrainingRun<C> implements AutoCloseable {
         TrainerConfig tc = new TrainerConfig(epochs, seed, runDir, common.resume(),
                 Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
                 common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience);
-        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout(unit, unitsPerExample)).fit(fresh);
+        return trainer(tc, batches, validator).fit(fresh);
+    }
+
+    private <N extends Model & NeuralNetwork> Trainer<N> trainer(TrainerConfig tc, Batches batches,
+                                                                Function<N, Map<String, Double>> validator) {
+        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout(unit, unitsPerExample),
+                view == null ? java.util.List.of() : java.util.List.of(view.listener()));
     }
 
     /**
@@ -178,7 +200,7 @@ public final class TrainingRun<C> implements AutoCloseable {
         TrainerConfig tc = new TrainerConfig(epochs, seed, dir, common.resume() && hasCheckpoint(dir),
                 Duration.ofSeconds(Math.round(common.checkpointMinutes() * 60)),
                 common.maxSteps(), validator == null ? null : monitor, higherIsBetter, patience, runDir);
-        return new Trainer<N>(tc, batches, validator, Json.write(config), Progress.forStdout(unit, unitsPerExample)).fit(fresh);
+        return trainer(tc, batches, validator).fit(fresh);
     }
 
     private static boolean hasCheckpoint(Path dir) {
@@ -238,9 +260,27 @@ public final class TrainingRun<C> implements AutoCloseable {
         return s;
     }
 
-    /** Releases the run folder's lock. */
+    /**
+     * Releases the run folder's lock and stops the live view; with {@code --ui-wait} the view first stays up
+     * until the process is stopped (Ctrl-C).
+     */
     @Override
     public void close() {
         lock.close();
+        if (view == null) {
+            return;
+        }
+        try {
+            if (common.uiWait()) {
+                System.out.println("ui: the run has ended; still serving " + view.address() + " until Ctrl-C");
+                System.out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            view.close();
+            view = null;
+        }
     }
 }
