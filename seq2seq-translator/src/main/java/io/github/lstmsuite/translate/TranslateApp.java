@@ -192,6 +192,9 @@ public final class TranslateApp {
                 TranslateEval.Scores beamed = cfg.beam() > 1 ? TranslateEval.score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
                 double tokenAcc = TranslateEval.tokenAccuracy(best, data);
                 List<String[]> samples = TranslateEval.samples(beamed, data, cfg, 8);
+                if (mc.attention()) {                                   // attention_1.svg …: heat maps in the report
+                    TranslateEval.attentionMaps(best, tr, data, cfg, runDir, 3);
+                }
                 System.out.printf("%ntest (%,d sources, all their translations as references):%n%s", greedy.sentences(),
                         TranslateEval.table(greedy, beamed, cfg.beam()));
                 System.out.printf("  token accuracy (teacher forced, first reference) %.3f%n%nsamples (beam %d):%n", tokenAcc, cfg.beam());

@@ -2,11 +2,14 @@ package io.github.lstmsuite.translate;
 
 import io.github.lstmsuite.common.text.Tokenizer;
 import io.github.lstmsuite.common.eval.Bleu;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** How a translation model is scored on a held-out part: corpus BLEU, exact match, teacher-forced token accuracy. */
 public final class TranslateEval {
@@ -76,6 +79,46 @@ public final class TranslateEval {
             out.add(new String[] {tok.join(item.source()), scores.translations().get(i), item.texts().get(0)});
         }
         return out;
+    }
+
+    /**
+     * The attention weights of a translation: row {@code t} is how much output step {@code t} (the words of
+     * {@code output}, then {@code </s>}) read each source word — DotAttention's softmax over the encoder's steps,
+     * teacher-forced on {@code output}. Rows sum to 1. Only for a model trained with {@code --attention}.
+     */
+    static double[][] attention(ComputationGraph net, int[] source, int[] output) {
+        MultiDataSet one = io.github.lstmsuite.common.text.PairBatch.encode(List.of(source), List.of(output));
+        net.clearLayerMaskArrays();                                                     // one sentence: no padding
+        Map<String, INDArray> acts = net.feedForward(one.getFeatures(), false);
+        INDArray w = io.github.lstmsuite.common.nn.DotAttentionVertex.weights(
+                acts.get("decoder"), acts.get(TranslateModel.ENCODER), null);          // [1, Tt, Ts]
+        double[][] rows = new double[(int) w.size(1)][];
+        for (int t = 0; t < rows.length; t++) {
+            rows[t] = w.get(NDArrayIndex.point(0), NDArrayIndex.point(t), NDArrayIndex.all()).toDoubleVector();
+        }
+        return rows;
+    }
+
+    /**
+     * Writes {@code attention_1.svg} … for the first {@code n} test sources: a heat map of the weights of the
+     * translation the model gives (with the run's beam), source words across, output words down.
+     */
+    static List<Path> attentionMaps(ComputationGraph net, Translator tr, TranslateData.Split d, TranslateApp.RunConfig cfg,
+                                    Path dir, int n) {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, d.test().size()); i++) {
+            List<String> source = d.test().get(i).source();
+            int[] src = d.sourceVocab().encode(source);
+            int[] out = cfg.beam() > 1 ? tr.beam(src, cfg.beam()) : tr.greedy(List.of(src)).get(0);
+            List<String> rows = new ArrayList<>(d.targetVocab().decode(out));
+            rows.add(io.github.lstmsuite.common.text.TokenVocabulary.EOS);
+            String svg = io.github.lstmsuite.common.report.Svg.heatmap("Attention: which source word each output word read (%)",
+                    rows, source, attention(net, src, out));
+            Path file = dir.resolve("attention_" + (i + 1) + ".svg");
+            io.github.lstmsuite.common.report.AtomicFiles.writeString(file, svg);
+            files.add(file);
+        }
+        return files;
     }
 
     /** Adds the test scores, the headline and the sample translations to {@code summary}. */

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,6 +114,36 @@ class TranslateAppTest {
         assertTrue(bShort.equalsWithEps(a, 1e-5), "padding in the batch changed the short sentence's output");
     }
 
+    /** The heat map's weights: one row per output step (+ </s>), summing to 1, and they rebuild the graph's attention output. */
+    private static void checkAttentionWeights(ComputationGraph net, int[] src, int[] out) {
+        double[][] w = TranslateEval.attention(net, src, out);
+        assertEquals(out.length + 1, w.length);
+        Map<String, INDArray> acts = net.feedForward(io.github.lstmsuite.common.text.PairBatch.encode(List.of(src), List.of(out)).getFeatures(), false);
+        INDArray enc = acts.get(TranslateModel.ENCODER);                          // [1, H, Ts]
+        INDArray att = acts.get("attention");                                     // [1, H, Tt]: Σ_k w[t][k] · enc[:, k]
+        for (int t = 0; t < w.length; t++) {
+            assertEquals(src.length, w[t].length);
+            assertEquals(1.0, java.util.Arrays.stream(w[t]).sum(), 1e-5, "row " + t);
+            for (int h = 0; h < enc.size(1); h++) {
+                double ctx = 0;
+                for (int k = 0; k < src.length; k++) {
+                    ctx += w[t][k] * enc.getDouble(0, h, k);
+                }
+                assertEquals(att.getDouble(0, h, t), ctx, 1e-5, "step " + t + ", unit " + h);
+            }
+        }
+    }
+
+    @Test
+    void theAttentionModelsReportHasItsHeatMaps() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            String svg = Files.readString(dates.runDir().resolve("attention_" + i + ".svg"));
+            assertTrue(svg.startsWith("<svg") && svg.contains("&lt;/s&gt;"), svg.substring(0, Math.min(200, svg.length())));
+        }
+        String html = Files.readString(dates.runDir().resolve("report.html"));
+        assertEquals(3, html.split("data:image/svg\\+xml;base64,", -1).length - 1, "three heat maps embedded");
+    }
+
     @Test
     void bidirectionalStackedEncoderIgnoresPaddingAndBeamOfOneIsGreedy() {
         // an untrained 2-layer model with a bidirectional encoder and attention: padding a short source
@@ -128,6 +159,9 @@ class TranslateAppTest {
 
     private static void checkPaddingAndBeam(TranslateModel.Config c, TokenVocabulary sv, TokenVocabulary tv) {
         ComputationGraph net = TranslateModel.build(c);
+        if (c.attention()) {
+            checkAttentionWeights(net, sv.encode(List.of("a", "b", "c")), tv.encode(List.of("x", "y")));
+        }
         TranslateData.Example shortOne = new TranslateData.Example(List.of("b", "a"), List.of("x", "y"));
         TranslateData.Example longOne = new TranslateData.Example(List.of("a", "b", "c", "d", "c"), List.of("z", "z", "x", "y"));
         MultiDataSet alone = PairBatches.encode(List.of(shortOne), sv, tv);

@@ -35,13 +35,25 @@ public class DotAttentionVertex extends BaseGraphVertex {
 
     /** The attention weights [B, Tq, Tk] of the current inputs. */
     private INDArray weights(INDArray q, INDArray m) {
-        double scale = 1.0 / Math.sqrt(q.size(1));
-        INDArray s = Nd4j.matmul(q, m, true, false, false).muli(scale);             // [B, Tq, Tk]
         if (memoryMask != null && (memoryMask.rank() != 2 || memoryMask.size(0) != m.size(0) || memoryMask.size(1) != m.size(2))) {
             throw new IllegalStateException("DotAttention (" + vertexName + "): the memory mask has shape "
                     + java.util.Arrays.toString(memoryMask.shape()) + " but the memory is " + java.util.Arrays.toString(m.shape())
                     + ": expected [" + m.size(0) + ", " + m.size(2) + "] (batch, memory steps)");
         }
+        return weights(q, m, memoryMask);
+    }
+
+    /**
+     * The attention weights {@code [B, Tq, Tk]}: softmax over k of {@code q_q · m_k / √H}, masked memory steps at 0.
+     * What the vertex computes inside; an app reads them to draw which source words each output word looked at.
+     *
+     * @param q          queries [B, H, Tq]
+     * @param m          memory [B, H, Tk]
+     * @param memoryMask [B, Tk] (1 = real, 0 = padding) or {@code null}
+     */
+    public static INDArray weights(INDArray q, INDArray m, INDArray memoryMask) {
+        double scale = 1.0 / Math.sqrt(q.size(1));
+        INDArray s = Nd4j.matmul(q, m, true, false, false).muli(scale);             // [B, Tq, Tk]
         if (memoryMask != null) {
             INDArray penalty = memoryMask.castTo(s.dataType()).rsub(1.0).muli(-1e9)  // 0 where real, −1e9 where padding
                     .reshape(m.size(0), 1, m.size(2));

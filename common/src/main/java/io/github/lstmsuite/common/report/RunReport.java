@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * no script — the headline, the run's facts, its metrics, its learning curves drawn as SVG (the
  * training loss per step, smoothed, and every validation metric per epoch), every chart the run wrote
  * (embedded), and its configuration. It is built from the files the run left ({@code summary.json},
- * {@code metrics.csv}, {@code loss_curve.csv}, {@code *.png}, also in per-part sub-folders), so
+ * {@code metrics.csv}, {@code loss_curve.csv}, {@code *.png} and {@code *.svg}, also in per-part sub-folders), so
  * {@code ./lstm report DIR} rebuilds it for any finished run. DL4J has a live training UI but nothing that
  * writes such a page: this is ours.
  */
@@ -189,7 +189,8 @@ public final class RunReport {
         List<Path> pngs = new ArrayList<>();
         for (Path part : parts(runDir)) {
             try (Stream<Path> s = Files.list(part)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().forEach(pngs::add);
+                s.filter(p -> p.getFileName().toString().endsWith(".png") || p.getFileName().toString().endsWith(".svg"))
+                        .sorted().forEach(pngs::add);
             } catch (IOException e) {
                 // none
             }
@@ -201,7 +202,9 @@ public final class RunReport {
         for (Path p : pngs) {
             try {
                 String name = runDir.relativize(p).toString();
-                h.append("<figure><img alt=\"").append(esc(name)).append("\" src=\"data:image/png;base64,")
+                // as images, SVG too: a picture cannot run script, whatever the file holds
+                String type = name.endsWith(".svg") ? "image/svg+xml" : "image/png";
+                h.append("<figure><img alt=\"").append(esc(name)).append("\" src=\"data:").append(type).append(";base64,")
                         .append(Base64.getEncoder().encodeToString(Files.readAllBytes(p))).append("\"/><figcaption>")
                         .append(esc(name)).append("</figcaption></figure>\n");
             } catch (IOException e) {

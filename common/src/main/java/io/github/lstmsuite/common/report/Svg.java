@@ -3,8 +3,11 @@ package io.github.lstmsuite.common.report;
 import java.util.List;
 import java.util.Locale;
 
-/** A small SVG line chart (axes with round ticks, one polyline or set of points per series, a legend) for {@link RunReport}. */
-final class Svg {
+/**
+ * Small SVG charts for {@link RunReport}: a line chart (axes with round ticks, one polyline or set of points per
+ * series, a legend) and a heat map (e.g. attention weights, written by an app as an {@code .svg} file of its run).
+ */
+public final class Svg {
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
     private static final int W = 520, H = 320, LEFT = 60, RIGHT = 15, TOP = 30, BOTTOM = 75;
 
@@ -75,6 +78,61 @@ final class Svg {
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", lx + 25, ly, RunReport.esc(s.name())));
         }
         return b.append("</svg>").toString();
+    }
+
+    /**
+     * A heat map of {@code values} (rows × columns, each in [0, 1]) with a label per row (left) and per column
+     * (top, slanted). The darkest cell is the largest value (the scale is written under the title: weights
+     * spread over many columns would otherwise all look blank); values of at least 0.1 are written in their cell.
+     */
+    public static String heatmap(String title, List<String> rows, List<String> columns, double[][] values) {
+        if (values.length != rows.size() || (values.length > 0 && values[0].length != columns.size())) {
+            throw new IllegalArgumentException("heat map: " + values.length + " rows of values for " + rows.size()
+                    + " row labels, " + (values.length == 0 ? 0 : values[0].length) + " columns for " + columns.size());
+        }
+        int cell = 30, left = 110, top = 105, right = 20, bottom = 20;
+        int w = Math.max(left + cell * columns.size() + right, 20 + 8 * title.length());      // room for the title
+        int h = top + cell * rows.size() + bottom;
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">",
+                w, h, w, h, RunReport.esc(title)));
+        b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+        b.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"18\" font-size=\"13\" font-weight=\"bold\">%s</text>", RunReport.esc(title)));
+        double max = 1e-12;
+        for (double[] row : values) {
+            for (double v : row) {
+                max = Math.max(max, v);
+            }
+        }
+        b.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"34\" font-size=\"11\" fill=\"#555\">darkest = %.0f%%, white = 0</text>", 100 * max));
+        for (int c = 0; c < columns.size(); c++) {
+            double x = left + cell * c + cell / 2.0;
+            b.append(String.format(Locale.ROOT, "<text transform=\"translate(%.1f,%d) rotate(-50)\" font-size=\"12\">%s</text>",
+                    x, top - 6, RunReport.esc(shorten(columns.get(c)))));
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            int y = top + cell * r;
+            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>",
+                    left - 6, y + cell / 2 + 4, RunReport.esc(shorten(rows.get(r)))));
+            for (int c = 0; c < columns.size(); c++) {
+                double v = Math.max(0, Math.min(1, values[r][c]));
+                int x = left + cell * c;
+                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#08306b\" fill-opacity=\"%.3f\" stroke=\"#ddd\"/>",
+                        x, y, cell, cell, v / max));
+                if (v >= 0.1) {
+                    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" fill=\"%s\">%.0f</text>",
+                            x + cell / 2, y + cell / 2 + 4, v / max > 0.5 ? "white" : "black", 100 * v));
+                }
+            }
+        }
+        return b.append("</svg>").toString();
+    }
+
+    private static String shorten(String s) {
+        if (s.isBlank()) {
+            return "␣";                                    // a space token (character-level models)
+        }
+        return s.length() <= 14 ? s : s.substring(0, 13) + "…";
     }
 
     /** Round tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about five of them. */

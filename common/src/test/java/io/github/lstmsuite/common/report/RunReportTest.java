@@ -73,6 +73,31 @@ class RunReportTest {
     }
 
     @Test
+    void aHeatMapHasACellPerValueScaledToTheLargestAndTheReportShowsItAsAnImage(@TempDir Path tmp) throws Exception {
+        double[][] w = {{0.7, 0.2, 0.1}, {0.05, 0.05, 0.9}};
+        String svg = Svg.heatmap("attention", List.of("le", "</s>"), List.of("the", " ", "<unk>"), w);
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new org.xml.sax.InputSource(new java.io.StringReader(svg)));
+        var xp = XPathFactory.newInstance().newXPath();
+        NodeList cells = (NodeList) xp.evaluate("//*[local-name()='rect'][@fill-opacity]", doc, XPathConstants.NODESET);
+        assertEquals(6, cells.getLength(), "one cell per weight");
+        assertEquals(1.0, Double.parseDouble(cells.item(5).getAttributes().getNamedItem("fill-opacity").getNodeValue()), 1e-9,
+                "the largest weight is the darkest");
+        assertEquals(0.7 / 0.9, Double.parseDouble(cells.item(0).getAttributes().getNamedItem("fill-opacity").getNodeValue()), 1e-3);
+        String text = xp.evaluate("string(/)", doc);
+        assertTrue(text.contains("</s>") && text.contains("<unk>") && text.contains("␣") && text.contains("darkest = 90%"), text);
+        assertTrue(text.contains("70") && text.contains("90") && !text.contains(" 5"), "cells ≥ 10 % carry their value: " + text);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Svg.heatmap("x", List.of("a"), List.of("b", "c"), w));
+
+        Path dir = fakeRun(tmp);
+        Files.writeString(dir.resolve("attention_1.svg"), svg);
+        String html = RunReport.html(dir);
+        assertTrue(html.contains("src=\"data:image/svg+xml;base64,"), "embedded as a picture (no script can run in it)");
+        assertEquals(-1, html.indexOf("fill-opacity"), "not inlined");
+    }
+
+    @Test
     void ticksAreRound() {
         assertArrayEquals(new double[] {0, 0.5, 1, 1.5, 2, 2.5}, Svg.ticks(0, 2.3), 1e-12);
         assertArrayEquals(new double[] {0, 200, 400, 600, 800, 1000}, Svg.ticks(0, 938), 1e-9);
