@@ -39,10 +39,10 @@ import picocli.CommandLine.Option;
         description = "A character-level LSTM language model: train on a text, then generate text like it.",
         subcommands = {CharApp.Train.class, CharGenerate.class, CharEvaluate.class})
 public final class CharApp {
-    static final String APP = "chars";
+    public static final String APP = "chars";
     static final String DEFAULT_PRIME = "ROMEO:";
     /** Validation reads the held-out text in this many streams, this many steps per rnnTimeStep call. */
-    static final int EVAL_STREAMS = 16, EVAL_CHUNK = 500;
+    public static final int EVAL_STREAMS = 16, EVAL_CHUNK = 500;
 
     public static void main(String[] args) {
         System.exit(runExample(args).exitCode());
@@ -96,7 +96,7 @@ public final class CharApp {
 
     @Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "io.github.lstmsuite.chars.CharApp$TrainDefaults",
             description = "Train on a corpus (default: the bundled Tiny Shakespeare), report the validation loss per character, then write 500 characters.")
-    static final class Train implements Callable<TrainResult> {
+    public static final class Train implements Callable<TrainResult> {
         @Mixin
         CommonOptions common = new CommonOptions();
 
@@ -206,7 +206,8 @@ public final class CharApp {
             }
         }
 
-        private RunConfig configure(CharVocabulary vocab, Path corpusPath) {
+        /** The run's configuration from these flags, for a corpus whose training part has {@code vocab} (also used by spark-training). */
+        public RunConfig configure(CharVocabulary vocab, Path corpusPath) {
             boolean best = preset == Preset.best;
             boolean quick = common.quick;
             String kind = input == null ? "embedding" : input;
@@ -232,8 +233,28 @@ public final class CharApp {
                     corpusPath == null ? null : corpusPath.toString(), charLimit());
         }
 
+        /** {@code --corpus}, or {@code null} for the bundled Tiny Shakespeare. */
+        public Path corpus() {
+            return corpus;
+        }
+
+        /** {@code --val-fraction}. */
+        public double valFraction() {
+            return valFraction;
+        }
+
+        /** The shared training flags ({@code --epochs}, {@code --seed}, {@code --output-dir} …). */
+        public CommonOptions common() {
+            return common;
+        }
+
+        /** {@code --sample-length}. */
+        public int sampleLength() {
+            return sampleLength;
+        }
+
         /** {@code --max-chars}, or 100,000 with {@code --quick}; 0 = all. */
-        private int charLimit() {
+        public int charLimit() {
             if (maxChars != null && maxChars < 0) {
                 throw new UserException("--max-chars must be positive, got " + maxChars);
             }
@@ -242,13 +263,13 @@ public final class CharApp {
     }
 
     /** "ROMEO:" when the vocabulary has its letters, else the vocabulary's first character. */
-    static String primeFor(CharVocabulary vocab) {
+    public static String primeFor(CharVocabulary vocab) {
         return DEFAULT_PRIME.codePoints().allMatch(cp -> vocab.indexOf(cp) >= 0) ? DEFAULT_PRIME
                 : new String(Character.toChars(vocab.codePoint(0)));
     }
 
     /** Validation loss per character, in nats and bits, and the perplexity. */
-    static Map<String, Double> validate(MultiLayerNetwork net, CharData.Split data, CharModel.Config mc) {
+    public static Map<String, Double> validate(MultiLayerNetwork net, CharData.Split data, CharModel.Config mc) {
         LanguageModelEval.Loss l = LanguageModelEval.loss(net, data.validation(), mc.vocab(), EVAL_STREAMS, EVAL_CHUNK, mc.oneHot());
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("val_loss", l.natsPerToken());

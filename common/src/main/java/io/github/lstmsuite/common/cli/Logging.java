@@ -16,5 +16,10 @@ public final class Logging {
     public static void configure(boolean verbose) {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(verbose ? Level.INFO : Level.WARN);
+        // Spark and Hadoop warn about things a local run cannot change (the host name resolving to loopback,
+        // no native Hadoop library): only their errors, unless --verbose
+        for (String chatty : new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject"}) {
+            ((Logger) LoggerFactory.getLogger(chatty)).setLevel(verbose ? Level.INFO : Level.ERROR);
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class TrainState {
     static final int CURVE_POINTS = 1000;
 
     /** Adds step {@code step}'s loss to the smoothed curve (weight 0.05: about the last 20 steps). */
-    void recordStep(long step, double loss) {
+    public void recordStep(long step, double loss) {
         smoothedLoss = Double.isNaN(smoothedLoss) ? loss : 0.95 * smoothedLoss + 0.05 * loss;
         if (step % curveStride == 0) {
             curve.add(new double[] {step, smoothedLoss});
