@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         description = "An LSTM reads MNIST digits row by row (28 steps of 28 pixels) and classifies them.",
         subcommands = {MnistApp.Train.class, MnistEvaluate.class, MnistPredict.class})
 public final class MnistApp {
-    static final String APP = "mnist";
+    public static final String APP = "mnist";
 
     public static void main(String[] args) {
         System.exit(runExample(args).exitCode());
@@ -85,7 +85,7 @@ public final class MnistApp {
         }
     }
 
-    static RunConfig configure(Preset preset, CommonOptions o, ShapeOptions shape, Boolean bidirectional,
+    public static RunConfig configure(Preset preset, CommonOptions o, ShapeOptions shape, Boolean bidirectional,
                                Integer trainSize, Integer valSize, Integer testSize, Double lrDecay) {
         boolean best = preset == Preset.best;
         int h = shape.hidden(best ? 128 : 64);
@@ -205,7 +205,7 @@ public final class MnistApp {
     }
 
     /** Validation loss (per example) and accuracy, for early stopping and the learning curves. */
-    static Map<String, Double> validate(MultiLayerNetwork net, Split val) {
+    public static Map<String, Double> validate(MultiLayerNetwork net, Split val) {
         double[] lossSum = new double[1];
         Evaluation eval = evaluation(net, val, lossSum);
         Map<String, Double> m = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "spark", mixinStandardHelpOptions = true, version = "lstm-suite spark 0.1.0",
         description = "Train the suite's models on a Spark cluster (dl4j-spark, parameter averaging); start a local standalone cluster.",
-        subcommands = {SparkChars.class, SparkCluster.class})
+        subcommands = {SparkChars.class, SparkMnist.class, SparkCluster.class})
 public final class SparkApp {
     public static void main(String[] args) {
         System.exit(runExample(args).exitCode());

@@ -49,9 +49,21 @@ public final class SparkCluster {
 
     /** A started daemon: its name ({@code master}, {@code worker-1} …) and pid. */
     record Daemon(String name, long pid) {
+        /** The running process, if this pid is still a Spark daemon (a pid reused by another program is not). */
         Optional<ProcessHandle> handle() {
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().commandLine().map(c -> c.contains(DAEMON)).orElse(true));
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> isDaemon(pid));
+        }
+    }
+
+    private static boolean isDaemon(long pid) {
+        Path cmdline = Paths.get("/proc/" + pid + "/cmdline");
+        if (!Files.isReadable(cmdline)) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).map(c -> c.contains(DAEMON)).orElse(true);
+        }
+        try {
+            return new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8).contains(DAEMON);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -345,9 +357,14 @@ public final class SparkCluster {
         }
     }
 
+    /** The last {@code "name" : value} of the master's JSON: the cluster's totals follow the list of workers. */
     static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^,\"}]*)").matcher(json);
-        return m.find() ? m.group(1).strip() : "?";
+        String last = "?";
+        while (m.find()) {
+            last = m.group(1).strip();
+        }
+        return last;
     }
 
     private static void sleep(long ms) {

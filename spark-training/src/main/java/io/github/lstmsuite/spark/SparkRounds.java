@@ -156,6 +156,7 @@ final class SparkRounds<T> {
         int done = 0;
         boolean interrupted = false;
         while (state.epoch < settings.epochs()) {
+            spark.getNetwork().getLayerWiseConfigurations().setEpochCount(state.epoch);   // per-epoch schedules (the workers get it with the configuration)
             Broadcast<int[]> order = sc.broadcast(order(state.epoch));
             for (int r = state.batchInEpoch; r < perEpoch; r++) {
                 if (settings.maxRounds() > 0 && done >= settings.maxRounds()) {
