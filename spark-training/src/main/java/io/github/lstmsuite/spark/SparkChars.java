@@ -84,8 +84,9 @@ public final class SparkChars implements Callable<SparkChars.Result> {
                 Corpus data = corpus[0] != null ? corpus[0]
                         : read(sc, uri, cfg.valFraction(), cfg.maxChars(), CharVocabulary.parse(cfg.vocabulary()));
                 MultiLayerNetwork net = CharModel.build(mc);
-                long need = SparkSetup.neededMegabytes(net.numParams(),
-                        (long) cfg.batchSize() * cfg.window() * (mc.layers() * mc.hidden() * 10L + mc.vocab() * 3L + mc.embedding()));
+                // truncated BPTT keeps one segment's activations at a time: batch × min(window, tBPTT) steps
+                long need = SparkSetup.neededMegabytes(net.numParams(), (long) cfg.batchSize() * Math.min(cfg.window(), mc.tbptt())
+                        * (mc.layers() * mc.hidden() * 10L + mc.vocab() * 3L + mc.embedding()));
                 long have = SparkSetup.megabytes("--executor-memory", o.executorMemory);
                 if (!o.master.startsWith("local") && have < need) {
                     throw new UserException("--executor-memory " + o.executorMemory + " is too little for this model: an executor needs about "
@@ -97,17 +98,16 @@ public final class SparkChars implements Callable<SparkChars.Result> {
                         mc.oneHot() ? "one-hot " + mc.vocab() : "embedding " + mc.embedding(), mc.cellType().label(mc.lstm()), mc.layers(),
                         mc.hidden(), mc.vocab(), net.numParams(), mc.learningRate(), mc.tbptt(), cfg.window());
                 SparkRounds.Settings rs = o.rounds(cfg.batchSize(), cfg.epochs(), mc.seed());
-                System.out.printf("spark: %s, %d workers × %d windows per mini-batch, averaging every %d mini-batches "
-                                + "(%,d characters per round; %,.0f KiB of parameters moved per worker and direction per round)%n",
-                        o.master, rs.workers(), rs.batchPerWorker(), rs.averagingFrequency(),
-                        (long) rs.examplesPerRound() * cfg.window(), net.numParams() * 4 / 1024.0);
+                System.out.printf("spark: %s, %d workers × %d windows per mini-batch, %s (%,d characters per round; %,.0f KiB of parameters, "
+                                + "%,.0f KiB with Adam's state)%n", o.master, rs.workers(), rs.batchPerWorker(), SparkOptions.describe(rs),
+                        (long) rs.examplesPerRound() * cfg.window(), net.numParams() * 4 / 1024.0, net.numParams() * 12 / 1024.0);
 
                 int window = cfg.window();
                 JavaRDD<int[]> windows = data.trainParts().flatMap(tokens -> windows(tokens, window).iterator());
                 int v = mc.vocab();
                 boolean oneHot = mc.oneHot();
                 SparkRounds<int[]> rounds = new SparkRounds<>(sc, rs, windows, w -> toDataSet(w, v, oneHot), window,
-                        Math.min(window, mc.tbptt()));
+                        Math.min(window, mc.tbptt()), (window + mc.tbptt() - 1) / mc.tbptt());
                 CharData.Split valSplit = new CharData.Split(data.name(), data.vocab(), new int[0], data.validation(), 0);
                 SparkRounds.Result fit = rounds.fit(net, run.runDir(), chars.common().resume,
                         n -> CharApp.validate(n, valSplit, mc), Json.write(cfg));
@@ -150,14 +150,15 @@ public final class SparkChars implements Callable<SparkChars.Result> {
     static Map<String, Object> sparkFacts(SparkOptions o, SparkRounds.Settings rs, long params, SparkRounds.Result fit) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("master", o.master);
-        m.put("training_master", "ParameterAveragingTrainingMaster");
+        m.put("training_master", rs.sharing() ? "SharedTrainingMaster" : "ParameterAveragingTrainingMaster");
         m.put("workers", rs.workers());
         m.put("batch_per_worker", rs.batchPerWorker());
         m.put("averaging_frequency", rs.averagingFrequency());
         m.put("executor_memory", o.executorMemory);
         m.put("rounds", fit.state().step);
         m.put("parameters", params);
-        m.put("bytes_per_round", params * 4L * 2 * rs.workers());      // parameters out to each worker and back (Adam's state too: ×3)
+        // float32 parameters and Adam's two moments, out to each worker and back: what averaging moves per round
+        m.put("bytes_per_round", rs.sharing() ? null : params * 4L * 3 * 2 * rs.workers());
         m.put("round_timings", fit.rounds());
         return m;
     }

@@ -105,9 +105,9 @@ public final class SparkMnist implements Callable<SparkMnist.Result> {
             System.out.printf("model: %s %d×%d → last step → softmax 10 (%,d parameters); Adam lr %s%n",
                     cfg.model().cellType().label(cfg.model().lstm()), cfg.model().layers(), cfg.model().hidden(), net.numParams(),
                     cfg.model().learningRate());
-            System.out.printf("spark: %s, %d workers × %d images per mini-batch, averaging every %d mini-batches (%,d images per round)%n",
-                    o.master, rs.workers(), rs.batchPerWorker(), rs.averagingFrequency(), rs.examplesPerRound());
-            SparkRounds<Digit> rounds = new SparkRounds<>(sc, rs, train, SparkMnist::toDataSet, 1, 1);
+            System.out.printf("spark: %s, %d workers × %d images per mini-batch, %s (%,d images per round)%n",
+                    o.master, rs.workers(), rs.batchPerWorker(), SparkOptions.describe(rs), rs.examplesPerRound());
+            SparkRounds<Digit> rounds = new SparkRounds<>(sc, rs, train, SparkMnist::toDataSet, 1, 1, 1);
             SparkRounds.Result fit = rounds.fit(net, run.runDir(), common.resume, m -> MnistApp.validate(m, val), Json.write(cfg));
             if (fit.interrupted()) {
                 return new Result(run.runDir(), null, Double.NaN, fit.rounds(), true);

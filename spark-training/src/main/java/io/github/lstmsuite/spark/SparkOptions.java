@@ -16,6 +16,10 @@ public class SparkOptions {
             description = "Mini-batches each worker fits between two parameter averagings (default: ${DEFAULT-VALUE}).")
     public int averagingFrequency;
 
+    @Option(names = "--training-master", paramLabel = "KIND", defaultValue = "averaging",
+            description = "averaging (DL4J's ParameterAveragingTrainingMaster; default) or sharing (SharedTrainingMaster: gradient sharing through a parameter server; see the README).")
+    public String trainingMaster;
+
     @Option(names = "--executor-memory", paramLabel = "SIZE", defaultValue = "1g",
             description = "Memory per executor, e.g. 1g or 1536m; checked against what the model needs (default: ${DEFAULT-VALUE}).")
     public String executorMemory;
@@ -40,11 +44,22 @@ public class SparkOptions {
         return Integer.parseInt(inner.split(",")[0]);
     }
 
+    /** How the workers combine their work, in words. */
+    static String describe(SparkRounds.Settings rs) {
+        return rs.sharing()
+                ? "sharing gradients after every mini-batch (SharedTrainingMaster), a checkpoint every " + rs.averagingFrequency() + " mini-batches per worker"
+                : "averaging every " + rs.averagingFrequency() + " mini-batches (ParameterAveragingTrainingMaster)";
+    }
+
     /** The round loop's settings. */
     SparkRounds.Settings rounds(int batchPerWorker, int epochs, long seed) {
         if (averagingFrequency < 1 || validateEvery < 1 || maxRounds < 0) {
             throw new io.github.lstmsuite.common.UserException("--averaging-frequency and --validate-every must be at least 1, --max-rounds at least 0");
         }
-        return new SparkRounds.Settings(settings().workers(), batchPerWorker, averagingFrequency, epochs, seed, validateEvery, maxRounds);
+        if (!trainingMaster.equals("averaging") && !trainingMaster.equals("sharing")) {
+            throw new io.github.lstmsuite.common.UserException("--training-master must be averaging or sharing, got '" + trainingMaster + "'");
+        }
+        return new SparkRounds.Settings(settings().workers(), batchPerWorker, averagingFrequency, epochs, seed, validateEvery, maxRounds,
+                trainingMaster.equals("sharing"));
     }
 }

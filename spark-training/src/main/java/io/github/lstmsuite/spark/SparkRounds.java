@@ -52,8 +52,11 @@ final class SparkRounds<T> {
      * @param epochs             passes over the training examples
      * @param validateEvery      validate after every so many rounds (and after the last)
      * @param maxRounds          stop after this many rounds in this run (0 = no limit): a checkpoint, {@code --resume} continues
+     * @param sharing            DL4J's SharedTrainingMaster (gradient sharing through a parameter server) instead of
+     *                           averaging; a "round" is then one {@code fit} call of the same size, between checkpoints
      */
-    record Settings(int workers, int batchPerWorker, int averagingFrequency, int epochs, long seed, int validateEvery, int maxRounds) {
+    record Settings(int workers, int batchPerWorker, int averagingFrequency, int epochs, long seed, int validateEvery, int maxRounds,
+                    boolean sharing) {
         int examplesPerRound() {
             return workers * batchPerWorker * averagingFrequency;
         }
@@ -70,14 +73,18 @@ final class SparkRounds<T> {
     private final org.apache.spark.api.java.function.Function<T, DataSet> toDataSet;
     private final double unitsPerExample;
     private final double stepsPerExample;
+    private final int updatesPerMiniBatch;
 
     /**
      * @param examples        the training examples (cached here)
      * @param unitsPerExample what one example counts as (a window of 1,000 characters: 1000)
      * @param stepsPerExample DL4J's score of a mini-batch sums over this many time steps (the loss is reported per step)
+     * @param updatesPerMiniBatch optimiser steps one mini-batch makes (truncated BPTT: one per segment of a window)
      */
     SparkRounds(JavaSparkContext sc, Settings settings, JavaRDD<T> examples,
-                org.apache.spark.api.java.function.Function<T, DataSet> toDataSet, double unitsPerExample, double stepsPerExample) {
+                org.apache.spark.api.java.function.Function<T, DataSet> toDataSet, double unitsPerExample, double stepsPerExample,
+                int updatesPerMiniBatch) {
+        this.updatesPerMiniBatch = updatesPerMiniBatch;
         this.sc = sc;
         this.settings = settings;
         this.examples = examples.zipWithIndex().cache();
@@ -138,18 +145,7 @@ final class SparkRounds<T> {
             state = ModelZip.parse(last, ModelZip.readEntry(last, Trainer.STATE_ENTRY), TrainState.class);
             System.out.printf("resuming from %s: epoch %d, round %d (%d rounds done)%n", last, state.epoch + 1, state.batchInEpoch + 1, state.step);
         }
-        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(1)   // one example per RDD object
-                .batchSizePerWorker(settings.batchPerWorker())
-                .averagingFrequency(settings.averagingFrequency())
-                .workerPrefetchNumBatches(0)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)   // no export of the data to files between rounds
-                .repartionData(Repartition.Always)
-                .storageLevel(null)                                // the round's data is computed from the cached examples
-                .saveUpdater(true)                                 // Adam's moments are averaged too, and kept
-                .rngSeed(settings.seed())
-                .collectTrainingStats(true)
-                .build();
-        tm.setNumWorkers(settings.workers());
+        org.deeplearning4j.spark.api.TrainingMaster<?, ?> tm = settings.sharing() ? sharingMaster() : averagingMaster();
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, tm);
         List<Map<String, Double>> rounds = new ArrayList<>();
         int perEpoch = roundsPerEpoch();
@@ -166,18 +162,33 @@ final class SparkRounds<T> {
                 final int round = r;
                 final int per = settings.examplesPerRound();
                 JavaRDD<DataSet> data = examples.filter(e -> order.value()[(int) (long) e._2()] / per == round).keys().map(toDataSet);
+                if (settings.sharing()) {
+                    // SharedTrainingMaster fits each RDD object as one mini-batch: hand it mini-batches, not single examples
+                    int b = settings.batchPerWorker();
+                    data = data.mapPartitions(it -> miniBatches(it, b).iterator());
+                }
                 tm.setCollectTrainingStats(false);                  // fresh timings for this round
                 tm.setCollectTrainingStats(true);
                 long t0 = System.nanoTime();
                 spark.fit(data);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long inRound = Math.min(per, count - (long) r * per);
+                // Adam's bias correction counts the steps: the workers build their network from the broadcast
+                // configuration, so it must carry the steps done so far, or every round would start again at step 1
+                // (with the averaged moments scaled up by 1/(1 − β^1): much smaller steps)
+                var conf = spark.getNetwork().getLayerWiseConfigurations();
+                long miniBatchesPerWorker = (inRound + (long) settings.workers() * settings.batchPerWorker() - 1)
+                        / ((long) settings.workers() * settings.batchPerWorker());
+                conf.setIterationCount((int) (conf.getIterationCount() + miniBatchesPerWorker * updatesPerMiniBatch));
                 state.step++;
                 state.batchInEpoch = r + 1;
                 state.examples += inRound;
                 state.trainSeconds += seconds;
-                double loss = spark.getScore() / stepsPerExample;
-                state.recordStep(state.step, loss);
+                // SharedTrainingMaster does not report the workers' score (it stays 0): no training-loss point then
+                double loss = settings.sharing() ? Double.NaN : spark.getScore() / stepsPerExample;
+                if (!Double.isNaN(loss)) {
+                    state.recordStep(state.step, loss);
+                }
                 done++;
 
                 LinkedHashMap<String, Double> row = new LinkedHashMap<>();
@@ -221,6 +232,56 @@ final class SparkRounds<T> {
         }
         MultiLayerNetwork result = Files.isRegularFile(best) ? ModelZip.loadMultiLayer(best, false) : spark.getNetwork();
         return new Result(result, state, rounds, interrupted);
+    }
+
+    private ParameterAveragingTrainingMaster averagingMaster() {
+        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(1)   // one example per RDD object
+                .batchSizePerWorker(settings.batchPerWorker())
+                .averagingFrequency(settings.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)   // no export of the data to files between rounds
+                .repartionData(Repartition.Always)
+                .storageLevel(null)                                // the round's data is computed from the cached examples
+                .saveUpdater(true)                                 // Adam's moments are averaged too, and kept
+                .rngSeed(settings.seed())
+                .collectTrainingStats(true)
+                .build();
+        tm.setNumWorkers(settings.workers());
+        return tm;
+    }
+
+    /**
+     * DL4J's gradient sharing: every worker sends its threshold-encoded updates to the others through a parameter
+     * server (Aeron over UDP) after each mini-batch; the driver's address is the controller.
+     */
+    private org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster sharingMaster() {
+        String driver = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        org.nd4j.parameterserver.distributed.conf.VoidConfiguration vc = org.nd4j.parameterserver.distributed.conf.VoidConfiguration.builder()
+                .portSupplier(new FreeUdpPort())
+                .controllerAddress(driver)
+                .networkMask(driver.startsWith("127.") ? "127.0.0.0/8" : null)
+                .build();
+        return new org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster.Builder(vc, settings.batchPerWorker())
+                .batchSizePerWorker(settings.batchPerWorker())
+                .workersPerNode(1)
+                .rngSeed(settings.seed())
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(true)
+                .build();
+    }
+
+    /** Consecutive examples merged into mini-batches of {@code b} (the last one of a partition may be smaller). */
+    static List<DataSet> miniBatches(java.util.Iterator<DataSet> examples, int b) {
+        List<DataSet> out = new ArrayList<>();
+        List<DataSet> group = new ArrayList<>(b);
+        while (examples.hasNext()) {
+            group.add(examples.next());
+            if (group.size() == b || !examples.hasNext()) {
+                out.add(DataSet.merge(group));
+                group = new ArrayList<>(b);
+            }
+        }
+        return out;
     }
 
     private static void save(MultiLayerNetwork net, Path file, TrainState state, String configJson) {
@@ -278,10 +339,16 @@ final class SparkRounds<T> {
     }
 
     private static String roundLine(Map<String, Double> row, int round, int perEpoch) {
-        StringBuilder sb = new StringBuilder(String.format("epoch %d round %d/%d: %s, train_loss %.4f",
-                row.get("epoch").intValue(), round, perEpoch, Progress.formatSeconds(row.get("round_seconds")), row.get("train_loss")));
+        StringBuilder sb = new StringBuilder(String.format("epoch %d round %d/%d: %s", row.get("epoch").intValue(), round, perEpoch,
+                Progress.formatSeconds(row.get("round_seconds"))));
+        if (!Double.isNaN(row.get("train_loss"))) {
+            sb.append(String.format(", train_loss %.4f", row.get("train_loss")));
+        }
         if (row.containsKey("val_loss")) {
             sb.append(String.format("  val_loss %.4f", row.get("val_loss")));
+        }
+        if (row.getOrDefault("compute_ms_mean", 0.0) == 0) {
+            return sb.toString();                               // SharedTrainingMaster: no per-worker timings
         }
         sb.append(String.format("  (compute %.1f s per worker, slowest %.1f s; broadcast %.2f s, aggregate %.2f s)",
                 row.getOrDefault("compute_ms_mean", 0.0) / 1000, row.getOrDefault("compute_ms_max", 0.0) / 1000,

@@ -30,6 +30,8 @@ public final class SparkSetup {
 
     private static final String TIME_SOURCE_PROPERTY = org.deeplearning4j.config.DL4JSystemProperties.TIMESOURCE_CLASSNAME_PROPERTY;
     private static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+    private static final String AERON_UNBLOCK = "aeron.publication.unblock.timeout";
+    private static final String AERON_UNBLOCK_NS = "60000000000";
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?])?");
     private static final Pattern STANDALONE = Pattern.compile("spark://([A-Za-z0-9.\\-]+:\\d{1,5})(,[A-Za-z0-9.\\-]+:\\d{1,5})*");
     private static final Pattern K8S = Pattern.compile("k8s://https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?");
@@ -130,6 +132,7 @@ public final class SparkSetup {
                     + neededMb + " MiB (Spark's reserve, the parameters with their gradients and Adam state, a mini-batch's activations); "
                     + "use --executor-memory " + roundUp(neededMb) + " or more");
         }
+        checkWorkerMemory(settings.master(), mb, settings.executorMemory());
         if (settings.workers() < 1) {
             throw new UserException("--workers must be at least 1, got " + settings.workers());
         }
@@ -137,12 +140,15 @@ public final class SparkSetup {
         // DL4J's Spark timing statistics ask an NTP server on the internet (pool.ntp.org) for the time by default,
         // and fail after 10 tries without one: take the machines' clocks (kept in step by NTP on a real cluster)
         System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
+        // SharedTrainingMaster's Aeron transport sets a client liveness timeout (30 s) above the publication unblock
+        // timeout that the Aeron it ships with (1.32) defaults to (15 s), which that Aeron refuses at start: raise the latter
+        System.setProperty(AERON_UNBLOCK, AERON_UNBLOCK_NS);
         SparkConf conf = new SparkConf().setAppName("lstm-suite " + app).setMaster(settings.master())
                 .set("spark.executor.memory", settings.executorMemory())
                 .set("spark.executor.cores", "1")
                 .set("spark.cores.max", Integer.toString(settings.workers()))
                 .set("spark.executor.extraJavaOptions", String.join(" ", jvmOptions())
-                        + " -Dlstm.suite.workers=1 -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK)
+                        + " -Dlstm.suite.workers=1 -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK + " -D" + AERON_UNBLOCK + "=" + AERON_UNBLOCK_NS)
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.ui.enabled", "false")                 // the job's own UI: the cluster's web UI shows the job
                 .set("spark.ui.showConsoleProgress", "false");
@@ -168,6 +174,36 @@ public final class SparkSetup {
             }
         }
         return sc;
+    }
+
+    /**
+     * For a standalone master: asks its web UI (this machine's cluster's, or port 8080 of the master's host) what
+     * memory its workers have free, and refuses at once, in one line, when none can hold one executor — Spark
+     * itself would only wait, warning that the job "has not accepted any resources". No answer: no check.
+     */
+    static void checkWorkerMemory(String master, long executorMb, String executorMemory) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        String first = master.substring("spark://".length()).split(",")[0];
+        String host = first.substring(0, first.lastIndexOf(':'));
+        String webUi = SparkCluster.property(SparkCluster.home(), "master").filter(master::equals).isPresent()
+                ? SparkCluster.property(SparkCluster.home(), "webui").orElse(null) : "http://" + host + ":8080";
+        if (webUi == null) {
+            return;
+        }
+        SparkCluster.masterJson(webUi).ifPresent(json -> {
+            Matcher m = Pattern.compile("\"memoryfree\"\\s*:\\s*(\\d+)").matcher(json);
+            long best = -1;
+            while (m.find()) {
+                best = Math.max(best, Long.parseLong(m.group(1)));
+            }
+            if (best >= 0 && best < executorMb) {
+                throw new UserException("the workers of " + master + " have at most " + best + " MiB free each, less than --executor-memory "
+                        + executorMemory + " (" + executorMb + " MiB): lower --executor-memory, or start workers with more "
+                        + "(./lstm spark cluster up --worker-memory " + Math.max(1, (executorMb + 1023) / 1024) + "g)");
+            }
+        });
     }
 
     /** Executors registered with the driver (the driver itself not counted). */

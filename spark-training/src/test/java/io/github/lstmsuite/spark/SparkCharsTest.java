@@ -67,6 +67,16 @@ class SparkCharsTest {
     }
 
     @Test
+    void gradientSharingThroughTheParameterServerTrainsToo() {
+        Cli.Captured c = spark(job(tmp.resolve("sharing"), "--training-master", "sharing"));
+        assertEquals(0, c.outcome().exitCode(), c.err());
+        SparkChars.Result r = c.outcome().result(SparkChars.Result.class);
+        // a uniform guess over the ~60 characters scores ln 60 ≈ 4.1; the shared updates must have moved the driver's model
+        assertTrue(r.valLossNatsPerChar() < 3.5, "validation loss " + r.valLossNatsPerChar());
+        assertTrue(c.out().contains("SharedTrainingMaster"), c.out());
+    }
+
+    @Test
     void badInputIsOneLineAndExitCode2() {
         String[][] cases = {
                 {"chars", "--master", "spark:/nope"},
@@ -74,8 +84,10 @@ class SparkCharsTest {
                 {"chars", "--master", "local[2]", "--corpus", tmp.resolve("missing.txt").toString()},
                 {"chars", "--master", "local[2]", "--executor-memory", "256m"},
                 {"chars", "--master", "local[2]", "--executor-memory", "lots"},
+                {"chars", "--master", "local[2]", "--training-master", "gossip"},
         };
-        String[] expect = {"not a Spark master URL", "nothing answers there", "no such file", "too little", "not a memory size"};
+        String[] expect = {"not a Spark master URL", "nothing answers there", "no such file", "too little", "not a memory size",
+                "averaging or sharing"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Captured c = spark(cases[i]);
             assertEquals(2, c.outcome().exitCode(), String.join(" ", cases[i]) + ": " + c.err());

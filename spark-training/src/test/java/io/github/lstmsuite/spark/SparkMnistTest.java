@@ -14,7 +14,7 @@ class SparkMnistTest {
     @Test
     void averagedWorkersLearnTheDigitsAndTheModelEvaluatesLikeASingleMachineOne(@TempDir Path tmp) {
         Cli.Captured c = Cli.captured(() -> SparkApp.runExample("mnist", "--master", "local[2]", "--train-size", "4000",
-                "--val-size", "1000", "--epochs", "2", "--batch-size", "32", "--averaging-frequency", "5",
+                "--val-size", "1000", "--epochs", "2", "--batch-size", "32", "--averaging-frequency", "5", "--validate-every", "13",
                 "--seed", "1", "--output-dir", tmp.resolve("run").toString()));
         assertEquals(0, c.outcome().exitCode(), c.err());
         SparkMnist.Result r = c.outcome().result(SparkMnist.Result.class);
