@@ -280,7 +280,11 @@ public final class SparkCluster {
         }
     }
 
-    /** A SPARK_HOME whose jars/ links to every jar of this JVM's class path (Spark, DL4J, ND4J and their dependencies). */
+    /**
+     * A SPARK_HOME whose jars/ links to the jars a Spark installation has (Spark, Scala, Hadoop and their dependencies,
+     * listed in {@code spark-training/target/spark-classpath.txt} by the build) — not DL4J, ND4J or the suite's
+     * classes: as on a real cluster, a job brings those ({@link SparkSetup} or {@code spark-submit} with the shaded jar).
+     */
     static Path sparkHome(Path home) throws IOException {
         Path jars = Files.createDirectories(home.resolve("spark-home/jars"));
         try (Stream<Path> old = Files.list(jars)) {
@@ -288,7 +292,11 @@ public final class SparkCluster {
                 Files.deleteIfExists(p);
             }
         }
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        Path list = home.getParent().resolve("spark-classpath.txt");
+        if (!Files.isRegularFile(list)) {
+            throw new UserException(list + " is missing: build the module (./mvnw -pl spark-training -am package) first");
+        }
+        for (String entry : Files.readString(list).strip().split(java.io.File.pathSeparator)) {
             Path p = Paths.get(entry).toAbsolutePath();
             if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
                 Path link = jars.resolve(p.getFileName());

@@ -152,11 +152,13 @@ public final class SparkSetup {
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.ui.enabled", "false")                 // the job's own UI: the cluster's web UI shows the job
                 .set("spark.ui.showConsoleProgress", "false");
-        String classes = classFolders();
-        if (!classes.isEmpty()) {
-            conf.set("spark.executor.extraClassPath", classes);
+        if (System.getProperty("spark.submit.deployMode") == null && (local || onThisMachine(settings.master()))) {
+            // a cluster on this machine (./lstm spark cluster up) has Spark's jars only: its executors read the rest
+            // (DL4J, ND4J, the suite's classes) from this JVM's class path, on the same disk. Under spark-submit the
+            // application jar (the shaded one) is shipped to the executors instead; a remote cluster needs that jar.
+            conf.set("spark.executor.extraClassPath", classPath());
         }
-        if (local || settings.master().contains("127.0.0.1") || settings.master().contains("localhost")) {
+        if (local || onThisMachine(settings.master())) {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         }
         JavaSparkContext sc = new JavaSparkContext(conf);
@@ -211,18 +213,19 @@ public final class SparkSetup {
         return Math.max(0, sc.sc().getExecutorMemoryStatus().size() - 1);
     }
 
-    /** The class folders on this JVM's class path (the suite's modules under ./lstm), absolute. */
-    static String classFolders() {
-        List<String> dirs = new ArrayList<>();
+    private static boolean onThisMachine(String master) {
+        return master.startsWith("spark://127.0.0.1:") || master.startsWith("spark://localhost:");
+    }
+
+    /** This JVM's class path, every entry absolute. */
+    static String classPath() {
+        List<String> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
             if (!entry.isEmpty()) {
-                Path p = Paths.get(entry).toAbsolutePath().normalize();
-                if (Files.isDirectory(p)) {
-                    dirs.add(p.toString());
-                }
+                out.add(Paths.get(entry).toAbsolutePath().normalize().toString());
             }
         }
-        return String.join(java.io.File.pathSeparator, dirs);
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     private static String roundUp(long mb) {

@@ -14,12 +14,16 @@ public final class Logging {
 
     /** Sets the root level to WARN (quiet) or INFO (verbose). */
     public static void configure(boolean verbose) {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (!(LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root)) {
+            return;      // another SLF4J binding (e.g. the log4j one of a Spark installation under spark-submit): its own settings
+        }
         root.setLevel(verbose ? Level.INFO : Level.WARN);
         // Spark and Hadoop warn about things a local run cannot change (the host name resolving to loopback,
         // no native Hadoop library): only their errors, unless --verbose
         for (String chatty : new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject"}) {
-            ((Logger) LoggerFactory.getLogger(chatty)).setLevel(verbose ? Level.INFO : Level.ERROR);
+            if (LoggerFactory.getLogger(chatty) instanceof Logger l) {
+                l.setLevel(verbose ? Level.INFO : Level.ERROR);
+            }
         }
     }
 }
