@@ -67,6 +67,7 @@ public final class SparkChars implements Callable<SparkChars.Result> {
 
     @Override
     public Result call() throws Exception {
+        spark.check();
         NativeSetup.apply(1);                                   // one core per worker: the LSTM layer's own threads off
         String uri = corpusUri(chars.corpus());
         SparkOptions o = spark;

@@ -78,6 +78,7 @@ public final class SparkMnist implements Callable<SparkMnist.Result> {
 
     @Override
     public Result call() throws Exception {
+        spark.check();
         NativeSetup.apply(1);
         String dir = dataUri(data);
         SparkOptions o = spark;

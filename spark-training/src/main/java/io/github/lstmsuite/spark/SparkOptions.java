@@ -51,14 +51,21 @@ public class SparkOptions {
                 : "averaging every " + rs.averagingFrequency() + " mini-batches (ParameterAveragingTrainingMaster)";
     }
 
-    /** The round loop's settings. */
-    SparkRounds.Settings rounds(int batchPerWorker, int epochs, long seed) {
+    /** Checks these flags (before Spark starts: a bad flag costs no Spark start-up). */
+    void check() {
         if (averagingFrequency < 1 || validateEvery < 1 || maxRounds < 0) {
             throw new io.github.lstmsuite.common.UserException("--averaging-frequency and --validate-every must be at least 1, --max-rounds at least 0");
         }
         if (!trainingMaster.equals("averaging") && !trainingMaster.equals("sharing")) {
             throw new io.github.lstmsuite.common.UserException("--training-master must be averaging or sharing, got '" + trainingMaster + "'");
         }
+        SparkSetup.checkMaster(master);
+        SparkSetup.megabytes("--executor-memory", executorMemory);
+    }
+
+    /** The round loop's settings. */
+    SparkRounds.Settings rounds(int batchPerWorker, int epochs, long seed) {
+        check();
         return new SparkRounds.Settings(settings().workers(), batchPerWorker, averagingFrequency, epochs, seed, validateEvery, maxRounds,
                 trainingMaster.equals("sharing"));
     }
