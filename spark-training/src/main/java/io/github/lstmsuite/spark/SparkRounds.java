@@ -1,7 +1,6 @@
 package io.github.lstmsuite.spark;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.report.AtomicFiles;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.MetricsCsv;
@@ -215,7 +214,7 @@ final class SparkRounds<T> {
                 rounds.add(row);
                 System.out.println(roundLine(row, r + 1, perEpoch));
                 MetricsCsv.write(runDir.resolve("metrics.csv"), state.history);
-                writeLossCurve(runDir.resolve("loss_curve.csv"), state.curve);
+                Trainer.writeLossCurve(runDir.resolve("loss_curve.csv"), state.curve);
                 save(spark.getNetwork(), last, state, configJson);
             }
             if (interrupted) {
@@ -354,13 +353,5 @@ final class SparkRounds<T> {
                 row.getOrDefault("compute_ms_mean", 0.0) / 1000, row.getOrDefault("compute_ms_max", 0.0) / 1000,
                 row.getOrDefault("broadcast_ms", 0.0) / 1000, row.getOrDefault("aggregate_ms", 0.0) / 1000));
         return sb.toString();
-    }
-
-    private static void writeLossCurve(Path file, List<double[]> curve) {
-        StringBuilder sb = new StringBuilder("step,train_loss\n");
-        for (double[] p : curve) {
-            sb.append((long) p[0]).append(',').append(p[1]).append('\n');
-        }
-        AtomicFiles.writeString(file, sb.toString());
     }
 }

@@ -324,7 +324,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
     }
 
     /** {@code step,train_loss}: the smoothed training loss per step that the learning-curve charts draw. */
-    private static void writeLossCurve(Path file, List<double[]> curve) {
+    public static void writeLossCurve(Path file, List<double[]> curve) {
         StringBuilder sb = new StringBuilder("step,train_loss\n");
         for (double[] p : curve) {
             sb.append((long) p[0]).append(',').append(p[1]).append('\n');
