@@ -67,12 +67,12 @@ public final class SparkChars implements Callable<SparkChars.Result> {
 
     @Override
     public Result call() throws Exception {
-        spark.check();
+        spark.check(chars.common());
         NativeSetup.apply(1);                                   // one core per worker: the LSTM layer's own threads off
         String uri = corpusUri(chars.corpus());
         SparkOptions o = spark;
         CharVocabulary[] vocab = new CharVocabulary[1];
-        try (JavaSparkContext sc = SparkSetup.start("chars", o.settings(), 0)) {
+        try (JavaSparkContext sc = SparkSetup.start("chars", o.settings())) {
             Corpus[] corpus = new Corpus[1];
             try (TrainingRun<CharApp.RunConfig> run = TrainingRun.start(CharApp.APP, TrainingRun.Options.of(chars.common()),
                     CharApp.RunConfig.class, () -> {
@@ -88,11 +88,7 @@ public final class SparkChars implements Callable<SparkChars.Result> {
                 // truncated BPTT keeps one segment's activations at a time: batch × min(window, tBPTT) steps
                 long need = SparkSetup.neededMegabytes(net.numParams(), (long) cfg.batchSize() * Math.min(cfg.window(), mc.tbptt())
                         * (mc.layers() * mc.hidden() * 10L + mc.vocab() * 3L + mc.embedding()));
-                long have = SparkSetup.megabytes("--executor-memory", o.executorMemory);
-                if (!o.master.startsWith("local") && have < need) {
-                    throw new UserException("--executor-memory " + o.executorMemory + " is too little for this model: an executor needs about "
-                            + need + " MiB (Spark's reserve, the parameters with their gradients and Adam state, a mini-batch's activations)");
-                }
+                SparkSetup.checkModelMemory(o.settings(), need);
                 System.out.printf("corpus: %s — %,d training and %,d validation characters, vocabulary of %d%n",
                         data.name(), data.trainChars(), data.validation().length, data.vocab().size());
                 System.out.printf("model: %s → %s %d×%d → softmax %d (%,d parameters); Adam lr %s; tBPTT %d in windows of %d%n",

@@ -78,11 +78,11 @@ public final class SparkMnist implements Callable<SparkMnist.Result> {
 
     @Override
     public Result call() throws Exception {
-        spark.check();
+        spark.check(common);
         NativeSetup.apply(1);
         String dir = dataUri(data);
         SparkOptions o = spark;
-        try (JavaSparkContext sc = SparkSetup.start("mnist", o.settings(), 0);
+        try (JavaSparkContext sc = SparkSetup.start("mnist", o.settings());
              TrainingRun<MnistApp.RunConfig> run = TrainingRun.start(MnistApp.APP, TrainingRun.Options.of(common), MnistApp.RunConfig.class,
                      () -> MnistApp.configure(preset, common, shape, null, trainSize, valSize, testSize, null),
                      stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {

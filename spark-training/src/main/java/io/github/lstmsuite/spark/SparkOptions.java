@@ -51,8 +51,15 @@ public class SparkOptions {
                 : "averaging every " + rs.averagingFrequency() + " mini-batches (ParameterAveragingTrainingMaster)";
     }
 
-    /** Checks these flags (before Spark starts: a bad flag costs no Spark start-up). */
-    void check() {
+    /**
+     * Checks these flags and the shared ones a Spark job cannot honour, before Spark starts (a bad flag costs no
+     * Spark start-up): {@code --ui} watches a network training in this JVM, and here the workers train.
+     */
+    void check(io.github.lstmsuite.common.cli.CommonOptions common) {
+        if (common.ui || common.uiWait) {
+            throw new io.github.lstmsuite.common.UserException("--ui: not for Spark jobs (the workers train, not this JVM); "
+                    + "the cluster's web UI shows the job, and report.html the run's curves");
+        }
         if (averagingFrequency < 1 || validateEvery < 1 || maxRounds < 0) {
             throw new io.github.lstmsuite.common.UserException("--averaging-frequency and --validate-every must be at least 1, --max-rounds at least 0");
         }
@@ -65,7 +72,6 @@ public class SparkOptions {
 
     /** The round loop's settings. */
     SparkRounds.Settings rounds(int batchPerWorker, int epochs, long seed) {
-        check();
         return new SparkRounds.Settings(settings().workers(), batchPerWorker, averagingFrequency, epochs, seed, validateEvery, maxRounds,
                 trainingMaster.equals("sharing"));
     }

@@ -109,18 +109,7 @@ final class SparkRounds<T> {
 
     /** The position of every example in {@code epoch}'s order: a seeded permutation, the same on every run. */
     private int[] order(int epoch) {
-        int[] pos = new int[(int) count];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = i;
-        }
-        Random r = new Random(settings.seed() * 1_000_003L + epoch);
-        for (int i = pos.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = pos[i];
-            pos[i] = pos[j];
-            pos[j] = t;
-        }
-        return pos;
+        return io.github.lstmsuite.common.train.ShuffledBatches.permutation((int) count, new Random(settings.seed() * 1_000_003L + epoch));
     }
 
     /**

@@ -117,20 +117,15 @@ public final class SparkSetup {
     }
 
     /**
-     * Starts the Spark context for {@code app}: checks the master and the memory, sets what the executors need,
+     * Starts the Spark context for {@code app}: checks the master and Spark's memory minimum, sets what the executors need,
      * and waits (up to 60 s) for {@code settings.workers()} executors on a cluster.
      */
-    public static JavaSparkContext start(String app, Settings settings, long neededMb) {
+    public static JavaSparkContext start(String app, Settings settings) {
         checkMaster(settings.master());
         long mb = megabytes("--executor-memory", settings.executorMemory());
         if (mb < 512) {
             throw new UserException("--executor-memory " + settings.executorMemory() + " is too little: Spark needs at least 512m per executor "
                     + "(it reserves 300 MiB and refuses less than 450 MiB), and the model more");
-        }
-        if (mb < neededMb) {
-            throw new UserException("--executor-memory " + settings.executorMemory() + " is too little for this model: an executor needs about "
-                    + neededMb + " MiB (Spark's reserve, the parameters with their gradients and Adam state, a mini-batch's activations); "
-                    + "use --executor-memory " + roundUp(neededMb) + " or more");
         }
         checkWorkerMemory(settings.master(), mb, settings.executorMemory());
         if (settings.workers() < 1) {
@@ -206,6 +201,21 @@ public final class SparkSetup {
                         + "(./lstm spark cluster up --worker-memory " + Math.max(1, (executorMb + 1023) / 1024) + "g)");
             }
         });
+    }
+
+    /**
+     * Refuses (one line) an {@code --executor-memory} below what the model needs, {@code neededMb} from
+     * {@link #neededMegabytes}; {@code local[N]} runs in this JVM's heap and is not checked.
+     */
+    public static void checkModelMemory(Settings settings, long neededMb) {
+        if (settings.master().startsWith("local")) {
+            return;
+        }
+        if (megabytes("--executor-memory", settings.executorMemory()) < neededMb) {
+            throw new UserException("--executor-memory " + settings.executorMemory() + " is too little for this model: an executor needs about "
+                    + neededMb + " MiB (Spark's reserve, the parameters with their gradients and Adam state, a mini-batch's activations); "
+                    + "use --executor-memory " + roundUp(neededMb) + " or more");
+        }
     }
 
     /** Executors registered with the driver (the driver itself not counted). */

@@ -85,9 +85,10 @@ class SparkCharsTest {
                 {"chars", "--master", "local[2]", "--executor-memory", "256m"},
                 {"chars", "--master", "local[2]", "--executor-memory", "lots"},
                 {"chars", "--master", "local[2]", "--training-master", "gossip"},
+                {"chars", "--master", "local[2]", "--ui"},
         };
         String[] expect = {"not a Spark master URL", "nothing answers there", "no such file", "too little", "not a memory size",
-                "averaging or sharing"};
+                "averaging or sharing", "not for Spark jobs"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Captured c = spark(cases[i]);
             assertEquals(2, c.outcome().exitCode(), String.join(" ", cases[i]) + ": " + c.err());

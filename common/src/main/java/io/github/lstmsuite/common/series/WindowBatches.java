@@ -117,17 +117,7 @@ public final class WindowBatches implements Batches {
 
     /** The shuffled order of the windows in pass {@code cycle} of epoch {@code epoch}. */
     private int[] permutation(int epoch, int cycle) {
-        int[] perm = new int[windowsCount];
-        for (int i = 0; i < perm.length; i++) {
-            perm[i] = i;
-        }
-        Random r = new Random(seed * 1_000_003L + epoch * 7919L + cycle);
-        for (int i = perm.length - 1; i > 0; i--) {
-            int k = r.nextInt(i + 1);
-            int tmp = perm[i];
-            perm[i] = perm[k];
-            perm[k] = tmp;
-        }
-        return perm;
+        return io.github.lstmsuite.common.train.ShuffledBatches.permutation(windowsCount,
+                new Random(seed * 1_000_003L + epoch * 7919L + cycle));
     }
 }

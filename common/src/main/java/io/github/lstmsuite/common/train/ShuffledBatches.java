@@ -48,20 +48,24 @@ public final class ShuffledBatches implements Batches {
     /** The visiting order of epoch {@code epoch}: a Fisher–Yates shuffle seeded with {@code seed + epoch}. */
     public int[] order(int epoch) {
         if (epoch != cachedEpoch) {
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Random rnd = new Random(seed + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            cachedOrder = order;
+            cachedOrder = permutation(n, new Random(seed + epoch));
             cachedEpoch = epoch;
         }
         return cachedOrder;
+    }
+
+    /** 0 … n−1 in the order of a Fisher–Yates shuffle drawn from {@code rnd} (every shuffled order in the suite). */
+    public static int[] permutation(int n, Random rnd) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 }
