@@ -99,14 +99,14 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(training, null, null, workspaceMgr).output();
+        return forward(training, null, null, training, workspaceMgr).output();
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         Forward f = forward(false, stateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION),
-                stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr);
+                stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), true, workspaceMgr);
         stateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
         stateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
         return f.output();
@@ -117,7 +117,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                                                 LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         Forward f = forward(training, tBpttStateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION),
-                tBpttStateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr);
+                tBpttStateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), training || storeLastForTBPTT, workspaceMgr);
         if (storeLastForTBPTT) {
             tBpttStateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
             tBpttStateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
@@ -125,7 +125,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         return f.output();
     }
 
-    private Forward forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr workspaceMgr) {
+    /**
+     * The forward pass; {@code keepState}: also return the last step's state (for {@code rnnTimeStep},
+     * truncated BPTT and training), else {@code hLast}/{@code cLast} are null.
+     */
+    private Forward forward(boolean training, INDArray h0, INDArray c0, boolean keepState, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
         final boolean twoD = input.rank() == 2;          // rnnTimeStep may pass one step as [batch, nIn]
@@ -149,8 +153,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray hLast;
         INDArray cLast;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            hLast = Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f');
-            cLast = Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f');
+            hLast = keepState ? Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f') : null;
+            cLast = keepState ? Nd4j.create(DataType.FLOAT, new long[]{batch, hidden}, 'f') : null;
             h0 = h0 == null ? null : fContiguous(h0);
             c0 = c0 == null ? null : fContiguous(c0);
         }
@@ -162,11 +166,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         keep.addAll(java.util.Arrays.asList(x, w, rw, b, mask, h0, c0));
         LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, buffer(x), pointer(w), buffer(w), pointer(rw), buffer(b),
                 mask == null ? null : buffer(mask), h0 == null ? null : buffer(h0), c0 == null ? null : buffer(c0),
-                buffer(out), buffer(hLast), buffer(cLast));
+                buffer(out), hLast == null ? null : buffer(hLast), cLast == null ? null : buffer(cLast));
 
         int[] starts = blocks(batch);
         ensureKernels(starts.length - 1);
-        runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k]));
+        runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k], training));
 
         INDArray output = twoD ? out.reshape('f', batch, hidden) : permuteIfNWC(out);
         Forward f = new Forward(output, hLast, cLast, arrays, starts, keep);
@@ -199,8 +203,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         Forward f = cached;
         if (f == null || cachedInput != input || cachedMask != maskArray) {
             f = truncated
-                    ? forward(true, stateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION), stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), workspaceMgr)
-                    : forward(true, null, null, workspaceMgr);
+                    ? forward(true, stateMap.get(LSTM.STATE_KEY_PREV_ACTIVATION), stateMap.get(LSTM.STATE_KEY_PREV_MEMCELL), true, workspaceMgr)
+                    : forward(true, null, null, true, workspaceMgr);
         }
         cached = null;
         cachedInput = null;
@@ -383,12 +387,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         }
     }
 
+    /** dst += src over n floats (BLAS saxpy). */
     private static void add(FloatPointer src, FloatPointer dst, long n) {
-        FloatBuffer s = new FloatPointer(src).limit(src.position() + n).asBuffer();
-        FloatBuffer d = new FloatPointer(dst).limit(dst.position() + n).asBuffer();
-        for (int i = 0; i < n; i++) {
-            d.put(i, d.get(i) + s.get(i));
-        }
+        org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) n, 1f, src, 1, dst, 1);
     }
 
     /** {@code a} itself when it is a float array laid out column-major without gaps, else an 'f' copy. */

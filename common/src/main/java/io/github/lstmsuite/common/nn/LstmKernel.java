@@ -44,6 +44,7 @@ final class LstmKernel implements AutoCloseable {
     private int rows;
     private int capacity;          // steps·rows the all-step buffers hold
     private int capacityRows;      // rows the per-step buffers hold
+    private boolean trained;       // the last forward pass kept what backward() needs
 
     // Native (BLAS operands), all steps stacked as L = steps·rows rows, column-major:
     //   xs    [L, nIn + 1]  the inputs, and a last column of ones (it adds the bias, and sums dz for db)
@@ -61,7 +62,8 @@ final class LstmKernel implements AutoCloseable {
 
     // Heap (Java loops): per step, n = H·rows floats indexed q = unit·rows + row, so every loop below
     // reads and writes index q only, which lets the JIT turn it into SIMD code.
-    //   all steps [T·n]: the activated gates g, f, o, i; c_t (masked); tanh of the unmasked cell
+    //   all steps [T·n], kept for the backward pass (training only): the activated gates g, f, o, i;
+    //   c_t (masked); tanh of the unmasked cell
     private float[] gAll = new float[0];
     private float[] fAll = new float[0];
     private float[] oAll = new float[0];
@@ -109,11 +111,14 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /**
-     * Forward pass of rows {@code [from, from + rows)}: writes their outputs into {@code a.out} and the
-     * last step's state into {@code a.hLast}/{@code a.cLast}; keeps what the backward pass needs.
+     * Forward pass of rows {@code [from, from + rows)}: writes their outputs into {@code a.out} and, when
+     * {@code a.hLast} is given, the last step's state into {@code a.hLast}/{@code a.cLast}. With
+     * {@code training}, keeps the activations of every step for {@link #backward}; without (inference),
+     * keeps only the current step's.
      */
-    void forward(Arrays a, int from, int rows) {
-        ensureCapacity(a.steps(), rows);
+    void forward(Arrays a, int from, int rows, boolean training) {
+        ensureCapacity(a.steps(), rows, training);
+        trained = training;
         final int B = a.batch(), T = a.steps(), H = hidden, I = nIn, L = T * rows, n = H * rows, I1 = I + 1;
         final FloatBuffer x = a.x(), gate = gates.buf, hp = hPrev.buf, xb = xs.buf, out = a.out();
 
@@ -176,13 +181,15 @@ final class LstmKernel implements AutoCloseable {
                     }
                 }
             }
-            final int s0 = t * n;
-            System.arraycopy(g, 0, gAll, s0, n);
-            System.arraycopy(f, 0, fAll, s0, n);
-            System.arraycopy(o, 0, oAll, s0, n);
-            System.arraycopy(in, 0, iAll, s0, n);
-            System.arraycopy(c, 0, cAll, s0, n);
-            System.arraycopy(tc, 0, tcAll, s0, n);
+            if (training) {
+                final int s0 = t * n;
+                System.arraycopy(g, 0, gAll, s0, n);
+                System.arraycopy(f, 0, fAll, s0, n);
+                System.arraycopy(o, 0, oAll, s0, n);
+                System.arraycopy(in, 0, iAll, s0, n);
+                System.arraycopy(c, 0, cAll, s0, n);
+                System.arraycopy(tc, 0, tcAll, s0, n);
+            }
             System.arraycopy(c, 0, cPrev, 0, n);
             for (int j = 0; j < H; j++) {
                 out.put(from + B * (j + H * t), h, j * rows, rows);
@@ -248,6 +255,9 @@ final class LstmKernel implements AutoCloseable {
         final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
+        }
+        if (!trained) {
+            throw new IllegalStateException("backward after an inference forward pass (it keeps no activations)");
         }
         final int L = T * rows;
         final FloatBuffer gate = gates.buf;
@@ -381,7 +391,7 @@ final class LstmKernel implements AutoCloseable {
         return p * x / q;
     }
 
-    private void ensureCapacity(int steps, int rows) {
+    private void ensureCapacity(int steps, int rows, boolean training) {
         this.steps = steps;
         this.rows = rows;
         int need = steps * rows;
@@ -395,13 +405,8 @@ final class LstmKernel implements AutoCloseable {
             gates = new Block((long) cap * 4 * hidden);
             dxs = new Block((long) cap * nIn);
             dhNext = new Block((long) capRows * hidden);
-            int all = cap * hidden, one = capRows * hidden;
-            gAll = new float[all];
-            fAll = new float[all];
-            oAll = new float[all];
-            iAll = new float[all];
-            cAll = new float[all];
-            tcAll = new float[all];
+            int one = capRows * hidden;
+            gAll = new float[0];              // the all-step arrays: made below, for training only
             g = new float[one];
             f = new float[one];
             o = new float[one];
@@ -422,6 +427,15 @@ final class LstmKernel implements AutoCloseable {
             c0Own = new float[one];
             capacity = cap;
             capacityRows = capRows;
+        }
+        if (training && gAll.length < capacity * hidden) {
+            int all = capacity * hidden;
+            gAll = new float[all];
+            fAll = new float[all];
+            oAll = new float[all];
+            iAll = new float[all];
+            cAll = new float[all];
+            tcAll = new float[all];
         }
         // The column of ones after the inputs, for this call's L = steps·rows rows.
         for (int r = 0; r < need; r++) {

@@ -118,6 +118,21 @@ class FastLstmTest {
     }
 
     @Test
+    void inferencePassEqualsTrainingPassAndKeepsNothingForBackward() {
+        MultiLayerNetwork ref = sequenceNet(DataType.DOUBLE, false, 2, BackpropType.Standard);
+        MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard);
+        copyParams(ref, fast);
+        INDArray x = randomInput(37, 6, 3).castTo(DataType.FLOAT);
+        // output() runs the kernels' inference pass (no activations kept); feedForward(true) the training one
+        INDArray inference = fast.output(x, false);
+        INDArray training = fast.feedForward(x, true).get(fast.getnLayers());
+        assertEquals(training, inference, "inference and training forward passes differ");
+        // a gradient right after an inference pass: the layer must run its training pass again, not reuse one
+        fast.output(x, false);
+        compareGradients(ref, fast, new DataSet(x.castTo(DataType.DOUBLE), randomLabels(37, 6, 4)));
+    }
+
+    @Test
     void masksMatchDl4jLstmAndPaddingChangesNothing() {
         MultiLayerNetwork ref = sequenceNet(DataType.DOUBLE, false, 1, BackpropType.Standard);
         MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 1, BackpropType.Standard);
