@@ -30,7 +30,7 @@ public final class TranslateEval {
     static Scores score(Translator tr, List<TranslateData.TestItem> items, TranslateData.Split d, TranslateApp.RunConfig cfg, int beam) {
         Tokenizer tok = cfg.tokenizer();
         List<int[]> srcs = items.stream().map(i -> d.sourceVocab().encode(i.source())).toList();
-        List<int[]> outs = beam > 1 ? srcs.stream().map(s -> tr.beam(s, beam)).toList() : tr.greedy(srcs);
+        List<int[]> outs = beam > 1 ? tr.beam(srcs, beam) : tr.greedy(srcs);
         List<String> hyps = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();

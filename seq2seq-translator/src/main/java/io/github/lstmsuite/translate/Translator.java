@@ -1,9 +1,8 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.nn.BeamDecoding;
 import io.github.lstmsuite.common.nn.GreedyDecoding;
 import io.github.lstmsuite.common.text.TokenVocabulary;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <ul>
  *   <li>{@link #greedy}: the likeliest token at every step; sentences of equal source length share a batch
  *       (then no padding exists for the encoder summary or the attention to skip).</li>
- *   <li>{@link #beam}: keeps the K best partial translations by total log-probability; a finished one
+ *   <li>{@link #beam}: keeps the K best partial translations by total log-probability (sentences of equal
+ *       source length again share a batch, K rows each); a finished one
  *       (ending in {@code </s>}) is scored by its log-probability divided by its length, so short outputs
  *       are not favoured; stops when K have finished. K = 1 is greedy.</li>
  * </ul>
@@ -71,86 +71,29 @@ public final class Translator {
         }, (tokens, enc) -> step(tokens, enc[1], enc[0]));
     }
 
-    private record Hyp(List<Integer> tokens, double logp) {
-        double normalized() {
-            return logp / (tokens.size() + 1);          // + 1: the </s> it ended with (or will)
-        }
-    }
-
     /** Beam search with {@code k} beams for one sentence. */
     public int[] beam(int[] source, int k) {
-        INDArray[] enc = encode(List.of(nonEmpty(source)));
-        List<Hyp> live = new ArrayList<>(List.of(new Hyp(List.of(), 0)));
-        List<Hyp> finished = new ArrayList<>();
-        decoder.rnnClearPreviousState();
-        for (int t = 0; t < maxLength && !live.isEmpty() && finished.size() < k; t++) {
-            int l = live.size();
-            INDArray tokens = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, l);
-            for (int i = 0; i < l; i++) {
-                List<Integer> tk = live.get(i).tokens();
-                tokens.putScalar(i, tk.isEmpty() ? TokenVocabulary.BOS_ID : tk.get(tk.size() - 1));
-            }
-            INDArray summary = enc[1].repeat(0, l);
-            INDArray encOut = config.attention() ? enc[0].repeat(0, l) : null;
-            INDArray probs = step(tokens, summary, encOut);                                  // [L, Vt]
-            // candidates: the k best continuations of every live hypothesis
-            List<double[]> cand = new ArrayList<>();                                          // {score, parent, token}
-            for (int i = 0; i < l; i++) {
-                double[] p = probs.getRow(i).toDoubleVector();
-                for (int tok : topK(p, k)) {
-                    cand.add(new double[] {live.get(i).logp() + Math.log(Math.max(p[tok], 1e-30)), i, tok});
-                }
-            }
-            cand.sort(Comparator.comparingDouble(c -> -c[0]));
-            List<Hyp> next = new ArrayList<>();
-            List<Integer> parents = new ArrayList<>();
-            for (double[] c : cand) {
-                if (next.size() + finished.size() >= k) {
-                    break;
-                }
-                Hyp parent = live.get((int) c[1]);
-                if ((int) c[2] == TokenVocabulary.EOS_ID) {
-                    finished.add(new Hyp(parent.tokens(), c[0]));
-                } else {
-                    List<Integer> tk = new ArrayList<>(parent.tokens());
-                    tk.add((int) c[2]);
-                    next.add(new Hyp(tk, c[0]));
-                    parents.add((int) c[1]);
-                }
-            }
-            if (!next.isEmpty()) {
-                // the decoder's state (every layer's) follows each survivor's parent
-                int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
-                for (String layer : decoderLayers) {
-                    Map<String, INDArray> reordered = new LinkedHashMap<>();
-                    decoder.rnnGetPreviousState(layer).forEach((key, v) -> reordered.put(key, Nd4j.pullRows(v, 1, rows)));
-                    decoder.rnnSetPreviousState(layer, reordered);
-                }
-            }
-            live = next;
-        }
-        decoder.rnnClearPreviousState();
-        List<Hyp> pool = finished.isEmpty() ? live : finished;
-        Hyp best = pool.stream().max(Comparator.comparingDouble(Hyp::normalized)).orElseThrow();
-        return best.tokens().stream().mapToInt(Integer::intValue).toArray();
+        return beam(List.of(source), k).get(0);
     }
 
-    /** The indices of the {@code k} largest values, largest first (one pass, no sort of the vocabulary). */
-    static int[] topK(double[] p, int k) {
-        int n = Math.min(k, p.length);
-        int[] best = new int[n];
-        int filled = 0;
-        for (int j = 0; j < p.length; j++) {
-            if (filled < n || p[j] > p[best[filled - 1]]) {
-                int pos = filled < n ? filled++ : n - 1;
-                while (pos > 0 && p[best[pos - 1]] < p[j]) {        // insertion into the sorted few
-                    best[pos] = best[pos - 1];
-                    pos--;
-                }
-                best[pos] = j;
+    /**
+     * Beam search with {@code k} beams for each sentence, in input order; sentences of one length take each
+     * decoder step together ({@link BeamDecoding}), each with its own {@code k} rows.
+     */
+    public List<int[]> beam(List<int[]> sources, int k) {
+        List<int[]> out = BeamDecoding.decode(sources, k, maxLength, 256, group -> {
+            decoder.rnnClearPreviousState();
+            return encode(group.stream().map(Translator::nonEmpty).toList());     // [encoder outputs, summary]
+        }, (tokens, enc) -> step(tokens, enc[1], enc[0]), rows -> {
+            // the decoder's state (every layer's) follows each row's parent
+            for (String layer : decoderLayers) {
+                Map<String, INDArray> reordered = new LinkedHashMap<>();
+                decoder.rnnGetPreviousState(layer).forEach((key, v) -> reordered.put(key, Nd4j.pullRows(v, 1, rows)));
+                decoder.rnnSetPreviousState(layer, reordered);
             }
-        }
-        return best;
+        });
+        decoder.rnnClearPreviousState();
+        return out;
     }
 
     /** An empty source (all of it unknown or blank) is read as one {@code <unk>}. */

@@ -91,8 +91,30 @@ class TranslateAppTest {
             srcs.add(sv.encode(tok.tokenize(p.source())));
         }
         List<int[]> greedy = tr.greedy(srcs);
+        List<int[]> beamOfOne = tr.beam(srcs, 1);
         for (int i = 0; i < srcs.size(); i++) {
             assertArrayEquals(greedy.get(i), tr.beam(srcs.get(i), 1), "sentence " + i);
+            assertArrayEquals(greedy.get(i), beamOfOne.get(i), "sentence " + i + " (batched beam)");
+        }
+    }
+
+    @Test
+    void batchedBeamEqualsOneSentenceAtATime() {
+        TranslateModel.Loaded m = TranslateModel.load(dates.model());
+        Translator tr = m.translator();
+        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
+        Tokenizer tok = m.config().tokenizer();
+        List<int[]> srcs = new ArrayList<>();
+        for (SentencePairs.Pair p : TranslateData.dates(60, 123)) {      // several source lengths: several groups
+            srcs.add(sv.encode(tok.tokenize(p.source())));
+        }
+        assertTrue(srcs.stream().mapToInt(s -> s.length).distinct().count() > 1, "sources of one length only");
+        for (int k : new int[] {3, 5}) {
+            List<int[]> batched = tr.beam(srcs, k);
+            assertEquals(srcs.size(), batched.size());
+            for (int i = 0; i < srcs.size(); i++) {
+                assertArrayEquals(tr.beam(srcs.get(i), k), batched.get(i), "k " + k + ", sentence " + i);
+            }
         }
     }
 

@@ -21,7 +21,7 @@ class TranslatorTest {
             int k = 1 + r.nextInt(8);
             int[] sorted = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -p[j]))
                     .limit(k).mapToInt(Integer::intValue).toArray();
-            assertArrayEquals(sorted, Translator.topK(p, k), "trial " + trial);
+            assertArrayEquals(sorted, io.github.lstmsuite.common.nn.BeamDecoding.topK(p, k), "trial " + trial);
         }
     }
 }

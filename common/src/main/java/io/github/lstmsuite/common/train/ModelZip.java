@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -147,28 +146,48 @@ public final class ModelZip {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** Writes {@code model} with the given text entries ({@code name → content}) to {@code target}, atomically. */
+    /**
+     * Writes {@code model} with the given text entries ({@code name → content}) to {@code target}, atomically.
+     *
+     * <p>The DL4J part is the same as {@link ModelSerializer#writeModel(Model, java.io.File, boolean)} writes
+     * (its entries, their format, so {@code ModelSerializer} and older suite versions read it), written in
+     * one pass with our entries and at the fastest deflate level: parameters are floats that deflate
+     * barely shrinks (a translator checkpoint: 29 MB → 27 MB), and DL4J's default level followed by a
+     * second pass to add our entries took several seconds per checkpoint.
+     */
     public static void save(Model model, Path target, boolean withUpdater, Map<String, String> entries) {
         AtomicFiles.write(target, tmp -> {
-            Path modelOnly = AtomicFiles.tempSibling(target);
-            try {
-                ModelSerializer.writeModel(model, modelOnly.toFile(), withUpdater);
-                try (ZipInputStream in = new ZipInputStream(Files.newInputStream(modelOnly));
-                     OutputStream os = Files.newOutputStream(tmp);
-                     ZipOutputStream out = new ZipOutputStream(os)) {
-                    for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                        out.putNextEntry(new ZipEntry(e.getName()));
-                        in.transferTo(out);
-                        out.closeEntry();
-                    }
-                    for (Map.Entry<String, String> e : entries.entrySet()) {
-                        out.putNextEntry(new ZipEntry(PREFIX + e.getKey()));
-                        out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                        out.closeEntry();
-                    }
+            try (OutputStream os = Files.newOutputStream(tmp);
+                 ZipOutputStream out = new ZipOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
+                out.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                String json = model instanceof MultiLayerNetwork m ? m.getLayerWiseConfigurations().toJson()
+                        : ((ComputationGraph) model).getConfiguration().toJson();
+                out.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+                java.io.DataOutputStream data = new java.io.DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
+                if (model.params() != null) {
+                    out.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
+                    org.nd4j.linalg.factory.Nd4j.write(model.params(), data);
+                    data.flush();
+                    out.closeEntry();
+                } else {
+                    out.putNextEntry(new ZipEntry(ModelSerializer.NO_PARAMS_MARKER));
+                    out.closeEntry();
                 }
-            } finally {
-                Files.deleteIfExists(modelOnly);
+                org.nd4j.linalg.api.ndarray.INDArray updater = !withUpdater ? null : model instanceof MultiLayerNetwork m
+                        ? m.getUpdater().getStateViewArray() : ((ComputationGraph) model).getUpdater().getStateViewArray();
+                if (updater != null && updater.length() > 0) {
+                    out.putNextEntry(new ZipEntry(ModelSerializer.UPDATER_BIN));
+                    org.nd4j.linalg.factory.Nd4j.write(updater, data);
+                    data.flush();
+                    out.closeEntry();
+                }
+                for (Map.Entry<String, String> e : entries.entrySet()) {
+                    out.putNextEntry(new ZipEntry(PREFIX + e.getKey()));
+                    out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                    out.closeEntry();
+                }
             }
         });
     }

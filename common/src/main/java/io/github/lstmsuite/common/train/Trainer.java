@@ -258,10 +258,11 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                 MetricsCsv.write(config.runDir().resolve("metrics.csv"), state.history);
                 writeLossCurve(config.runDir().resolve("loss_curve.csv"), state.curve);
                 Charts.learningCurves(config.runDir().resolve("learning_curves.png"), state.curve, state.history);
-                if (improved) {
-                    saveCheckpoint(net, best, state);
-                }
                 saveCheckpoint(net, last, state);
+                if (improved) {                       // the same bytes: a copy, not a second serialisation
+                    io.github.lstmsuite.common.report.AtomicFiles.write(best,
+                            tmp -> Files.copy(last, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+                }
                 lastCheckpoint = System.nanoTime();
                 if (state.stoppedEarly) {
                     progress.println(String.format("early stopping: no improvement of %s for %d epochs (best %.4f at epoch %d)",
