@@ -79,7 +79,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             throw new IllegalArgumentException("FastLstm supports sigmoid gates and a tanh activation, got "
                     + c.getGateActivationFn() + " and " + c.getActivationFn());
         }
-        this.workers = Math.max(1, Integer.getInteger("lstm.suite.workers", Runtime.getRuntime().availableProcessors()));
+        this.workers = configuredWorkers();
         // One BLAS thread per caller: the workers are the parallelism (an IDE or plain `java` may not set OMP_NUM_THREADS=1).
         org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
     }
@@ -311,6 +311,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             }
             partials = more;
         }
+    }
+
+    /** The worker threads a layer uses: system property {@code lstm.suite.workers}, default every available core. */
+    static int configuredWorkers() {
+        return Math.max(1, Integer.getInteger("lstm.suite.workers", Runtime.getRuntime().availableProcessors()));
     }
 
     interface BlockTask {

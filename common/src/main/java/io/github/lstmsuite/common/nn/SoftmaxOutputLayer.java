@@ -57,7 +57,11 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
 
         // p = softmax(x·W + b), in place: the logits are never needed again
         INDArray p = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, w.dataType(), new long[] {n, v}, 'c');
-        x.castTo(w.dataType()).mmuli(w, p);
+        final int workers = FastLstmLayer.configuredWorkers();
+        INDArray xf = x.castTo(w.dataType());
+        if (!Gemm.product(xf, false, w, false, p, workers)) {               // both cores; else ND4J's one
+            xf.mmuli(w, p);
+        }
         if (hasBias()) {
             p.addiRowVector(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, workspaceMgr));
         }
@@ -90,15 +94,20 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
 
         Gradient gradient = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(x.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);           // x2ᵀ δ
+        if (!Gemm.product(xf, true, delta, false, weightGrad, workers)) {                               // x2ᵀ δ
+            Nd4j.gemm(xf, delta, weightGrad, true, false, 1.0, 0.0);
+        }
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         if (hasBias()) {
             INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
             delta.sum(biasGrad, 0);
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         }
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), n}, 'f');
-        eps = w.mmuli(delta.transpose(), eps).transpose();                                              // δ Wᵀ [B·T, nIn]
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
+        if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
+            eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), n}, 'f');
+            eps = w.mmuli(delta.transpose(), eps).transpose();
+        }
         eps = backpropDropOutIfPresent(eps);
         this.input = input3d;
         INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
