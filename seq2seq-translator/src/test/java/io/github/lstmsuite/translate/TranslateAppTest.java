@@ -105,7 +105,7 @@ class TranslateAppTest {
         TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
         Tokenizer tok = m.config().tokenizer();
         List<int[]> srcs = new ArrayList<>();
-        for (SentencePairs.Pair p : TranslateData.dates(60, 123)) {      // several source lengths: several groups
+        for (SentencePairs.Pair p : TranslateData.dates(30, 123)) {      // several source lengths: several groups
             srcs.add(sv.encode(tok.tokenize(p.source())));
         }
         assertTrue(srcs.stream().mapToInt(s -> s.length).distinct().count() > 1, "sources of one length only");
