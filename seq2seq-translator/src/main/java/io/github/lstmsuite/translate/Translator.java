@@ -81,7 +81,7 @@ public final class Translator {
      * decoder step together ({@link BeamDecoding}), each with its own {@code k} rows.
      */
     public List<int[]> beam(List<int[]> sources, int k) {
-        List<int[]> out = BeamDecoding.decode(sources, k, maxLength, 256, group -> {
+        List<int[]> out = BeamDecoding.decode(sources, k, maxLength, Math.max(1, 256 / k), group -> {      // about 256 decoder rows
             decoder.rnnClearPreviousState();
             return encode(group.stream().map(Translator::nonEmpty).toList());     // [encoder outputs, summary]
         }, (tokens, enc) -> step(tokens, enc[1], enc[0]), rows -> {

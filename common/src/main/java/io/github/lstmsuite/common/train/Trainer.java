@@ -264,6 +264,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
                             tmp -> Files.copy(last, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
                 }
                 lastCheckpoint = System.nanoTime();
+                collectBetweenEpochs((System.nanoTime() - epochStart) / 1e9);
                 if (state.stoppedEarly) {
                     progress.println(String.format("early stopping: no improvement of %s for %d epochs (best %.4f at epoch %d)",
                             config.monitoredMetric(), config.patience(), state.best, state.bestEpoch));
@@ -293,6 +294,21 @@ public final class Trainer<N extends Model & NeuralNetwork> {
      * Writes a checkpoint atomically. {@code last.zip} keeps its predecessor as {@code previous.zip}: the new
      * file is complete on disk before the old one is moved aside, so at every moment one of them is whole.
      */
+    /**
+     * A full garbage collection after an epoch that took more than {@value #FULL_GC_MIN_EPOCH_SECONDS} s.
+     * ND4J frees an array's native memory when its Java object is collected; DL4J's arrays that outlive a
+     * young collection are only collected by a full one, which a small Java heap rarely needs, so the
+     * process's resident memory grows through a long run (the translator: +10 MB/s). One collection per
+     * long epoch (a few hundred ms) returns it; short epochs (the forecaster's) skip it.
+     */
+    private static void collectBetweenEpochs(double epochSeconds) {
+        if (epochSeconds > FULL_GC_MIN_EPOCH_SECONDS) {
+            System.gc();
+        }
+    }
+
+    private static final double FULL_GC_MIN_EPOCH_SECONDS = 10;
+
     private void saveCheckpoint(N net, Path file, TrainState state) {
         Map<String, String> entries = Map.of(STATE_ENTRY, Json.write(state), CONFIG_ENTRY, appConfigJson);
         if (!file.getFileName().toString().equals("last.zip")) {
