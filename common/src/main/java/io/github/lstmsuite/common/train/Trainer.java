@@ -291,10 +291,6 @@ public final class Trainer<N extends Model & NeuralNetwork> {
     }
 
     /**
-     * Writes a checkpoint atomically. {@code last.zip} keeps its predecessor as {@code previous.zip}: the new
-     * file is complete on disk before the old one is moved aside, so at every moment one of them is whole.
-     */
-    /**
      * A full garbage collection after an epoch that took more than {@value #FULL_GC_MIN_EPOCH_SECONDS} s.
      * ND4J frees an array's native memory when its Java object is collected; DL4J's arrays that outlive a
      * young collection are only collected by a full one, which a small Java heap rarely needs, so the
@@ -309,6 +305,10 @@ public final class Trainer<N extends Model & NeuralNetwork> {
 
     private static final double FULL_GC_MIN_EPOCH_SECONDS = 10;
 
+    /**
+     * Writes a checkpoint atomically. {@code last.zip} keeps its predecessor as {@code previous.zip}: the new
+     * file is complete on disk before the old one is moved aside, so at every moment one of them is whole.
+     */
     private void saveCheckpoint(N net, Path file, TrainState state) {
         Map<String, String> entries = Map.of(STATE_ENTRY, Json.write(state), CONFIG_ENTRY, appConfigJson);
         if (!file.getFileName().toString().equals("last.zip")) {
