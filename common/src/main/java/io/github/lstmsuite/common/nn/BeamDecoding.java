@@ -4,8 +4,6 @@ import io.github.lstmsuite.common.text.TokenVocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,23 +52,8 @@ public final class BeamDecoding {
         if (k < 1) {
             throw new IllegalArgumentException("beam width must be at least 1, got " + k);
         }
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < sources.size(); i++) {
-            byLength.computeIfAbsent(Math.max(1, sources.get(i).length), x -> new ArrayList<>()).add(i);
-        }
-        int[][] result = new int[sources.size()][];
-        for (List<Integer> group : byLength.values()) {
-            for (int from = 0; from < group.size(); from += groupSize) {
-                List<Integer> idx = group.subList(from, Math.min(group.size(), from + groupSize));
-                List<int[]> srcs = new ArrayList<>();
-                idx.forEach(i -> srcs.add(sources.get(i)));
-                List<int[]> out = decodeGroup(srcs, k, maxLength, encode.apply(srcs), step, reorder);
-                for (int i = 0; i < idx.size(); i++) {
-                    result[idx.get(i)] = out.get(i);
-                }
-            }
-        }
-        return List.of(result);
+        return GreedyDecoding.inGroups(sources, groupSize,
+                srcs -> decodeGroup(srcs, k, maxLength, encode.apply(srcs), step, reorder));
     }
 
     private static List<int[]> decodeGroup(List<int[]> srcs, int k, int maxLength, INDArray[] enc,

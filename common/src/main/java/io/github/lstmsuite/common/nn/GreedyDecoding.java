@@ -31,6 +31,45 @@ public final class GreedyDecoding {
      */
     public static List<int[]> decode(List<int[]> sources, int maxLength, int groupSize,
                                      Function<List<int[]>, INDArray[]> encode, BiFunction<INDArray, INDArray[], INDArray> step) {
+        return inGroups(sources, groupSize, srcs -> {
+            INDArray[] enc = encode.apply(srcs);
+            int b = srcs.size();
+            INDArray tokens = Nd4j.valueArrayOf(new long[] {b}, (float) TokenVocabulary.BOS_ID);
+            List<List<Integer>> outs = new ArrayList<>();
+            boolean[] done = new boolean[b];
+            for (int i = 0; i < b; i++) {
+                outs.add(new ArrayList<>());
+            }
+            for (int t = 0; t < maxLength; t++) {
+                INDArray next = step.apply(tokens, enc).argMax(1);                    // [B]
+                boolean all = true;
+                for (int i = 0; i < b; i++) {
+                    int tok = next.getInt(i);
+                    if (!done[i]) {
+                        if (tok == TokenVocabulary.EOS_ID) {
+                            done[i] = true;
+                        } else {
+                            outs.get(i).add(tok);
+                        }
+                    }
+                    all &= done[i];
+                }
+                if (all) {
+                    break;
+                }
+                tokens = next.castTo(DataType.FLOAT);
+            }
+            List<int[]> out = new ArrayList<>();
+            outs.forEach(o -> out.add(o.stream().mapToInt(Integer::intValue).toArray()));
+            return out;
+        });
+    }
+
+    /**
+     * Runs {@code decodeGroup} on the sources grouped by length (at least 1), at most {@code groupSize} per
+     * group, and puts its answers back in the order of {@code sources}. Both decoders share it.
+     */
+    static List<int[]> inGroups(List<int[]> sources, int groupSize, Function<List<int[]>, List<int[]>> decodeGroup) {
         Map<Integer, List<Integer>> byLength = new TreeMap<>();
         for (int i = 0; i < sources.size(); i++) {
             byLength.computeIfAbsent(Math.max(1, sources.get(i).length), k -> new ArrayList<>()).add(i);
@@ -39,37 +78,9 @@ public final class GreedyDecoding {
         for (List<Integer> group : byLength.values()) {
             for (int from = 0; from < group.size(); from += groupSize) {
                 List<Integer> idx = group.subList(from, Math.min(group.size(), from + groupSize));
-                List<int[]> srcs = new ArrayList<>();
-                idx.forEach(i -> srcs.add(sources.get(i)));
-                INDArray[] enc = encode.apply(srcs);
-                int b = idx.size();
-                INDArray tokens = Nd4j.valueArrayOf(new long[] {b}, (float) TokenVocabulary.BOS_ID);
-                List<List<Integer>> outs = new ArrayList<>();
-                boolean[] done = new boolean[b];
-                for (int i = 0; i < b; i++) {
-                    outs.add(new ArrayList<>());
-                }
-                for (int t = 0; t < maxLength; t++) {
-                    INDArray next = step.apply(tokens, enc).argMax(1);                    // [B]
-                    boolean all = true;
-                    for (int i = 0; i < b; i++) {
-                        int tok = next.getInt(i);
-                        if (!done[i]) {
-                            if (tok == TokenVocabulary.EOS_ID) {
-                                done[i] = true;
-                            } else {
-                                outs.get(i).add(tok);
-                            }
-                        }
-                        all &= done[i];
-                    }
-                    if (all) {
-                        break;
-                    }
-                    tokens = next.castTo(DataType.FLOAT);
-                }
-                for (int i = 0; i < b; i++) {
-                    result[idx.get(i)] = outs.get(i).stream().mapToInt(Integer::intValue).toArray();
+                List<int[]> out = decodeGroup.apply(idx.stream().map(sources::get).toList());
+                for (int i = 0; i < idx.size(); i++) {
+                    result[idx.get(i)] = out.get(i);
                 }
             }
         }
