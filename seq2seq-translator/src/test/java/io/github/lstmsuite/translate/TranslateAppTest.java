@@ -80,16 +80,22 @@ class TranslateAppTest {
         assertEquals(dates.greedy().exactMatch(), e.outcome().result(TranslateEvaluate.Result.class).greedy().exactMatch(), 1e-12);
     }
 
+    /** {@code n} fresh dates (seed {@code seed}) as the dates model's source token indices. */
+    private static List<int[]> dateSources(TranslateModel.Loaded m, int n, long seed) {
+        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
+        Tokenizer tok = m.config().tokenizer();
+        List<int[]> srcs = new ArrayList<>();
+        for (SentencePairs.Pair p : TranslateData.dates(n, seed)) {
+            srcs.add(sv.encode(tok.tokenize(p.source())));
+        }
+        return srcs;
+    }
+
     @Test
     void beamOfOneIsGreedy() {
         TranslateModel.Loaded m = TranslateModel.load(dates.model());
         Translator tr = m.translator();
-        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
-        Tokenizer tok = m.config().tokenizer();
-        List<int[]> srcs = new ArrayList<>();
-        for (SentencePairs.Pair p : TranslateData.dates(40, 99)) {
-            srcs.add(sv.encode(tok.tokenize(p.source())));
-        }
+        List<int[]> srcs = dateSources(m, 40, 99);
         List<int[]> greedy = tr.greedy(srcs);
         List<int[]> beamOfOne = tr.beam(srcs, 1);
         for (int i = 0; i < srcs.size(); i++) {
@@ -102,12 +108,7 @@ class TranslateAppTest {
     void batchedBeamEqualsOneSentenceAtATime() {
         TranslateModel.Loaded m = TranslateModel.load(dates.model());
         Translator tr = m.translator();
-        TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());
-        Tokenizer tok = m.config().tokenizer();
-        List<int[]> srcs = new ArrayList<>();
-        for (SentencePairs.Pair p : TranslateData.dates(30, 123)) {      // several source lengths: several groups
-            srcs.add(sv.encode(tok.tokenize(p.source())));
-        }
+        List<int[]> srcs = dateSources(m, 30, 123);                         // several source lengths: several groups
         assertTrue(srcs.stream().mapToInt(s -> s.length).distinct().count() > 1, "sources of one length only");
         for (int k : new int[] {3, 5}) {
             List<int[]> batched = tr.beam(srcs, k);
