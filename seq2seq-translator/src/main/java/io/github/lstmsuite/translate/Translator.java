@@ -65,10 +65,16 @@ public final class Translator {
 
     /** Greedy translations of token-index sentences (no {@code <s>}/{@code </s>}), in input order. */
     public List<int[]> greedy(List<int[]> sources) {
-        return GreedyDecoding.decode(sources, maxLength, 256, group -> {
-            decoder.rnnClearPreviousState();
-            return encode(group.stream().map(Translator::nonEmpty).toList());     // [encoder outputs, summary]
-        }, (tokens, enc) -> step(tokens, enc[1], enc[0]));
+        return GreedyDecoding.decode(sources, maxLength, DECODER_ROWS, this::startGroup, (tokens, enc) -> step(tokens, enc[1], enc[0]));
+    }
+
+    /** The most decoder rows per step, greedy or beam: bounds the memory of a decoding step's arrays. */
+    private static final int DECODER_ROWS = 256;
+
+    /** A group of equal-length sources → [encoder outputs, summary]; the decoder starts from no state. */
+    private INDArray[] startGroup(List<int[]> group) {
+        decoder.rnnClearPreviousState();
+        return encode(group.stream().map(Translator::nonEmpty).toList());
     }
 
     /** Beam search with {@code k} beams for one sentence. */
@@ -81,10 +87,8 @@ public final class Translator {
      * decoder step together ({@link BeamDecoding}), each with its own {@code k} rows.
      */
     public List<int[]> beam(List<int[]> sources, int k) {
-        List<int[]> out = BeamDecoding.decode(sources, k, maxLength, Math.max(1, 256 / k), group -> {      // about 256 decoder rows
-            decoder.rnnClearPreviousState();
-            return encode(group.stream().map(Translator::nonEmpty).toList());     // [encoder outputs, summary]
-        }, (tokens, enc) -> step(tokens, enc[1], enc[0]), rows -> {
+        List<int[]> out = BeamDecoding.decode(sources, k, maxLength, DECODER_ROWS, this::startGroup,
+                (tokens, enc) -> step(tokens, enc[1], enc[0]), rows -> {
             // the decoder's state (every layer's) follows each row's parent
             for (String layer : decoderLayers) {
                 Map<String, INDArray> reordered = new LinkedHashMap<>();

@@ -13,12 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Beam search for an encoder–decoder, many sentences at once: every source keeps its {@code k} best partial
- * translations by total log-probability, and all sources of one length take each decoder step together, as
- * one batch of {@code sources × k} rows. A hypothesis that produces {@code </s>} is finished; a source is done
+ * translations by total log-probability, and sources of one length take each decoder step together, as
+ * one batch of {@code sources × k} rows (up to a row budget the caller sets). A hypothesis that produces {@code </s>} is finished; a source is done
  * when it has {@code k} finished ones or none left alive; the answer is the finished hypothesis with the best
  * log-probability per token. Decoding sources one by one gives the same translations; batching them only
- * removes the cost of a decoder call per source and step (for the translator's test part, 1,097 sources with
- * a beam of 5: one decoder call per step for up to 256 sources instead of one per source).
+ * removes the cost of a decoder call per source and step (the translator, beam 5: one call per step for 51
+ * sources, 255 rows, instead of one per source).
  */
 public final class BeamDecoding {
     private BeamDecoding() {
@@ -37,7 +37,7 @@ public final class BeamDecoding {
     /**
      * @param sources   token indices, without {@code <s>}/{@code </s>}
      * @param k         the beam width (1 or more)
-     * @param groupSize the most sources decoded together
+     * @param maxRows   the most decoder rows per step: sources are decoded {@code max(1, maxRows / k)} at a time
      * @param encode    a group of sources of one length → what the decoder steps need, each array with one row
      *                  per source ({@code [B, …]}); it also resets the decoder's state
      * @param step      (previous tokens {@code [R]}, the encoded arrays with one row per decoder row) →
@@ -46,13 +46,13 @@ public final class BeamDecoding {
      *                  layer's state; {@code rows} may be longer than the current batch)
      * @return the decoded token indices, in the order of {@code sources}, without {@code </s>}
      */
-    public static List<int[]> decode(List<int[]> sources, int k, int maxLength, int groupSize,
+    public static List<int[]> decode(List<int[]> sources, int k, int maxLength, int maxRows,
                                      Function<List<int[]>, INDArray[]> encode,
                                      BiFunction<INDArray, INDArray[], INDArray> step, Consumer<int[]> reorder) {
         if (k < 1) {
             throw new IllegalArgumentException("beam width must be at least 1, got " + k);
         }
-        return GreedyDecoding.inGroups(sources, groupSize,
+        return GreedyDecoding.inGroups(sources, Math.max(1, maxRows / k),
                 srcs -> decodeGroup(srcs, k, maxLength, encode.apply(srcs), step, reorder));
     }
 

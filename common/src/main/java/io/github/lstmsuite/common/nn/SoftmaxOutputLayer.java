@@ -105,8 +105,7 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         }
         INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
         if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
-            eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), n}, 'f');
-            eps = w.mmuli(delta.transpose(), eps).transpose();
+            Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
         }
         eps = backpropDropOutIfPresent(eps);
         this.input = input3d;
