@@ -3,6 +3,7 @@ package io.github.lstmsuite.bench;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
@@ -222,6 +223,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
 
     Measurement measure(Case c, LstmImpl impl, int workers) {
         MultiLayerNetwork net = build(c, impl);
+        net.addListeners(new OptimizerThreads());          // as the apps' trainer: the optimizer's step on two threads
         List<DataSet> data = randomBatches(c, 16);
         int[] it = {0};
         double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));

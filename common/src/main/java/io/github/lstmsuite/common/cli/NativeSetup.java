@@ -11,9 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>Precision: float32 everywhere (the suite's LSTM layer computes in float32).</li>
  *   <li>The suite's LSTM layers ({@code FastLstm}) split each mini-batch across {@code --threads}
  *       cores, by default all of them (system property {@code lstm.suite.workers}).</li>
- *   <li>ND4J's own ops (dense layers, the updater) keep {@code OMP_NUM_THREADS} threads, which the
- *       {@code ./lstm} launcher sets to 1: measured on a 2-core machine, at these sizes ND4J's
- *       OpenMP threading costs more than it gives (one thread is 2.3–2.9× faster than two).</li>
+ *   <li>ND4J's own ops (dense layers, element-wise work, its matrix products) run on one thread:
+ *       measured on a 2-core machine, at these sizes ND4J's threading costs more than it gives (a
+ *       translator epoch 25 s on one thread, 32 s on two). The exception is the optimizer's step
+ *       (clipping, Adam, the parameter update), which the trainer runs on all of ND4J's threads
+ *       ({@code OMP_NUM_THREADS}, read when ND4J starts; {@code ./lstm} sets it to the number of cores):
+ *       see {@link io.github.lstmsuite.common.train.OptimizerThreads}.</li>
  * </ul>
  */
 public final class NativeSetup {
@@ -26,6 +29,8 @@ public final class NativeSetup {
     /** Applies {@code threads} (if given) and float32 as the default data type; returns the LSTM threads in use. */
     public static int apply(Integer threads) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);                          // ND4J's ops: one thread
+        org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);  // its products too
         if (threads != null) {
             if (threads < 1) {
                 throw new UserException("--threads must be at least 1, got " + threads);

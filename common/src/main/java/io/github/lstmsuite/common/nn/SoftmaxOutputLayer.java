@@ -55,22 +55,131 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         long n = x.size(0);
         long v = w.size(1);
 
-        // p = softmax(x·W + b), in place: the logits are never needed again
+        // the logits x·W, then in place p = softmax(logits + b) and δ (below): the logits are never needed again
         INDArray p = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, w.dataType(), new long[] {n, v}, 'c');
         final int workers = FastLstmLayer.configuredWorkers();
         INDArray xf = x.castTo(w.dataType());
         if (!Gemm.product(xf, false, w, false, p, workers)) {               // both cores; else ND4J's one
             xf.mmuli(w, p);
         }
-        if (hasBias()) {
-            p.addiRowVector(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, workspaceMgr));
-        }
-        Nd4j.exec(new SoftMax(p, p, 1));
-
-        // loss and δ = p − onehot(y), masked: one pass over the B·T label positions
         float[] y = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM).toFloatVector();                // [B·T]
         float[] m = maskArray == null ? null : maskArray.toFloatVector();                             // [B·T] or null
         double smooth = ((SoftmaxOutput) layerConf()).getLabelSmoothing();
+        INDArray bias = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
+        INDArray biasGrad = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
+        double loss = p.dataType() == DataType.FLOAT && (biasGrad == null || biasGrad.dataType() == DataType.FLOAT)
+                ? softmaxDelta(p, bias, biasGrad, y, m, smooth, workers)
+                : softmaxDeltaNd4j(p, bias, biasGrad, y, m, smooth);
+        INDArray delta = p;
+
+        Gradient gradient = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        if (!Gemm.product(xf, true, delta, false, weightGrad, workers)) {                               // x2ᵀ δ
+            Nd4j.gemm(xf, delta, weightGrad, true, false, 1.0, 0.0);
+        }
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        if (biasGrad != null) {
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);             // Σ δ over rows
+        }
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
+        if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
+            Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
+        }
+        eps = backpropDropOutIfPresent(eps);
+        this.input = input3d;
+        INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
+        weightNoiseParams.clear();
+
+        scoredInput = input3d;
+        scoredLabels = labels;
+        storedLoss = loss;
+        return new Pair<>(gradient, eps3d);
+    }
+
+    /**
+     * In place over the logits {@code z} [n, V] (float32, row-major): each row becomes
+     * δ = m · (softmax(z + b) − (1 − ε)·onehot(y) − ε/V), rows with mask 0 become 0 (no exponentials for
+     * padding), {@code biasGrad} = Σ δ over rows; returns the loss −Σ m · log p[y]. One pass per row, the rows
+     * in two fixed halves on the layer's workers (the halves' bias sums added in order: the numbers do not
+     * depend on the core count). ND4J's softmax, and the element-wise passes that followed it, ran on one core.
+     */
+    private static double softmaxDelta(INDArray z, INDArray bias, INDArray biasGrad, float[] y, float[] m, double smooth,
+                                       int workers) {
+        if (z.ordering() != 'c' || !z.isMatrix() || z.stride(1) != 1 || z.stride(0) != z.size(1)) {
+            throw new IllegalStateException("logits must be a row-major [n, V] array, got " + z.shapeInfoToString());
+        }
+        final int n = (int) z.size(0), v = (int) z.size(1);
+        final float[] b = bias == null ? null : bias.toFloatVector();
+        final float spread = (float) (smooth / v), hit = (float) (1 - smooth);
+        final double[] rowLoss = new double[n];
+        final float[][] bSum = new float[2][biasGrad == null ? 0 : v];
+        final org.bytedeco.javacpp.FloatPointer zp = FastLstmLayer.pointer(z);
+        final long base = zp.position();
+        FastLstmLayer.runBlocks(workers, 2, half -> {
+            org.bytedeco.javacpp.FloatPointer at = new org.bytedeco.javacpp.FloatPointer(zp);   // its own position
+            float[] row = new float[v];
+            float[] sum = bSum[half];
+            for (int i = n * half / 2; i < n * (half + 1) / 2; i++) {
+                float mi = m == null ? 1f : m[i];
+                at.position(base + (long) i * v);
+                if (mi == 0f) {
+                    java.util.Arrays.fill(row, 0f);
+                    at.put(row, 0, v);
+                    continue;
+                }
+                at.get(row, 0, v);
+                if (b != null) {
+                    for (int j = 0; j < v; j++) {
+                        row[j] += b[j];
+                    }
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    max = Math.max(max, row[j]);
+                }
+                double total = 0;
+                for (int j = 0; j < v; j++) {
+                    float e = (float) Math.exp(row[j] - max);
+                    row[j] = e;
+                    total += e;
+                }
+                float inv = (float) (1 / total);
+                int label = (int) y[i];
+                float py = row[label] * inv;
+                rowLoss[i] = -mi * Math.log(Math.max(py, LOG_CLIP));      // the true token's cross-entropy
+                for (int j = 0; j < v; j++) {
+                    row[j] = mi * (row[j] * inv - spread);
+                }
+                row[label] -= mi * hit;
+                at.put(row, 0, v);
+                if (sum.length > 0) {
+                    for (int j = 0; j < v; j++) {
+                        sum[j] += row[j];
+                    }
+                }
+            }
+        });
+        if (biasGrad != null) {
+            float[] g = new float[v];
+            for (int j = 0; j < v; j++) {
+                g[j] = bSum[0][j] + bSum[1][j];
+            }
+            biasGrad.assign(Nd4j.createFromArray(g).reshape(biasGrad.shape()));
+        }
+        double loss = 0;
+        for (double l : rowLoss) {
+            loss += l;
+        }
+        return loss;
+    }
+
+    /** {@link #softmaxDelta} with ND4J's ops, for a float64 network. */
+    private static double softmaxDeltaNd4j(INDArray p, INDArray bias, INDArray biasGrad, float[] y, float[] m, double smooth) {
+        long n = p.size(0), v = p.size(1);
+        if (bias != null) {
+            p.addiRowVector(bias);
+        }
+        Nd4j.exec(new SoftMax(p, p, 1));
         double[] py = new double[(int) n];
         for (int i = 0; i < n; i++) {
             py[i] = p.getDouble(i, (int) y[i]);
@@ -87,35 +196,13 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
             loss -= (m == null ? 1 : m[i]) * Math.log(Math.max(py[i], LOG_CLIP));   // the true token's cross-entropy
             p.putScalar(i, label, p.getDouble(i, label) - (1 - smooth));
         }
-        if (maskArray != null) {
-            p.muliColumnVector(maskArray.castTo(p.dataType()));
+        if (m != null) {
+            p.muliColumnVector(Nd4j.createFromArray(m).reshape(n, 1).castTo(p.dataType()));
         }
-        INDArray delta = p;
-
-        Gradient gradient = new DefaultGradient();
-        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        if (!Gemm.product(xf, true, delta, false, weightGrad, workers)) {                               // x2ᵀ δ
-            Nd4j.gemm(xf, delta, weightGrad, true, false, 1.0, 0.0);
+        if (biasGrad != null) {
+            p.sum(biasGrad, 0);
         }
-        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
-        if (hasBias()) {
-            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-            delta.sum(biasGrad, 0);
-            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
-        }
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
-        if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
-            Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
-        }
-        eps = backpropDropOutIfPresent(eps);
-        this.input = input3d;
-        INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
-        weightNoiseParams.clear();
-
-        scoredInput = input3d;
-        scoredLabels = labels;
-        storedLoss = loss;
-        return new Pair<>(gradient, eps3d);
+        return loss;
     }
 
     @Override

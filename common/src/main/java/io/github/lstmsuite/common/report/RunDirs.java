@@ -119,7 +119,8 @@ public final class RunDirs {
             return true;
         }
         return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && (n.endsWith(".png") || n.endsWith(".csv")
-                || n.endsWith(".txt") || n.endsWith(".tmp") || n.endsWith(".json") || n.endsWith(".zip"));
+                || n.endsWith(".txt") || n.endsWith(".tmp") || n.endsWith(".json") || n.endsWith(".zip")
+                || n.endsWith(".svg"));                        // the translator's attention heat maps
     }
 
     /** --force: removes a run folder's contents; refuses a folder with files a run does not write. */

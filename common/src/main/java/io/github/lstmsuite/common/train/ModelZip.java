@@ -151,15 +151,16 @@ public final class ModelZip {
      *
      * <p>The DL4J part is the same as {@link ModelSerializer#writeModel(Model, java.io.File, boolean)} writes
      * (its entries, their format, so {@code ModelSerializer} and older suite versions read it), written in
-     * one pass with our entries and at the fastest deflate level: parameters are floats that deflate
-     * barely shrinks (a translator checkpoint: 29 MB → 27 MB), and DL4J's default level followed by a
-     * second pass to add our entries took several seconds per checkpoint.
+     * one pass with our entries and without compression (deflate's stored blocks, which every zip reader
+     * reads): parameters are floats that deflate barely shrinks (a translator checkpoint: 29 MB → 27 MB at
+     * its fastest level, which still took 0.9 s of the trainer's time per checkpoint), and DL4J's default
+     * level followed by a second pass to add our entries took several seconds.
      */
     public static void save(Model model, Path target, boolean withUpdater, Map<String, String> entries) {
         AtomicFiles.write(target, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp);
                  ZipOutputStream out = new ZipOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
-                out.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                out.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
                 String json = model instanceof MultiLayerNetwork m ? m.getLayerWiseConfigurations().toJson()
                         : ((ComputationGraph) model).getConfiguration().toJson();
                 out.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));

@@ -162,6 +162,8 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
 
         batches.useNetwork(net);
+        OptimizerThreads optimizerThreads = new OptimizerThreads();     // the optimizer's step on all of ND4J's threads
+        net.addListeners(optimizerThreads);
         if (!listeners.isEmpty()) {
             net.addListeners(listeners.toArray(new org.deeplearning4j.optimize.api.TrainingListener[0]));
         }
@@ -275,6 +277,12 @@ public final class Trainer<N extends Model & NeuralNetwork> {
             }
         } finally {
             stop.uninstall();
+            optimizerThreads.restore();
+            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> attached =
+                    net instanceof ComputationGraph g ? g.getListeners() : ((MultiLayerNetwork) net).getListeners();
+            List<org.deeplearning4j.optimize.api.TrainingListener> rest = new java.util.ArrayList<>(attached);
+            rest.remove(optimizerThreads);                                  // a later fit of this network adds its own
+            net.setListeners(rest);
         }
         if (interrupted) {
             progress.println("stopped at step " + state.step + ": checkpoint " + last

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -118,35 +119,44 @@ class SoftmaxOutputTest {
     @Test
     void labelSmoothingGradientIsSoftmaxMinusTheSmoothedTarget() {
         double eps = 0.1;
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
+        assertSmoothedGradient(DataType.FLOAT, eps, 1e-6);           // the one-pass float32 path
+        ComputationGraph g = assertSmoothedGradient(DataType.DOUBLE, eps, 1e-12);   // ND4J's ops in float64
+        // and ε travels with the configuration
+        var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
+        var layer = ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("out")).getLayerConf().getLayer();
+        assertEquals(eps, ((SoftmaxOutput) layer).getLabelSmoothing(), 0);
+    }
+
+    /** δ_j = p_j − (1 − ε)[j = y] − ε/V by hand, for two steps (the second masked out: no gradient, no loss). */
+    private static ComputationGraph assertSmoothedGradient(DataType type, double eps, double tol) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).dataType(type)
                 .updater(new NoOp()).graphBuilder().addInputs("x")
                 .addLayer("out", new SoftmaxOutput.Builder().labelSmoothing(eps).nIn(2).nOut(3).build(), "x")
                 .setOutputs("out").build());
         g.init();
-        INDArray x = Nd4j.create(new double[] {0.5, -1.0}, new long[] {1, 2, 1});     // one step
-        INDArray y = Nd4j.create(new double[] {2}, new long[] {1, 1, 1});
+        g.getLayer("out").setParam("b", Nd4j.create(new double[] {0.3, -0.2, 0.1}, new long[] {1, 3}).castTo(type));
+        INDArray x = Nd4j.create(new double[] {0.5, 2.0, -1.0, 7.0}, new long[] {1, 2, 2}).castTo(type);  // [B=1, 2, T=2]
+        INDArray y = Nd4j.create(new double[] {2, 0}, new long[] {1, 1, 2}).castTo(type);
+        INDArray mask = Nd4j.create(new double[] {1, 0}, new long[] {1, 2}).castTo(type);
         g.setInputs(x);
         g.setLabels(y);
+        g.setLayerMaskArrays(new INDArray[] {mask}, new INDArray[] {mask});
         g.computeGradientAndScore();
-        INDArray p = g.outputSingle(x).reshape(3);
-        INDArray w = g.getLayer("out").getParam("W");
-        // by hand: δ_j = p_j − (1 − ε)[j = 2] − ε/3; dW = xᵀ δ; the score is −log p_2
+        INDArray p = g.outputSingle(x).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0));   // step 0
         double[] delta = new double[3];
         for (int j = 0; j < 3; j++) {
             delta[j] = p.getDouble(j) - (j == 2 ? 1 - eps : 0) - eps / 3;
         }
         INDArray dW = g.gradient().getGradientFor("out_W");
-        for (int i = 0; i < 2; i++) {
-            for (int j = 0; j < 3; j++) {
-                assertEquals(x.getDouble(0, i, 0) * delta[j], dW.getDouble(i, j), 1e-12);
+        INDArray db = g.gradient().getGradientFor("out_b");
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(x.getDouble(0, i, 0) * delta[j], dW.getDouble(i, j), tol, type + " dW");
             }
+            assertEquals(delta[j], db.getDouble(j), tol, type + " db");
         }
-        assertEquals(-Math.log(p.getDouble(2)), g.score(), 1e-12);
-        assertEquals(2, w.shape()[0]);
-        // and ε travels with the configuration
-        var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
-        var layer = ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("out")).getLayerConf().getLayer();
-        assertEquals(eps, ((SoftmaxOutput) layer).getLabelSmoothing(), 0);
+        assertEquals(-Math.log(p.getDouble(2)), g.score(), tol, type + " score");
+        return g;
     }
 
     @Test

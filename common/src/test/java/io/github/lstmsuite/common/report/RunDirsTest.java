@@ -48,6 +48,7 @@ class RunDirsTest {
         Files.writeString(dir.resolve("summary.json"), "{}");
         Files.writeString(dir.resolve("report.html"), "<html/>");
         Files.writeString(dir.resolve("loss_curve.csv"), "step,train_loss\n");
+        Files.writeString(dir.resolve("attention_1.svg"), "<svg/>");          // the attention translator's heat maps
         Path again = RunDirs.create(dir, "forecast", false, true);
         assertEquals(dir, again);
         try (var s = Files.list(dir)) {
