@@ -111,7 +111,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     List<LstmImpl> impls;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "CPU cores the fast LSTM layer uses (default: all). ND4J's own ops use OMP_NUM_THREADS (1 under ./lstm).")
+            description = "CPU cores the fast LSTM layer uses (default: all). ND4J's own ops run on one thread, as in the apps.")
     Integer threads;
 
     @Option(names = "--blocks", paramLabel = "N", defaultValue = "5", description = "Measured blocks per figure (default: ${DEFAULT-VALUE}); the median is printed.")

@@ -188,8 +188,11 @@ public final class TranslateApp {
 
                 // ---- the test part
                 Translator tr = new Translator(best, mc, cfg.maxLength() + 2);
+                // each part's freed native memory goes back to the system before the next (NativeMemory)
                 TranslateEval.Scores greedy = TranslateEval.score(tr, data.test(), data, cfg, 1);
+                releaseMemory();
                 TranslateEval.Scores beamed = cfg.beam() > 1 ? TranslateEval.score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
+                releaseMemory();
                 double tokenAcc = TranslateEval.tokenAccuracy(best, data);
                 List<String[]> samples = TranslateEval.samples(beamed, data, cfg, 8);
                 if (mc.attention()) {                                   // attention_1.svg …: heat maps in the report
@@ -259,5 +262,11 @@ public final class TranslateApp {
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null,
                     quick ? 4000 : 0, null);
         }
+    }
+
+    /** Collects ND4J's dead arrays and returns the memory they held to the system (peak memory, not speed). */
+    private static void releaseMemory() {
+        System.gc();
+        io.github.lstmsuite.common.nn.NativeMemory.trim();
     }
 }

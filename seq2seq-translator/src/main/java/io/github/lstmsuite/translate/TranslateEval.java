@@ -53,8 +53,8 @@ public final class TranslateEval {
         List<TranslateData.Example> ex = d.test().stream().map(i -> new TranslateData.Example(i.source(), i.references().get(0))).toList();
         long right = 0;
         long all = 0;
-        for (int from = 0; from < ex.size(); from += 256) {
-            MultiDataSet mds = PairBatches.encode(ex.subList(from, Math.min(ex.size(), from + 256)), d.sourceVocab(), d.targetVocab());
+        for (int from = 0; from < ex.size(); from += 64) {               // 64 at a time: [64, V, Tt] outputs, not 256
+            MultiDataSet mds = PairBatches.encode(ex.subList(from, Math.min(ex.size(), from + 64)), d.sourceVocab(), d.targetVocab());
             INDArray pred = net.output(false, mds.getFeatures(), mds.getFeaturesMaskArrays())[0].argMax(1);   // [B, Tt]
             INDArray lab = mds.getLabels(0);
             INDArray mask = mds.getLabelsMaskArray(0);

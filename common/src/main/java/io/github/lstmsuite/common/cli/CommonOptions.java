@@ -24,7 +24,7 @@ public class CommonOptions {
     public long seed;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "CPU cores the LSTM layers use (default: all). ND4J's other ops keep OMP_NUM_THREADS threads (1 under ./lstm, fastest at these sizes).")
+            description = "CPU cores the LSTM layers use (default: all). ND4J's other ops run on one thread (fastest at these sizes), the optimizer's step of large models on two.")
     public Integer threads;
 
     @Option(names = "--lstm", paramLabel = "IMPL",

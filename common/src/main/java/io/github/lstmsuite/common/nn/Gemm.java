@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A matrix product on the LSTM layers' worker threads: {@code C = op(A)·op(B)} for float32 2-D arrays,
  * computed as two halves of C's columns (in C's own storage order), each by one {@code cblas_sgemm} on its
- * own core. ND4J's products run on one thread under {@code ./lstm} ({@code OMP_NUM_THREADS=1}, the fastest
+ * own core. ND4J's products run on one thread ({@code NativeSetup}: the fastest
  * setting for its many small ops); the output layer's three large products per step (logits, weight
  * gradient, input gradient: 830 × 256 × 3,084 each in the translator) are worth both cores.
  *

@@ -308,6 +308,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
     private static void collectBetweenEpochs(double epochSeconds) {
         if (epochSeconds > FULL_GC_MIN_EPOCH_SECONDS) {
             System.gc();
+            io.github.lstmsuite.common.nn.NativeMemory.trim();      // and give the freed native memory back
         }
     }
 
