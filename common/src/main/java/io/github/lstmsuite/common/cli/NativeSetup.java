@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>ND4J's own ops (dense layers, element-wise work, its matrix products) run on one thread:
  *       measured on a 2-core machine, at these sizes ND4J's threading costs more than it gives (a
  *       translator epoch 25 s on one thread, 32 s on two). The exception is the optimizer's step
- *       (clipping, Adam, the parameter update), which the trainer runs on all of ND4J's threads
- *       ({@code OMP_NUM_THREADS}, read when ND4J starts; {@code ./lstm} sets it to the number of cores):
- *       see {@link io.github.lstmsuite.common.train.OptimizerThreads}.</li>
+ *       (clipping, Adam, the parameter update) of a model over 1 M parameters, which the trainer runs on
+ *       two of ND4J's threads (its pool has {@code OMP_NUM_THREADS}, read when ND4J starts; {@code ./lstm}
+ *       sets it to 2): see {@link io.github.lstmsuite.common.train.OptimizerThreads}.</li>
  * </ul>
  */
 public final class NativeSetup {

@@ -8,15 +8,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J's thread pool for the optimizer's step only. The many small ND4J ops of a forward and backward pass
  * run fastest on one thread ({@code NativeSetup}); the step that follows them — gradient clipping, the
  * updater (Adam's moments and update) and the subtraction of the update from the parameters — walks every
- * parameter several times, and on the translator's 2.4 M parameters takes all of ND4J's threads well
+ * parameter several times, and on the translator's 2.4 M parameters gains from a second thread
  * (Adam: 15 → 8.6 ms per step on two cores). DL4J calls {@link #onGradientCalculation} between the
  * backward pass and that step, and {@link #iterationDone} after it.
  *
  * <p>Always {@value #THREADS} threads (when ND4J's pool has them: {@code OMP_NUM_THREADS}, read once when ND4J
- * starts, which {@code ./lstm} sets to 2), whatever the number of cores: ND4J cuts the parameters into one
- * chunk per thread, and the chunks' rounding differs in the last bit, so a fixed count keeps the numbers
- * the same on every machine. Adam is memory-bound; two threads take most of what more would give. Idle
- * pool threads must sleep, not spin ({@code OMP_WAIT_POLICY=PASSIVE}, also set by {@code ./lstm}): spinning
+ * starts, which {@code ./lstm} sets to 2), whatever the number of cores: the step's result with one thread
+ * and with two differs in the last bits (the translator's first-epoch loss 4.075569 against 4.075526), so a
+ * fixed count keeps the numbers the same on every machine (more threads were not measured). Idle pool
+ * threads must sleep, not spin ({@code OMP_WAIT_POLICY=PASSIVE}, also set by {@code ./lstm}): spinning
  * ones took a core from the LSTM layers' workers.
  */
 public final class OptimizerThreads extends BaseTrainingListener {

@@ -162,7 +162,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
 
         batches.useNetwork(net);
-        OptimizerThreads optimizerThreads = new OptimizerThreads();     // the optimizer's step on all of ND4J's threads
+        OptimizerThreads optimizerThreads = new OptimizerThreads();     // the optimizer's step on two threads (large models)
         net.addListeners(optimizerThreads);
         if (!listeners.isEmpty()) {
             net.addListeners(listeners.toArray(new org.deeplearning4j.optimize.api.TrainingListener[0]));
