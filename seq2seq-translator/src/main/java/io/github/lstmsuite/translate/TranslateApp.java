@@ -9,6 +9,7 @@ import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.cli.ShapeOptions;
+import io.github.lstmsuite.common.nn.NativeMemory;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.SurfaceForm;
 import io.github.lstmsuite.common.text.Tokenizer;
@@ -190,9 +191,9 @@ public final class TranslateApp {
                 Translator tr = new Translator(best, mc, cfg.maxLength() + 2);
                 // each part's freed native memory goes back to the system before the next (NativeMemory)
                 TranslateEval.Scores greedy = TranslateEval.score(tr, data.test(), data, cfg, 1);
-                releaseMemory();
+                NativeMemory.release();
                 TranslateEval.Scores beamed = cfg.beam() > 1 ? TranslateEval.score(tr, data.test(), data, cfg, cfg.beam()) : greedy;
-                releaseMemory();
+                NativeMemory.release();
                 double tokenAcc = TranslateEval.tokenAccuracy(best, data);
                 List<String[]> samples = TranslateEval.samples(beamed, data, cfg, 8);
                 if (mc.attention()) {                                   // attention_1.svg …: heat maps in the report
@@ -262,11 +263,5 @@ public final class TranslateApp {
                     quick ? Math.min(datesCount, 3000) : datesCount, mc, teacherForcing, epochs, batch, pat, beam, null, null,
                     quick ? 4000 : 0, null);
         }
-    }
-
-    /** Collects ND4J's dead arrays and returns the memory they held to the system (peak memory, not speed). */
-    private static void releaseMemory() {
-        System.gc();
-        io.github.lstmsuite.common.nn.NativeMemory.trim();
     }
 }

@@ -26,6 +26,15 @@ public final class NativeMemory {
         }
     }
 
+    /**
+     * A full collection (ND4J frees an array's native memory when its Java object is collected), then
+     * {@link #trim()}: between the phases of a run, where a pause of a few hundred milliseconds is free.
+     */
+    public static void release() {
+        System.gc();
+        trim();
+    }
+
     /** Returns the allocator's free pages to the operating system ({@code malloc_trim}); false if it cannot. */
     public static boolean trim() {
         if (TRIM == null) {

@@ -303,12 +303,12 @@ public final class Trainer<N extends Model & NeuralNetwork> {
      * ND4J frees an array's native memory when its Java object is collected; DL4J's arrays that outlive a
      * young collection are only collected by a full one, which a small Java heap rarely needs, so the
      * process's resident memory grows through a long run (the translator: +10 MB/s). One collection per
-     * long epoch (a few hundred ms) returns it; short epochs (the forecaster's) skip it.
+     * long epoch (a few hundred ms), then glibc's {@code malloc_trim} ({@code NativeMemory.release}), returns it;
+     * short epochs (the forecaster's) skip it.
      */
     private static void collectBetweenEpochs(double epochSeconds) {
         if (epochSeconds > FULL_GC_MIN_EPOCH_SECONDS) {
-            System.gc();
-            io.github.lstmsuite.common.nn.NativeMemory.trim();      // and give the freed native memory back
+            io.github.lstmsuite.common.nn.NativeMemory.release();   // collect, and give the freed native memory back
         }
     }
 
