@@ -30,8 +30,8 @@ public final class LengthBuckets {
      * The mini-batches of one epoch, as example indices: {@code ceil(n / batchSize)} of them, each full but
      * possibly the last one of the last pool.
      *
-     * @param lengths     the sort key of each example (e.g. {@code targetLength * 1024 + sourceLength}: by
-     *                    target length, ties by source length)
+     * @param lengths     the sort key of each example (the translator: its target's length; ties keep the
+     *                    shuffled order)
      * @param batchSize   examples per mini-batch
      * @param poolBatches mini-batches per sorted pool (1: plain shuffled batches)
      * @param rnd         the source of both shuffles
