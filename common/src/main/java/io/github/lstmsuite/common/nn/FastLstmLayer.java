@@ -62,6 +62,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private final int workers;
     private LstmKernel[] kernels = new LstmKernel[0];
     private LstmKernel.Gradients[] partials = new LstmKernel.Gradients[0];
+    private LstmKernel.Block rwT;        // RWᵀ [4H, H] for the backward pass (see transposeRecurrent)
 
     /** The last training forward pass, reused by the backward pass when nothing changed in between. */
     private INDArray cachedInput;
@@ -230,7 +231,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final int n = starts.length - 1;
         ensurePartials(n, nIn, (int) layerConf().getNOut());
         partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
-        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, partials[k]));
+        final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
+        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, rwTransposed, partials[k]));
         for (int k = 1; k < n; k++) {               // sum the other blocks' gradients into the first's, in block order
             add(partials[k].dW(), partials[0].dW(), gW.length());
             add(partials[k].dRW(), partials[0].dRW(), gRW.length());
@@ -311,6 +313,28 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             }
             partials = more;
         }
+    }
+
+    /**
+     * RWᵀ, column-major {@code [4H, H]}, in this layer's own buffer. The backward pass's per-step product
+     * {@code dh_{t-1} = dz_t·RWᵀ} is faster from an explicit transpose than with BLAS's transposed operand:
+     * OpenBLAS 0.3.19 runs {@code [32, 512]·[512, 128]} at about 86 GFLOP/s from RWᵀ against 62 with
+     * {@code CblasTrans} (and 74 against 47 at the char model's {@code [16, 1024]·[1024, 256]}).
+     */
+    private FloatPointer transposeRecurrent(FloatPointer rw, int hidden) {
+        long size = 4L * hidden * hidden;
+        if (rwT == null || rwT.capacity < size) {
+            if (rwT != null) {
+                rwT.ptr.close();
+            }
+            rwT = new LstmKernel.Block(size);
+        }
+        for (int j = 0; j < hidden; j++) {     // row j of RW (stride H) → column j of RWᵀ (contiguous)
+            org.bytedeco.openblas.global.openblas_nolapack.cblas_scopy(4 * hidden,
+                    new FloatPointer(rw).position(rw.position() + j), hidden,
+                    new FloatPointer(rwT.ptr).position((long) 4 * hidden * j), 1);
+        }
+        return rwT.ptr;
     }
 
     /** The worker threads a layer uses: system property {@code lstm.suite.workers}, default every available core. */

@@ -249,9 +249,10 @@ final class LstmKernel implements AutoCloseable {
      * Backward pass of the slice last run forward: {@code eps} is dLoss/dOutput ({@code [batch, H, T]}),
      * {@code epsOut} receives dLoss/dInput ({@code [batch, nIn, T]}), {@code grads} the weight gradients of
      * this slice (overwritten, not accumulated). Steps before {@code firstStep} are not back-propagated
-     * (truncated BPTT); their input gradients are zero.
+     * (truncated BPTT); their input gradients are zero. {@code rwT} is RWᵀ, column-major {@code [4H, H]}.
      */
-    void backward(Arrays a, int from, FloatBuffer eps, int firstStep, FloatBuffer epsOut, Gradients grads) {
+    void backward(Arrays a, int from, FloatBuffer eps, int firstStep, FloatBuffer epsOut, FloatPointer rwT,
+                  Gradients grads) {
         final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
@@ -300,8 +301,8 @@ final class LstmKernel implements AutoCloseable {
                 gate.put(r0 + L * (3 * H + j), dzi, j * rows, rows);
             }
             if (t > firstStep) {
-                // dh_{t-1}[rows, H] = dz_t[rows, 4H] · RWᵀ
-                sgemm(false, true, rows, H, 4 * H, gates.ptr, r0, L, a.rw(), 0, H, 0f, dhNext.ptr, 0, rows);
+                // dh_{t-1}[rows, H] = dz_t[rows, 4H] · RWᵀ[4H, H]
+                sgemm(false, false, rows, H, 4 * H, gates.ptr, r0, L, rwT, 0, 4 * H, 0f, dhNext.ptr, 0, rows);
                 dhNext.buf.get(0, dh, 0, n);
             }
         }
