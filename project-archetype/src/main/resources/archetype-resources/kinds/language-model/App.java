@@ -110,7 +110,7 @@ public final class App implements Callable<App.Result> {
                     mc.embedding(), mc.layers(), mc.hidden(), mc.vocab(), net.numParams(), mc.tbptt());
 
             // ---- train: B parallel streams, W characters a batch, the state carried across segments
-            StreamBatches batches = new StreamBatches(text.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(), false, mc.seed());
+            StreamBatches batches = new StreamBatches(text.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(), false, true, mc.seed());
             Trainer.Result<MultiLayerNetwork> fit = run.fit(net, batches,
                     n -> Map.of("val_loss", LanguageModelEval.loss(n, text.validation(), mc.vocab(), 32, 200, false).natsPerToken()),
                     cfg.epochs(), mc.seed(), "val_loss", false, 0);

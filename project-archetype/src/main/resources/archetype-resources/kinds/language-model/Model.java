@@ -1,18 +1,16 @@
 package com.example.lstm;
 
 import io.github.lstmsuite.common.nn.FastLstm;
+import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The network: characters → embedding → stacked LSTMs → softmax over the vocabulary at every step.
@@ -24,6 +22,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *   embedding  [batch, E, T]
  *   LSTM ×L    [batch, H, T]
  *   softmax    [batch, V, T]   P(next character) at every step
+ *   labels     [batch, 1, T]   the next character's index
  * </pre>
  */
 public final class Model {
@@ -48,8 +47,8 @@ public final class Model {
             b.layer(new FastLstm.Builder().nIn(l == 0 ? c.embedding() : c.hidden()).nOut(c.hidden())
                     .activation(Activation.TANH).build());                                               // [batch, H, T]
         }
-        b.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .dataFormat(RNNFormat.NCW).nIn(c.hidden()).nOut(c.vocab()).build());                     // [batch, V, T]
+        // softmax + cross-entropy at every step, labels = next-character indices [batch, 1, T]
+        b.layer(new SoftmaxOutput.Builder().nIn(c.hidden()).nOut(c.vocab()).build());                   // [batch, V, T]
         MultiLayerNetwork net = new MultiLayerNetwork(b.backpropType(BackpropType.TruncatedBPTT)
                 .tBPTTForwardLength(c.tbptt()).tBPTTBackwardLength(c.tbptt()).build());
         net.init();

@@ -158,7 +158,7 @@ public final class CharApp {
 
                 // ---- train: validation loss per character and a short sample at every epoch end
                 StreamBatches batches = new StreamBatches(data.train(), mc.vocab(), cfg.batchSize(), cfg.window(), mc.tbptt(),
-                        mc.oneHot(), mc.seed());
+                        mc.oneHot(), CharModel.indexLabels(net), mc.seed());
                 CharVocabulary vocab = data.vocab();
                 String prime = primeFor(vocab);
                 List<String> epochSamples = new ArrayList<>();             // for report.html: what the model wrote after each epoch

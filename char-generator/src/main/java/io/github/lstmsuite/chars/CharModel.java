@@ -3,6 +3,8 @@ package io.github.lstmsuite.chars;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.common.nn.SoftmaxOutputLayer;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.Sampling;
 import io.github.lstmsuite.common.train.ModelZip;
@@ -13,18 +15,15 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The network: characters → embedding (or one-hot) → stacked LSTM → softmax over the vocabulary at every
@@ -36,6 +35,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *   embedding     [B, E, T]   a learned vector per character
  *   LSTM 1..L     [B, H, T]
  *   softmax       [B, V, T]   P(next character) at every step
+ *   labels        [B, 1, T]   the next character's index  (models saved before: one-hot [B, V, T])
  * </pre>
  * PyTorch (“Recurrent neural networks, chapter 5”): {@code nn.Embedding(V, E)}, {@code nn.LSTM(E, H, L, batch_first=True)},
  * {@code nn.Linear(H, V)} on {@code (B, T, ·)} tensors; DL4J keeps time last.
@@ -82,8 +82,10 @@ public final class CharModel {
             list.layer(c.cellType().build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm()));
             nIn = c.hidden();
         }
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX).nIn(nIn).nOut(c.vocab()).dataFormat(RNNFormat.NCW);
+        // Softmax and cross-entropy over the vocabulary at every step; the labels are next-character indices
+        // [B, 1, T]. SoftmaxOutput is the suite's DL4J output layer for this (DL4J's RnnOutputLayer with
+        // MCXENT computes the same loss from one-hot labels [B, V, T], with more copies per step).
+        RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().nIn(nIn).nOut(c.vocab());
         if (c.dropout() > 0) {
             out.dropOut(1.0 - c.dropout());
         }
@@ -92,6 +94,15 @@ public final class CharModel {
                 .build());
         net.init();
         return net;
+    }
+
+    /**
+     * Whether {@code net} trains on next-character indices {@code [B, 1, T]} ({@link SoftmaxOutput}, every model
+     * {@link #build} makes) rather than one-hot labels {@code [B, V, T]} (DL4J's {@code RnnOutputLayer} with
+     * {@code MCXENT}, in models saved by earlier versions, which still resume).
+     */
+    public static boolean indexLabels(MultiLayerNetwork net) {
+        return net.getOutputLayer() instanceof SoftmaxOutputLayer;
     }
 
     /**

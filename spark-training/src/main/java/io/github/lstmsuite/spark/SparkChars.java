@@ -40,7 +40,7 @@ import scala.Tuple2;
  *   corpus (file://, hdfs://, s3a://; a file or a folder of files)   sc.wholeTextFiles → one record per file
  *   per file: the first (1 − f) of its characters train, the rest validate (as ./lstm chars does for one file)
  *   vocabulary: the distinct characters of the training parts (collected to the driver)
- *   examples:   windows of W + 1 characters → [1, 1, W] indices in, [1, V, W] one-hot next characters out
+ *   examples:   windows of W + 1 characters → [1, 1, W] indices in, [1, 1, W] indices of the next characters out
  *   training:   rounds of workers × batch × averaging-frequency windows (SparkRounds); tBPTT inside each window
  *   validation: on the driver, loss per character on the validation parts
  * </pre>
@@ -102,8 +102,8 @@ public final class SparkChars implements Callable<SparkChars.Result> {
                 int window = cfg.window();
                 JavaRDD<int[]> windows = data.trainParts().flatMap(tokens -> windows(tokens, window).iterator());
                 int v = mc.vocab();
-                boolean oneHot = mc.oneHot();
-                SparkRounds<int[]> rounds = new SparkRounds<>(sc, rs, windows, w -> toDataSet(w, v, oneHot), window,
+                boolean oneHot = mc.oneHot(), indexLabels = CharModel.indexLabels(net);
+                SparkRounds<int[]> rounds = new SparkRounds<>(sc, rs, windows, w -> toDataSet(w, v, oneHot, indexLabels), window,
                         Math.min(window, mc.tbptt()), (window + mc.tbptt() - 1) / mc.tbptt());
                 CharData.Split valSplit = new CharData.Split(data.name(), data.vocab(), new int[0], data.validation(), 0);
                 SparkRounds.Result fit = rounds.fit(net, run.runDir(), chars.common().resume,
@@ -226,18 +226,25 @@ public final class SparkChars implements Callable<SparkChars.Result> {
         return out;
     }
 
-    /** One window as DL4J's example: features [1, 1, W] indices (or [1, V, W] one-hot), labels [1, V, W] one-hot. */
-    static DataSet toDataSet(int[] w, int vocab, boolean oneHot) {
+    /**
+     * One window as DL4J's example: features [1, 1, W] indices (or [1, V, W] one-hot), labels [1, 1, W]
+     * next-character indices ({@code indexLabels}, the model's {@code SoftmaxOutput}) or [1, V, W] one-hot.
+     */
+    static DataSet toDataSet(int[] w, int vocab, boolean oneHot, boolean indexLabels) {
         int steps = w.length - 1;
         INDArray x = oneHot ? Nd4j.zeros(DataType.FLOAT, 1, vocab, steps) : Nd4j.zeros(DataType.FLOAT, 1, 1, steps);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 1, vocab, steps);
+        INDArray y = indexLabels ? Nd4j.zeros(DataType.FLOAT, 1, 1, steps) : Nd4j.zeros(DataType.FLOAT, 1, vocab, steps);
         for (int t = 0; t < steps; t++) {
             if (oneHot) {
                 x.putScalar(new long[] {0, w[t], t}, 1f);
             } else {
                 x.putScalar(new long[] {0, 0, t}, w[t]);
             }
-            y.putScalar(new long[] {0, w[t + 1], t}, 1f);
+            if (indexLabels) {
+                y.putScalar(new long[] {0, 0, t}, w[t + 1]);
+            } else {
+                y.putScalar(new long[] {0, w[t + 1], t}, 1f);
+            }
         }
         return new DataSet(x, y);
     }

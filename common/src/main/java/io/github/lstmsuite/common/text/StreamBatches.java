@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   stream s:  tokens[start + s·L + i·W ... start + s·L + (i+1)·W)        L = stream length, W = window
  *   features   [B, 1, W] token indices (for an embedding layer)   or   [B, V, W] one-hot
- *   labels     [B, V, W] one-hot of the next token
+ *   labels     [B, 1, W] index of the next token (for {@code SoftmaxOutput}'s sparse cross-entropy)
+ *              or [B, V, W] one-hot of it (for DL4J's {@code RnnOutputLayer} with {@code MCXENT})
  * </pre>
  * DL4J's truncated BPTT then cuts each window into segments of {@code tbptt} steps and carries the LSTM
  * state from one segment to the next. Each epoch starts the streams at a different offset (drawn from
@@ -27,6 +28,7 @@ public final class StreamBatches implements Batches {
     private final int window;
     private final int tbptt;
     private final boolean oneHotInput;
+    private final boolean indexLabels;
     private final long seed;
     private final int streamLength;
 
@@ -37,14 +39,18 @@ public final class StreamBatches implements Batches {
      * @param window      W, time steps per mini-batch (a multiple of {@code tbptt} keeps segments equal)
      * @param tbptt       DL4J's truncated-BPTT length (for the per-step loss of the last segment)
      * @param oneHotInput one-hot features instead of indices
+     * @param indexLabels labels as next-token indices {@code [B, 1, W]} (for {@code SoftmaxOutput}) instead of
+     *                    one-hot {@code [B, V, W]} (for DL4J's {@code RnnOutputLayer} with {@code MCXENT})
      */
-    public StreamBatches(int[] tokens, int vocab, int streams, int window, int tbptt, boolean oneHotInput, long seed) {
+    public StreamBatches(int[] tokens, int vocab, int streams, int window, int tbptt, boolean oneHotInput,
+                         boolean indexLabels, long seed) {
         this.tokens = tokens;
         this.vocab = vocab;
         this.streams = streams;
         this.window = window;
         this.tbptt = tbptt;
         this.oneHotInput = oneHotInput;
+        this.indexLabels = indexLabels;
         this.seed = seed;
         this.streamLength = (tokens.length - window) / streams;
         if (streamLength < window) {
@@ -66,22 +72,28 @@ public final class StreamBatches implements Batches {
     @Override
     public DataSet batch(int epoch, int index) {
         int start = epochOffset(epoch) + index * window;
-        INDArray x = oneHotInput ? Nd4j.zeros(DataType.FLOAT, streams, vocab, window)
-                : Nd4j.zeros(DataType.FLOAT, streams, 1, window);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, streams, vocab, window);
+        // Filled as Java arrays in ND4J's 'c' order ([s][k][t] at (s·K + k)·W + t), then wrapped once.
+        int xRows = oneHotInput ? vocab : 1, yRows = indexLabels ? 1 : vocab;
+        float[] x = new float[streams * xRows * window];
+        float[] y = new float[streams * yRows * window];
         for (int s = 0; s < streams; s++) {
             int base = start + s * streamLength;
             for (int t = 0; t < window; t++) {
                 int in = tokens[base + t], next = tokens[base + t + 1];
                 if (oneHotInput) {
-                    x.putScalar(new long[]{s, in, t}, 1f);
+                    x[(s * vocab + in) * window + t] = 1f;
                 } else {
-                    x.putScalar(new long[]{s, 0, t}, in);
+                    x[s * window + t] = in;
                 }
-                y.putScalar(new long[]{s, next, t}, 1f);
+                if (indexLabels) {
+                    y[s * window + t] = next;
+                } else {
+                    y[(s * vocab + next) * window + t] = 1f;
+                }
             }
         }
-        return new DataSet(x, y);
+        return new DataSet(Nd4j.create(x, new long[]{streams, xRows, window}, DataType.FLOAT),
+                Nd4j.create(y, new long[]{streams, yRows, window}, DataType.FLOAT));
     }
 
     /** DL4J's score after a truncated-BPTT fit is that of the last segment, summed over its steps. */

@@ -55,7 +55,7 @@ class TextPipelineTest {
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = i % 7;
         }
-        StreamBatches b = new StreamBatches(tokens, 7, 4, 20, 10, false, 3);
+        StreamBatches b = new StreamBatches(tokens, 7, 4, 20, 10, false, false, 3);
         int streamLength = (1000 - 20) / 4;
         assertEquals(streamLength / 20, b.batchesPerEpoch());
         DataSet d0 = b.batch(0, 0), d1 = b.batch(0, 1);
@@ -71,11 +71,26 @@ class TextPipelineTest {
             }
         }
         assertEquals(10, b.stepsPerExample(d0));
-        INDArray oneHot = new StreamBatches(tokens, 7, 4, 20, 10, true, 3).batch(0, 0).getFeatures();
+        DataSet oneHotIn = new StreamBatches(tokens, 7, 4, 20, 10, true, false, 3).batch(0, 0);
+        INDArray oneHot = oneHotIn.getFeatures();
         assertArrayEquals(new long[]{4, 7, 20}, oneHot.shape());
         assertEquals(4 * 20, oneHot.sumNumber().intValue());
+        // index labels: the same batch, the next token's index where the one-hot labels have their 1
+        DataSet sparse = new StreamBatches(tokens, 7, 4, 20, 10, true, true, 3).batch(0, 0);
+        assertEquals(oneHot, sparse.getFeatures());
+        assertArrayEquals(new long[]{4, 1, 20}, sparse.getLabels().shape());
+        for (int s = 0; s < 4; s++) {
+            for (int t = 0; t < 20; t++) {
+                int next = tokens[off + s * streamLength + t + 1];
+                assertEquals(next, sparse.getLabels().getInt(s, 0, t));
+                assertEquals(1.0, oneHotIn.getLabels().getDouble(s, next, t));
+                if (t + 1 < 20) {
+                    assertEquals(1.0, oneHot.getDouble(s, next, t + 1), "the next step's input is this step's label");
+                }
+            }
+        }
         assertTrue(b.epochOffset(1) != b.epochOffset(0) || b.epochOffset(2) != b.epochOffset(0), "offsets move between epochs");
-        assertThrows(UserException.class, () -> new StreamBatches(new int[50], 7, 4, 20, 10, false, 3));
+        assertThrows(UserException.class, () -> new StreamBatches(new int[50], 7, 4, 20, 10, false, true, 3));
     }
 
     @Test
