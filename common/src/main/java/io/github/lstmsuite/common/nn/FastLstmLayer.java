@@ -142,7 +142,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final int batch = (int) in3.size(0), steps = (int) in3.size(2), hidden = (int) layerConf().getNOut();
         final List<Object> keep = new ArrayList<>();
 
-        INDArray x = fContiguous(in3);                                   // [batch, nIn, T], 'f'
+        INDArray x = floats(in3);                          // [batch, nIn, T], any strides: read in place
         // W and RW are read again by the backward pass: a copy of them (weight noise, or a layout the kernel
         // cannot use) must not live in this layer's working-memory workspace, which another layer may
         // reuse before then. x, b and the mask are read only here (the kernel keeps its own copies).
@@ -165,7 +165,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                     + "]; call rnnClearPreviousState() when the batch size changes");
         }
         keep.addAll(java.util.Arrays.asList(x, w, rw, b, mask, h0, c0));
-        LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, buffer(x), pointer(w), buffer(w), pointer(rw), buffer(b),
+        LstmKernel.Arrays arrays = new LstmKernel.Arrays(batch, steps, spanBuffer(x), strides(x), pointer(w), buffer(w),
+                pointer(rw), buffer(b),
                 mask == null ? null : buffer(mask), h0 == null ? null : buffer(h0), c0 == null ? null : buffer(c0),
                 buffer(out), hLast == null ? null : buffer(hLast), cLast == null ? null : buffer(cLast));
 
@@ -220,19 +221,21 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
-        INDArray eps = fContiguous(eps3);                                                   // [batch, H, T]
+        INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
         INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        final FloatBuffer epsBuf = buffer(eps), epsOutBuf = buffer(epsOut);
+        final FloatBuffer epsBuf = spanBuffer(eps), epsOutBuf = buffer(epsOut);
+        final LstmKernel.Strides epsStrides = strides(eps);
         final int[] starts = f.sliceStarts();
         final int n = starts.length - 1;
         ensurePartials(n, nIn, (int) layerConf().getNOut());
         partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
         final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
-        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, firstStep, epsOutBuf, rwTransposed, partials[k]));
+        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, firstStep, epsOutBuf,
+                rwTransposed, partials[k]));
         for (int k = 1; k < n; k++) {               // sum the other blocks' gradients into the first's, in block order
             add(partials[k].dW(), partials[0].dW(), gW.length());
             add(partials[k].dRW(), partials[0].dRW(), gRW.length());
@@ -419,6 +422,26 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** dst += src over n floats (BLAS saxpy). */
     private static void add(FloatPointer src, FloatPointer dst, long n) {
         org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) n, 1f, src, 1, dst, 1);
+    }
+
+    /** {@code a} itself when it holds floats, else a float copy (any layout: the kernel reads strides). */
+    static INDArray floats(INDArray a) {
+        return a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+    }
+
+    /** The strides of a rank-3 {@code [batch, size, time]} array, in elements. */
+    static LstmKernel.Strides strides(INDArray a) {
+        return new LstmKernel.Strides(a.stride(0), a.stride(1), a.stride(2));
+    }
+
+    /** {@link #pointer} as a buffer reaching {@code a}'s last element, whatever its strides. */
+    static FloatBuffer spanBuffer(INDArray a) {
+        long span = 1;
+        for (int d = 0; d < a.rank(); d++) {
+            span += (a.size(d) - 1) * Math.abs(a.stride(d));
+        }
+        FloatPointer p = pointer(a);
+        return p.limit(p.position() + span).asBuffer();
     }
 
     /** {@code a} itself when it is a float array laid out column-major without gaps, else an 'f' copy. */

@@ -100,10 +100,26 @@ final class LstmKernel implements AutoCloseable {
         this.hidden = hidden;
     }
 
-    /** A batch's arrays, shared by all slices; see the class comment for their layout. */
-    record Arrays(int batch, int steps, FloatBuffer x, FloatPointer w, FloatBuffer wValues, FloatPointer rw,
-                  FloatBuffer bias, FloatBuffer mask, FloatBuffer h0, FloatBuffer c0, FloatBuffer out,
+    /**
+     * A batch's arrays, shared by all slices; see the class comment for their layout. The input {@code x}
+     * may have any strides ({@code xStrides}): DL4J hands a layer views (an embedding's permuted output, the
+     * output layer's gradient reshaped to 3-D), which the kernel reads in place instead of copying.
+     */
+    record Arrays(int batch, int steps, FloatBuffer x, Strides xStrides, FloatPointer w, FloatBuffer wValues,
+                  FloatPointer rw, FloatBuffer bias, FloatBuffer mask, FloatBuffer h0, FloatBuffer c0, FloatBuffer out,
                   FloatBuffer hLast, FloatBuffer cLast) {
+    }
+
+    /** Element {@code (b, k, t)} of a {@code [batch, size, time]} array is at {@code b·b + k·k + t·t}. */
+    record Strides(long b, long k, long t) {
+        /** DL4J's own column-major ({@code 'f'}) layout of {@code [batch, size, time]}. */
+        static Strides columnMajor(int batch, int size) {
+            return new Strides(1, batch, (long) batch * size);
+        }
+
+        long at(long b, long k, long t) {
+            return b * this.b + k * this.k + t * this.t;
+        }
     }
 
     /** Where a slice writes its weight gradients: {@code dW [nIn, 4H]}, {@code dRW [H, 4H]}, {@code db [4H]}. */
@@ -123,11 +139,17 @@ final class LstmKernel implements AutoCloseable {
         final FloatBuffer x = a.x(), gate = gates.buf, hp = hPrev.buf, xb = xs.buf, out = a.out();
 
         // xs[L, I] <- this slice of x; wb <- [W; b]
+        final Strides xst = a.xStrides();
+        final int sb = (int) xst.b();
         for (int t = 0; t < T; t++) {
             for (int i = 0; i < I; i++) {
-                int src = from + B * (i + I * t), dst = t * rows + L * i;
-                for (int b = 0; b < rows; b++) {
-                    xb.put(dst + b, x.get(src + b));
+                int src = (int) xst.at(from, i, t), dst = t * rows + L * i;
+                if (sb == 1) {
+                    xb.put(dst, x, src, rows);
+                } else {
+                    for (int b = 0; b < rows; b++) {
+                        xb.put(dst + b, x.get(src + b * sb));
+                    }
                 }
             }
         }
@@ -249,10 +271,11 @@ final class LstmKernel implements AutoCloseable {
      * Backward pass of the slice last run forward: {@code eps} is dLoss/dOutput ({@code [batch, H, T]}),
      * {@code epsOut} receives dLoss/dInput ({@code [batch, nIn, T]}), {@code grads} the weight gradients of
      * this slice (overwritten, not accumulated). Steps before {@code firstStep} are not back-propagated
-     * (truncated BPTT); their input gradients are zero. {@code rwT} is RWᵀ, column-major {@code [4H, H]}.
+     * (truncated BPTT); their input gradients are zero. {@code eps} may have any strides ({@code epsStrides});
+     * {@code epsOut} is column-major. {@code rwT} is RWᵀ, column-major {@code [4H, H]}.
      */
-    void backward(Arrays a, int from, FloatBuffer eps, int firstStep, FloatBuffer epsOut, FloatPointer rwT,
-                  Gradients grads) {
+    void backward(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int firstStep, FloatBuffer epsOut,
+                  FloatPointer rwT, Gradients grads) {
         final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
@@ -267,8 +290,16 @@ final class LstmKernel implements AutoCloseable {
         java.util.Arrays.fill(dc, 0, n, 0f);
         for (int t = T - 1; t >= firstStep; t--) {
             final int r0 = t * rows, s0 = t * n;
-            for (int j = 0; j < H; j++) {
-                eps.get(from + B * (j + H * t), h, j * rows, rows);         // h: scratch for eps_t
+            final int eb = (int) epsStrides.b();
+            for (int j = 0; j < H; j++) {                                   // h: scratch for eps_t
+                int src = (int) epsStrides.at(from, j, t);
+                if (eb == 1) {
+                    eps.get(src, h, j * rows, rows);
+                } else {
+                    for (int b = 0; b < rows; b++) {
+                        h[j * rows + b] = eps.get(src + b * eb);
+                    }
+                }
             }
             for (int q = 0; q < n; q++) {
                 dh[q] += h[q];

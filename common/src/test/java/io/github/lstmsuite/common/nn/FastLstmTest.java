@@ -16,8 +16,10 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -115,6 +118,36 @@ class FastLstmTest {
         INDArray x = randomInput(37, 6, 1);
         assertClose(ref.output(x), fast.output(x.castTo(DataType.FLOAT)), 2e-5, "output");
         compareGradients(ref, fast, new DataSet(x, randomLabels(37, 6, 2)));
+    }
+
+    /** One array in four layouts: 'f', 'c', and both as permuted views of a {@code [batch, time, size]} array. */
+    private static INDArray[] layouts(INDArray a) {
+        return new INDArray[] {a.dup('f'), a.dup('c'), a.permute(0, 2, 1).dup('f').permute(0, 2, 1),
+                a.permute(0, 2, 1).dup('c').permute(0, 2, 1)};
+    }
+
+    @Test
+    void readsInputsAndGradientsOfAnyLayoutInPlaceWithTheSameResults() {
+        MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 1, BackpropType.Standard);
+        fast.initGradientsView();
+        FastLstmLayer layer = (FastLstmLayer) fast.getLayer(0);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = randomInput(37, 6, 5).castTo(DataType.FLOAT);
+        Nd4j.getRandom().setSeed(6);
+        INDArray eps = Nd4j.rand(DataType.FLOAT, 37, HIDDEN, 6).subi(0.5);
+        INDArray out = layer.activate(x.dup('f'), true, mgr).dup();
+        Pair<Gradient, INDArray> ref = layer.backpropGradient(eps.dup('f'), mgr);
+        INDArray refGrad = fast.getFlattenedGradients().dup(), refEpsOut = ref.getSecond().dup();
+        for (INDArray xl : layouts(x)) {
+            for (INDArray el : layouts(eps)) {
+                String what = "input strides " + java.util.Arrays.toString(xl.stride()) + ", gradient strides "
+                        + java.util.Arrays.toString(el.stride());
+                assertEquals(out, layer.activate(xl, true, mgr), "output, " + what);
+                Pair<Gradient, INDArray> g = layer.backpropGradient(el, mgr);
+                assertEquals(refGrad, fast.getFlattenedGradients(), "weight gradients, " + what);
+                assertEquals(refEpsOut, g.getSecond(), "input gradient, " + what);
+            }
+        }
     }
 
     @Test

@@ -10,7 +10,10 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.util.TimeSeriesUtils;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -92,6 +95,18 @@ class SoftmaxOutputTest {
         }
         // and the same predictions
         assertTrue(theirs.outputSingle(d.getFeatures()).equalsWithEps(ours.outputSingle(d.getFeatures()), eps));
+    }
+
+    @Test
+    void stepRowsEqualDl4jsReshapeForEveryLayout() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 5, 3);
+        INDArray expected = TimeSeriesUtils.reshape3dTo2d(x, LayerWorkspaceMgr.noWorkspaces(), ArrayType.BP_WORKING_MEM);
+        for (INDArray layout : new INDArray[] {x.dup('f'), x.dup('c'), x.permute(0, 2, 1).dup('f').permute(0, 2, 1),
+                x.permute(0, 2, 1).dup('c').permute(0, 2, 1), x.dup('f').get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())}) {
+            INDArray rows = SoftmaxOutputLayer.rowsPerStep(layout, LayerWorkspaceMgr.noWorkspaces());
+            assertEquals(expected, rows, "strides " + java.util.Arrays.toString(layout.stride()));
+        }
     }
 
     @Test
