@@ -30,7 +30,8 @@ import org.bytedeco.javacpp.FloatPointer;
  * <h2>Memory layout</h2>
  * The caller's arrays use DL4J's activation layout, column-major ({@code 'f'}) {@code [batch, size, time]}:
  * element {@code (b, k, t)} at {@code b + batch·(k + size·t)}, so one time step is a column-major
- * {@code [batch, size]} matrix. The kernel's own buffers stack all time steps of its {@code rows}
+ * {@code [batch, size]} matrix; the input and the output gradient may have any strides (they are only
+ * read, element by element or in runs of the batch when its stride is 1). The kernel's own buffers stack all time steps of its {@code rows}
  * examples as one column-major matrix with {@code L = steps·rows} rows, row {@code t·rows + b}: that
  * makes the input projection, the weight gradients and the input gradient one large product each
  * over all steps, while each step's recurrent product works on a block of {@code rows} rows.
