@@ -52,6 +52,9 @@ public final class Data {
     /** The training mini-batches: a fresh order each epoch, fixed by (seed, epoch), so --resume sees the same ones. */
     public static Batches batches(List<Example> train, TokenVocabulary sv, TokenVocabulary tv, int batchSize, long seed) {
         return new Batches() {
+            private int orderEpoch = -1;
+            private List<Example> order;             // this epoch's shuffled pairs, drawn once per epoch
+
             @Override
             public int batchesPerEpoch() {
                 return (train.size() + batchSize - 1) / batchSize;
@@ -64,8 +67,11 @@ public final class Data {
 
             @Override
             public org.nd4j.linalg.dataset.api.MultiDataSet multiBatch(int epoch, int index) {
-                List<Example> order = new ArrayList<>(train);
-                Collections.shuffle(order, new Random(seed + epoch));
+                if (epoch != orderEpoch) {
+                    order = new ArrayList<>(train);
+                    Collections.shuffle(order, new Random(seed + epoch));
+                    orderEpoch = epoch;
+                }
                 return encode(order.subList(index * batchSize, Math.min(order.size(), (index + 1) * batchSize)), sv, tv);
             }
 

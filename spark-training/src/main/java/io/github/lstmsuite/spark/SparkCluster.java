@@ -1,11 +1,10 @@
 package io.github.lstmsuite.spark;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Ports;
 import io.github.lstmsuite.common.report.AtomicFiles;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -140,8 +139,8 @@ public final class SparkCluster {
             Path sparkHome = sparkHome(home);
             String java = ProcessHandle.current().info().command().orElse("java");
             String cp = System.getProperty("java.class.path");
-            int port = freePort(7077);
-            int ui = freePort(8080);
+            int port = Ports.free("127.0.0.1", 7077);
+            int ui = Ports.free("127.0.0.1", 8080);
             String master = "spark://127.0.0.1:" + port;
             List<Daemon> started = new ArrayList<>();
             try {
@@ -306,20 +305,6 @@ public final class SparkCluster {
             }
         }
         return home.resolve("spark-home");
-    }
-
-    /** {@code preferred} when it is free on 127.0.0.1, else a port the system picks. */
-    static int freePort(int preferred) {
-        for (int port : new int[] {preferred, 0}) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(false);
-                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-                return s.getLocalPort();
-            } catch (IOException e) {
-                // taken: try the next
-            }
-        }
-        throw new UserException("no free port on 127.0.0.1");
     }
 
     private static void waitForPort(int port, Path log) {

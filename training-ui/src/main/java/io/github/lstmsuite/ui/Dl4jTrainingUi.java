@@ -1,6 +1,7 @@
 package io.github.lstmsuite.ui;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.Ports;
 import io.github.lstmsuite.common.train.LiveView;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -10,9 +11,6 @@ import io.vertx.core.impl.VertxInternal;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +49,7 @@ public final class Dl4jTrainingUi implements LiveView.Provider {
 
     /** Starts the UI on {@code preferredPort} if it is free on {@link #HOST}, else on a free port. */
     public static Session start(int preferredPort) {
-        int port = isFree(preferredPort) ? preferredPort : 0;
+        int port = Ports.free(HOST, preferredPort);
         Vertx vertx = Vertx.vertx();
         LoopbackServer server;
         String before = System.getProperty(DL4JSystemProperties.UI_SERVER_PORT_PROPERTY);
@@ -89,16 +87,6 @@ public final class Dl4jTrainingUi implements LiveView.Provider {
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
         server.attach(storage);
         return new Session(server, storage);
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(false);
-            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** A running UI: its address, a listener per network, {@link #close()} stops it. */
