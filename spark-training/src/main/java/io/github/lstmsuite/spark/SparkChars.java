@@ -10,6 +10,7 @@ import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.LanguageModelEval;
+import io.github.lstmsuite.common.text.StreamBatches;
 import io.github.lstmsuite.common.train.Progress;
 import io.github.lstmsuite.common.train.TrainingRun;
 import java.nio.file.Files;
@@ -24,10 +25,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import scala.Tuple2;
@@ -227,25 +225,11 @@ public final class SparkChars implements Callable<SparkChars.Result> {
     }
 
     /**
-     * One window as DL4J's example: features [1, 1, W] indices (or [1, V, W] one-hot), labels [1, 1, W]
-     * next-character indices ({@code indexLabels}, the model's {@code SoftmaxOutput}) or [1, V, W] one-hot.
+     * One window as DL4J's example ({@code StreamBatches}' encoding): features [1, 1, W] indices (or [1, V, W]
+     * one-hot), labels [1, 1, W] next-character indices ({@code indexLabels}, the model's {@code SoftmaxOutput})
+     * or [1, V, W] one-hot.
      */
     static DataSet toDataSet(int[] w, int vocab, boolean oneHot, boolean indexLabels) {
-        int steps = w.length - 1;
-        INDArray x = oneHot ? Nd4j.zeros(DataType.FLOAT, 1, vocab, steps) : Nd4j.zeros(DataType.FLOAT, 1, 1, steps);
-        INDArray y = indexLabels ? Nd4j.zeros(DataType.FLOAT, 1, 1, steps) : Nd4j.zeros(DataType.FLOAT, 1, vocab, steps);
-        for (int t = 0; t < steps; t++) {
-            if (oneHot) {
-                x.putScalar(new long[] {0, w[t], t}, 1f);
-            } else {
-                x.putScalar(new long[] {0, 0, t}, w[t]);
-            }
-            if (indexLabels) {
-                y.putScalar(new long[] {0, 0, t}, w[t + 1]);
-            } else {
-                y.putScalar(new long[] {0, w[t + 1], t}, 1f);
-            }
-        }
-        return new DataSet(x, y);
+        return StreamBatches.windows(w, new int[] {0}, w.length - 1, vocab, oneHot, indexLabels);
     }
 }

@@ -289,9 +289,9 @@ final class LstmKernel implements AutoCloseable {
         // dh holds dLoss/dh_t (from the output and from step t+1); dc holds dLoss/dc_t from step t+1.
         java.util.Arrays.fill(dh, 0, n, 0f);
         java.util.Arrays.fill(dc, 0, n, 0f);
+        final int eb = (int) epsStrides.b();
         for (int t = T - 1; t >= firstStep; t--) {
             final int r0 = t * rows, s0 = t * n;
-            final int eb = (int) epsStrides.b();
             for (int j = 0; j < H; j++) {                                   // h: scratch for eps_t
                 int src = (int) epsStrides.at(from, j, t);
                 if (eb == 1) {

@@ -99,8 +99,8 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
     /**
      * {@code [B, nIn, T]} → {@code [B·T, nIn]}, column-major, row {@code t·B + b}: the order of DL4J's
      * {@code reshape3dTo2d}, which the labels and the mask follow. DL4J's version copies element by element
-     * through a permuted view (about 2.5 ms for the char model's {@code [32, 256, 100]}); when the batch
-     * index has stride 1 (the suite's LSTM output, DL4J's 'f' arrays) this copies runs of B floats.
+     * through a permuted view; when the batch index has stride 1 (the suite's LSTM output, DL4J's 'f'
+     * arrays) this copies runs of B floats.
      */
     static INDArray rowsPerStep(INDArray x3, LayerWorkspaceMgr workspaceMgr) {
         if (x3.dataType() != DataType.FLOAT || x3.stride(0) != 1 || x3.size(0) == 1) {

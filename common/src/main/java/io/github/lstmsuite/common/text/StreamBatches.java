@@ -72,14 +72,28 @@ public final class StreamBatches implements Batches {
     @Override
     public DataSet batch(int epoch, int index) {
         int start = epochOffset(epoch) + index * window;
+        int[] starts = new int[streams];
+        for (int s = 0; s < streams; s++) {
+            starts[s] = start + s * streamLength;
+        }
+        return windows(tokens, starts, window, vocab, oneHotInput, indexLabels);
+    }
+
+    /**
+     * The examples of windows of {@code tokens}: row {@code s} reads {@code window} tokens from
+     * {@code starts[s]} and predicts each one's successor. Features {@code [B, 1, W]} indices or {@code [B, V, W]}
+     * one-hot; labels {@code [B, 1, W]} indices or {@code [B, V, W]} one-hot (see the class comment).
+     */
+    public static DataSet windows(int[] tokens, int[] starts, int window, int vocab, boolean oneHotInput,
+                                  boolean indexLabels) {
+        final int rows = starts.length;
         // Filled as Java arrays in ND4J's 'c' order ([s][k][t] at (s·K + k)·W + t), then wrapped once.
         int xRows = oneHotInput ? vocab : 1, yRows = indexLabels ? 1 : vocab;
-        float[] x = new float[streams * xRows * window];
-        float[] y = new float[streams * yRows * window];
-        for (int s = 0; s < streams; s++) {
-            int base = start + s * streamLength;
+        float[] x = new float[rows * xRows * window];
+        float[] y = new float[rows * yRows * window];
+        for (int s = 0; s < rows; s++) {
             for (int t = 0; t < window; t++) {
-                int in = tokens[base + t], next = tokens[base + t + 1];
+                int in = tokens[starts[s] + t], next = tokens[starts[s] + t + 1];
                 if (oneHotInput) {
                     x[(s * vocab + in) * window + t] = 1f;
                 } else {
@@ -92,8 +106,8 @@ public final class StreamBatches implements Batches {
                 }
             }
         }
-        return new DataSet(Nd4j.create(x, new long[]{streams, xRows, window}, DataType.FLOAT),
-                Nd4j.create(y, new long[]{streams, yRows, window}, DataType.FLOAT));
+        return new DataSet(Nd4j.create(x, new long[]{rows, xRows, window}, DataType.FLOAT),
+                Nd4j.create(y, new long[]{rows, yRows, window}, DataType.FLOAT));
     }
 
     /** DL4J's score after a truncated-BPTT fit is that of the last segment, summed over its steps. */
