@@ -2,6 +2,7 @@ package com.example.lstm;
 
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.GreedyDecoding;
+import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -9,7 +10,6 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -66,7 +66,7 @@ public final class Model {
         var g = base(c).addInputs("source", "targetIn")
                 .addLayer("sourceEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), "source")
                 .addLayer("encoder", new FastLstm.Builder().nIn(c.embedding()).nOut(c.hidden()).activation(Activation.TANH).build(), "sourceEmb")
-                .addVertex("summary", new LastTimeStepVertex("source"), "encoder");                       // [B, H]
+                .addVertex("summary", new LastStep("source"), "encoder");                                // [B, H]
         addDecoder(g, c);
         ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
         net.init();

@@ -3,7 +3,9 @@ package io.github.lstmsuite.translate;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
+import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.ReverseSteps;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
@@ -14,8 +16,6 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -45,9 +45,12 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *
  * <p>Dropout (PyTorch's meaning, the probability of zeroing) applies to the input of every recurrent
  * layer and of the softmax layer: the embeddings, the outputs of lower layers, and what the softmax reads.
- * The backward encoder uses DL4J's {@code ReverseTimeSeriesVertex}, which reverses each sentence within
- * its mask, so padding stays at the end and the backward LSTM starts at the sentence's real last word
- * (DL4J's {@code Bidirectional} wrapper reverses the padded array whole).
+ * The backward encoder reads each sentence reversed within its mask (the suite's {@code ReverseSteps}), so
+ * padding stays at the end and the backward LSTM starts at the sentence's real last word (DL4J's
+ * {@code Bidirectional} wrapper reverses the padded array whole); the summary is each direction's output
+ * after its last real step ({@code LastStep}). Both do what DL4J's {@code ReverseTimeSeriesVertex} and
+ * {@code LastTimeStepVertex} do, in one copy instead of an ND4J op per word (models saved with DL4J's
+ * vertices still load).
  *
  * <p>For translating, {@link #decoder} builds the decoder half alone (inputs: the previous token, the
  * summary, and the encoder outputs) with the trained parameters, so each output token costs one decoder
@@ -155,20 +158,20 @@ public final class TranslateModel {
             if (!c.bidirectional()) {
                 g.addLayer(name, rnn(c, nIn, c.hidden()), in);                                     // [B, H, Ts]
                 if (top) {
-                    g.addVertex(SUMMARY, new LastTimeStepVertex(SRC), name);                      // [B, H]
+                    g.addVertex(SUMMARY, new LastStep(SRC), name);                                // [B, H]
                 }
             } else {
                 int half = c.hidden() / 2;
                 g.addLayer(name + "Fwd", rnn(c, nIn, half), in)                                   // [B, H/2, Ts]
-                        .addVertex(name + "Rev", new ReverseTimeSeriesVertex(SRC), in)             // each sentence reversed
+                        .addVertex(name + "Rev", new ReverseSteps(SRC), in)                       // each sentence reversed
                         .addLayer(name + "Bwd", rnn(c, nIn, half), name + "Rev");                 // [B, H/2, Ts], last word first
                 if (!top || c.attention()) {                                                     // the outputs are read on
-                    g.addVertex(name + "BwdOut", new ReverseTimeSeriesVertex(SRC), name + "Bwd")  // back in word order
+                    g.addVertex(name + "BwdOut", new ReverseSteps(SRC), name + "Bwd")             // back in word order
                             .addVertex(name, new MergeVertex(), name + "Fwd", name + "BwdOut");      // [B, H, Ts]
                 }
                 if (top) {
-                    g.addVertex("summaryFwd", new LastTimeStepVertex(SRC), name + "Fwd")           // after the last word
-                            .addVertex("summaryBwd", new LastTimeStepVertex(SRC), name + "Bwd")    // after reading back to the first
+                    g.addVertex("summaryFwd", new LastStep(SRC), name + "Fwd")                    // after the last word
+                            .addVertex("summaryBwd", new LastStep(SRC), name + "Bwd")             // after reading back to the first
                             .addVertex(SUMMARY, new MergeVertex(), "summaryFwd", "summaryBwd");    // [B, H]
                 }
             }
