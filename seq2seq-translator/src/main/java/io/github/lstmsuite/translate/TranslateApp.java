@@ -128,7 +128,8 @@ public final class TranslateApp {
         @Option(names = "--min-count", paramLabel = "N", description = "Tokens seen fewer times in training become <unk> (default 2 for words, 1 for characters).")
         Integer minCount;
 
-        @Option(names = "--attention", description = "Add dot-product attention over the encoder's steps.")
+        @Option(names = "--attention", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Dot-product attention over the encoder's steps (default: on; --no-attention: the decoder reads the encoder's summary only).")
         boolean attention;
 
         @Option(names = "--teacher-forcing-ratio", paramLabel = "R", defaultValue = "1.0",

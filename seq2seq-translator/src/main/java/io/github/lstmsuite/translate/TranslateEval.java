@@ -84,7 +84,7 @@ public final class TranslateEval {
     /**
      * The attention weights of a translation: row {@code t} is how much output step {@code t} (the words of
      * {@code output}, then {@code </s>}) read each source word — DotAttention's softmax over the encoder's steps,
-     * teacher-forced on {@code output}. Rows sum to 1. Only for a model trained with {@code --attention}.
+     * teacher-forced on {@code output}. Rows sum to 1. Only for a model trained with attention (the default).
      */
     static double[][] attention(ComputationGraph net, int[] source, int[] output) {
         MultiDataSet one = io.github.lstmsuite.common.text.PairBatch.encode(List.of(source), List.of(output));

@@ -34,11 +34,11 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *        source reversed; summary = forward's last real step ⊕ backward's last, i.e. the first word's)
  *   target in [B, 1, Tt] → tgtEmb [B, E, Tt] ⊕ summary repeated at every step [B, H, Tt]
  *                        → decoder LSTM × layers [B, H, Tt]
- *   (--attention) attention(queries = decoder, keys = values = encoder) → context [B, H, Tt]; ⊕ decoder
+ *   (attention, the default) attention(queries = decoder, keys = values = encoder) → context [B, H, Tt]; ⊕ decoder
  *                        → softmax over the target vocabulary [B, Vt, Tt]
  * </pre>
  * The decoder is conditioned on the encoder through the summary vector fed at every step (Cho et al.
- * 2014), and with {@code --attention} also through dot-product attention over all encoder steps (Luong
+ * 2014), and (unless {@code --no-attention}) also through dot-product attention over all encoder steps (Luong
  * et al. 2015; the suite's {@code DotAttention} vertex, scaled by 1/√H, masked to the real source steps).
  * PyTorch's version passes the encoder's (h, c) as the decoder's initial state instead of a summary input:
  * a DL4J graph cannot set a layer's initial state from another layer.

@@ -87,8 +87,8 @@ class StepVerticesTest {
 
                 Map<String, INDArray> a = activations(theirs, x, masks);
                 Map<String, INDArray> b = activations(ours, x, masks);
-                // the reversed steps: equal where real; padded steps are zero in ours, while DL4J's vertex leaves
-                // them as it found its memory (leftover values such as 3e203 seen here)
+                // the reversed steps: equal where real; padded steps are zero in ours, while DL4J's vertex can
+                // leave stray values there (3e203 seen here with holes in the mask)
                 for (int i = 0; i < B; i++) {
                     for (int t = 0; t < T; t++) {
                         INDArray mine = b.get("rev").get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.point(t));
@@ -100,7 +100,7 @@ class StepVerticesTest {
                     }
                 }
                 if (kind == 1 || kind == 2) {
-                    continue;       // DL4J's leftovers sit before real steps there and reach its LSTM's state: nothing to compare
+                    continue;       // DL4J's stray values can sit before real steps there and reach its LSTM's state
                 }
                 assertEquals(a.get("last"), b.get("last"), "last differs: " + what);
                 assertEquals(a.get("out"), b.get("out"), "out differs: " + what);
