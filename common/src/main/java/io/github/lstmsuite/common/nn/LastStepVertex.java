@@ -1,11 +1,9 @@
 package io.github.lstmsuite.common.nn;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,31 +11,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The computation behind {@link LastStep}: the steps found once per forward pass, one copy each way. */
-public class LastStepVertex extends BaseGraphVertex {
-    private final int maskIndex;        // the network input whose mask is read; -1: none
+public class LastStepVertex extends MaskedStepsVertex {
     private long[] inputShape;          // [B, F, T] of the last forward pass
     private int[] lastSteps;            // per sample, the step it was read from
 
     public LastStepVertex(ComputationGraph graph, String name, int index, String maskInput, DataType dataType) {
-        super(graph, name, index, null, null, dataType);
-        this.maskIndex = ReverseStepsVertex.maskIndex(graph, maskInput);
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
+        super(graph, name, index, maskInput, dataType);
     }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];                                                        // [B, F, T]
         int batch = (int) x.size(0);
-        int[][] real = StepCopy.realSteps(ReverseStepsVertex.mask(graph, maskIndex), batch, (int) x.size(2));
+        int[][] real = StepCopy.realSteps(mask(), batch, (int) x.size(2));
         inputShape = x.shape();
         lastSteps = new int[batch];
         for (int b = 0; b < batch; b++) {
@@ -66,19 +52,7 @@ public class LastStepVertex extends BaseGraphVertex {
     }
 
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("LastStep has no parameters");
-        }
-    }
-
-    @Override
     public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
         return new Pair<>(null, currentMaskState);            // one vector per sample: nothing left to mask
-    }
-
-    @Override
-    public String toString() {
-        return "LastStepVertex(" + vertexName + ")";
     }
 }

@@ -1,9 +1,6 @@
 package io.github.lstmsuite.common.nn;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,70 +16,28 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * feature vector per sample and step with two ND4J ops each (≈1,500 ops for a batch of 64 twelve-word
  * sentences); this one copies them all in one pass over Java buffers ({@link ReverseStepsVertex}).
  */
-public class ReverseSteps extends GraphVertex {
+public class ReverseSteps extends MaskedSteps {
     private static final long serialVersionUID = 1L;
-    private final String maskInput;
 
     /** @param maskInput the network input whose mask says which steps are real; {@code null}: all are */
     public ReverseSteps(@JsonProperty("maskInput") String maskInput) {
-        this.maskInput = maskInput;
-    }
-
-    /** The network input whose mask says which steps are real ({@code null}: all are). */
-    public String getMaskInput() {
-        return maskInput;
+        super(maskInput);
     }
 
     @Override
     public ReverseSteps clone() {
-        return new ReverseSteps(maskInput);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ReverseSteps r && java.util.Objects.equals(maskInput, r.maskInput);
-    }
-
-    @Override
-    public int hashCode() {
-        return java.util.Objects.hash(ReverseSteps.class, maskInput);
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
+        return new ReverseSteps(getMaskInput());
     }
 
     @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
                                                                        INDArray paramsView, boolean initializeParams,
                                                                        DataType networkDatatype) {
-        return new ReverseStepsVertex(graph, name, idx, maskInput, networkDatatype);
+        return new ReverseStepsVertex(graph, name, idx, getMaskInput(), networkDatatype);
     }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
         return vertexInputs[0];
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, ReverseSteps.class, inputTypes[0], inputTypes[0]).standardMemory(0, 0)
-                .workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "ReverseSteps(" + (maskInput == null ? "" : "maskInput=" + maskInput) + ")";
     }
 }

@@ -1,11 +1,9 @@
 package io.github.lstmsuite.common.nn;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,52 +11,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The computation behind {@link ReverseSteps}: one copy plan from the mask, one pass forward and one backward. */
-public class ReverseStepsVertex extends BaseGraphVertex {
-    private final int maskIndex;        // the network input whose mask is read; -1: none
-
+public class ReverseStepsVertex extends MaskedStepsVertex {
     public ReverseStepsVertex(ComputationGraph graph, String name, int index, String maskInput, DataType dataType) {
-        super(graph, name, index, null, null, dataType);
-        this.maskIndex = maskIndex(graph, maskInput);
-    }
-
-    /** The index of network input {@code maskInput} ({@code -1} for none), or a one-line error naming the inputs. */
-    static int maskIndex(ComputationGraph graph, String maskInput) {
-        if (maskInput == null) {
-            return -1;
-        }
-        int i = graph.getConfiguration().getNetworkInputs().indexOf(maskInput);
-        if (i < 0) {
-            throw new IllegalArgumentException("mask input '" + maskInput + "' is not one of the network's inputs "
-                    + graph.getConfiguration().getNetworkInputs());
-        }
-        return i;
-    }
-
-    /** The current mask of network input {@code maskIndex}, or {@code null}. */
-    static INDArray mask(ComputationGraph graph, int maskIndex) {
-        INDArray[] masks = graph.getInputMaskArrays();
-        return maskIndex < 0 || masks == null ? null : masks[maskIndex];
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
+        super(graph, name, index, maskInput, dataType);
     }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return reverse(inputs[0], mask(graph, maskIndex), workspaceMgr, ArrayType.ACTIVATIONS);
+        return reverse(inputs[0], mask(), workspaceMgr, ArrayType.ACTIVATIONS);
     }
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         return new Pair<>(new DefaultGradient(),
-                new INDArray[] {reverse(epsilon, mask(graph, maskIndex), workspaceMgr, ArrayType.ACTIVATION_GRAD)});
+                new INDArray[] {reverse(epsilon, mask(), workspaceMgr, ArrayType.ACTIVATION_GRAD)});
     }
 
     /** {@code x [B, F, T]} with each sample's real steps in reverse order, padded steps zero: a new 'f' array. */
@@ -86,19 +52,7 @@ public class ReverseStepsVertex extends BaseGraphVertex {
     }
 
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("ReverseSteps has no parameters");
-        }
-    }
-
-    @Override
     public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
         return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);     // the mask does not change
-    }
-
-    @Override
-    public String toString() {
-        return "ReverseStepsVertex(" + vertexName + ")";
     }
 }
