@@ -14,14 +14,15 @@ class TranslatorTest {
         Random r = new Random(3);
         for (int trial = 0; trial < 200; trial++) {
             int n = 1 + r.nextInt(50);
-            double[] p = new double[n];
-            for (int j = 0; j < n; j++) {
-                p[j] = r.nextInt(4) == 0 ? 0.25 : r.nextDouble();      // ties too
+            int from = r.nextInt(5);                                    // a row inside a larger array
+            float[] p = new float[from + n + 3];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = r.nextInt(4) == 0 ? 0.25f : r.nextFloat();        // ties too
             }
             int k = 1 + r.nextInt(8);
-            int[] sorted = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -p[j]))
+            int[] sorted = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -p[from + j]))
                     .limit(k).mapToInt(Integer::intValue).toArray();
-            assertArrayEquals(sorted, io.github.lstmsuite.common.nn.BeamDecoding.topK(p, k), "trial " + trial);
+            assertArrayEquals(sorted, io.github.lstmsuite.common.nn.BeamDecoding.topK(p, from, n, k), "trial " + trial);
         }
     }
 }

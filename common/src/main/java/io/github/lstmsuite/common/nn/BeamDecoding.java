@@ -80,6 +80,8 @@ public final class BeamDecoding {
                 }
             }
             INDArray probs = step.apply(tokens, perSource == 1 ? enc : encK);               // [b·perSource, V]
+            int vocab = (int) probs.size(1);
+            float[] p = probs.dup('c').data().asFloat();     // all rows at once: row r at r·V (one copy per step)
             int[] rows = new int[b * k];
             boolean anyLive = false;
             for (int g = 0; g < b; g++) {
@@ -91,9 +93,9 @@ public final class BeamDecoding {
                     // candidates: the k best continuations of every live hypothesis
                     List<double[]> cand = new ArrayList<>();                                      // {score, parent, token}
                     for (int i = 0; i < l.size(); i++) {
-                        double[] p = probs.getRow((long) g * perSource + i).toDoubleVector();
-                        for (int tok : topK(p, k)) {
-                            cand.add(new double[] {l.get(i).logp() + Math.log(Math.max(p[tok], 1e-30)), i, tok});
+                        int row = (g * perSource + i) * vocab;
+                        for (int tok : topK(p, row, vocab, k)) {
+                            cand.add(new double[] {l.get(i).logp() + Math.log(Math.max(p[row + tok], 1e-30)), i, tok});
                         }
                     }
                     cand.sort(Comparator.comparingDouble(c -> -c[0]));
@@ -138,15 +140,19 @@ public final class BeamDecoding {
         return out;
     }
 
-    /** The indices of the {@code k} largest values, largest first (one pass, no sort of the vocabulary). */
-    public static int[] topK(double[] p, int k) {
-        int n = Math.min(k, p.length);
-        int[] best = new int[n];
+    /**
+     * The indices (from {@code from}) of the {@code k} largest of {@code p[from, from + n)}, largest first
+     * (one pass, no sort of the vocabulary).
+     */
+    public static int[] topK(float[] p, int from, int n, int k) {
+        int m = Math.min(k, n);
+        int[] best = new int[m];
         int filled = 0;
-        for (int j = 0; j < p.length; j++) {
-            if (filled < n || p[j] > p[best[filled - 1]]) {
-                int pos = filled < n ? filled++ : n - 1;
-                while (pos > 0 && p[best[pos - 1]] < p[j]) {        // insertion into the sorted few
+        for (int j = 0; j < n; j++) {
+            float v = p[from + j];
+            if (filled < m || v > p[from + best[filled - 1]]) {
+                int pos = filled < m ? filled++ : m - 1;
+                while (pos > 0 && p[from + best[pos - 1]] < v) {        // insertion into the sorted few
                     best[pos] = best[pos - 1];
                     pos--;
                 }
