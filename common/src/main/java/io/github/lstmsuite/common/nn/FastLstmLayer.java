@@ -436,12 +436,17 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     /** {@link #pointer} as a buffer reaching {@code a}'s last element, whatever its strides. */
     static FloatBuffer spanBuffer(INDArray a) {
+        FloatPointer p = pointer(a);
+        return p.limit(p.position() + span(a)).asBuffer();
+    }
+
+    /** How many elements {@code a} reaches from its first to its last, whatever its strides. */
+    static long span(INDArray a) {
         long span = 1;
         for (int d = 0; d < a.rank(); d++) {
             span += (a.size(d) - 1) * Math.abs(a.stride(d));
         }
-        FloatPointer p = pointer(a);
-        return p.limit(p.position() + span).asBuffer();
+        return span;
     }
 
     /** {@code a} itself when it is a float array laid out column-major without gaps, else an 'f' copy. */

@@ -3,7 +3,6 @@ package io.github.lstmsuite.common.nn;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -95,20 +94,11 @@ final class StepCopy {
 
     /** The elements {@code a} spans, index 0 = its first element, whatever its strides. */
     private static FloatBuffer floats(INDArray a) {
-        FloatPointer p = new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
-        return p.limit(p.position() + span(a)).asBuffer();
+        return FastLstmLayer.spanBuffer(a);
     }
 
     private static DoubleBuffer doubles(INDArray a) {
         DoublePointer p = new DoublePointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
-        return p.limit(p.position() + span(a)).asBuffer();
-    }
-
-    private static long span(INDArray a) {
-        long span = 1;
-        for (int d = 0; d < a.rank(); d++) {
-            span += (a.size(d) - 1) * Math.abs(a.stride(d));
-        }
-        return span;
+        return p.limit(p.position() + FastLstmLayer.span(a)).asBuffer();
     }
 }
