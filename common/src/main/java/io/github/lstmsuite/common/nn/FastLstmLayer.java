@@ -63,6 +63,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     private LstmKernel[] kernels = new LstmKernel[0];
     private LstmKernel.Gradients[] partials = new LstmKernel.Gradients[0];
     private LstmKernel.Block rwT;        // RWᵀ [4H, H] for the backward pass (see transposeRecurrent)
+    private DnnlLstm dnnl;               // oneDNN's LSTM, when available (see DnnlLstm)
+    private long dnnlPasses;             // forward passes oneDNN computed (for tests)
 
     /** The last training forward pass, reused by the backward pass when nothing changed in between. */
     private INDArray cachedInput;
@@ -85,9 +87,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
     }
 
-    /** The result of a forward pass: the output {@code [batch, H, T]} and the last step's state {@code [batch, H]}. */
+    /**
+     * The result of a forward pass: the output {@code [batch, H, T]} and the last step's state {@code [batch, H]};
+     * {@code lengths} (each row's real steps) when oneDNN computed it, else null; {@code h0}, {@code c0} the
+     * state it started from (null: zeros).
+     */
     private record Forward(INDArray output, INDArray hLast, INDArray cLast, LstmKernel.Arrays arrays,
-                           int[] sliceStarts, List<Object> keepAlive) {
+                           int[] sliceStarts, int[] lengths, INDArray h0, INDArray c0, List<Object> keepAlive) {
     }
 
     // ---------------------------------------------------------------- forward
@@ -131,6 +137,12 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
      * truncated BPTT and training), else {@code hLast}/{@code cLast} are null.
      */
     private Forward forward(boolean training, INDArray h0, INDArray c0, boolean keepState, LayerWorkspaceMgr workspaceMgr) {
+        return forward(training, h0, c0, keepState, true, workspaceMgr);
+    }
+
+    /** {@code allowDnnl}: oneDNN may compute it (see {@link DnnlLstm}); else {@link LstmKernel} does. */
+    private Forward forward(boolean training, INDArray h0, INDArray c0, boolean keepState, boolean allowDnnl,
+                            LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
         final boolean twoD = input.rank() == 2;          // rnnTimeStep may pass one step as [batch, nIn]
@@ -171,11 +183,35 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 buffer(out), hLast == null ? null : buffer(hLast), cLast == null ? null : buffer(cLast));
 
         int[] starts = blocks(batch);
-        ensureKernels(starts.length - 1);
-        runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k], training));
+        // oneDNN for whole sequences whose mask it can follow, in layers wide enough for its kernels to pay for
+        // its copies (see DnnlLstm.minHidden); a single step (rnnTimeStep) stays with the Java kernel, which
+        // has no per-call set-up.
+        int[] lengths = allowDnnl && steps > 1 && hidden >= DnnlLstm.minHidden() && DnnlLstm.available()
+                ? DnnlLstm.rightPaddedLengths(arrays.mask(), batch, steps) : null;
+        if (lengths != null) {
+            if (dnnl == null) {
+                dnnl = new DnnlLstm((int) layerConf().getNIn(), hidden);
+            }
+            final DnnlLstm d = dnnl;
+            dnnlPasses++;
+            d.block(starts.length - 2);                  // make every block's kernel before the workers start
+            int before = DnnlLstm.ompThreads(1);          // one OpenMP thread per block: the workers are the parallelism
+            try {
+                d.setWeights(arrays.w(), arrays.rw(), arrays.bias());
+                runBlocks(starts, k -> {
+                    DnnlLstm.ompThreads(1);
+                    d.block(k).forward(arrays, starts[k], starts[k + 1] - starts[k], lengths, training);
+                });
+            } finally {
+                DnnlLstm.ompThreads(before);
+            }
+        } else {
+            ensureKernels(starts.length - 1);
+            runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k], training));
+        }
 
         INDArray output = twoD ? out.reshape('f', batch, hidden) : permuteIfNWC(out);
-        Forward f = new Forward(output, hLast, cLast, arrays, starts, keep);
+        Forward f = new Forward(output, hLast, cLast, arrays, starts, lengths, h0, c0, keep);
         if (training) {
             cached = f;
             cachedInput = input;
@@ -184,6 +220,11 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             cached = null;
         }
         return f;
+    }
+
+    /** How many forward passes of this layer oneDNN computed (see {@link DnnlLstm}); the rest were {@link LstmKernel}'s. */
+    long dnnlPasses() {
+        return dnnlPasses;
     }
 
     // ---------------------------------------------------------------- backward
@@ -215,9 +256,13 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             tBpttStateMap.put(LSTM.STATE_KEY_PREV_ACTIVATION, f.hLast());
             tBpttStateMap.put(LSTM.STATE_KEY_PREV_MEMCELL, f.cLast());
         }
+        final int firstStep = truncated ? Math.max(0, f.arrays().steps() - backLength) : 0;
+        if (f.lengths() != null && firstStep > 0) {
+            // oneDNN's backward pass covers every step: a truncated one is the Java kernel's, from the same state
+            f = forward(true, f.h0(), f.c0(), true, false, workspaceMgr);
+        }
         final LstmKernel.Arrays a = f.arrays();
         final int steps = a.steps(), batch = a.batch(), nIn = (int) layerConf().getNIn();
-        final int firstStep = truncated ? Math.max(0, steps - backLength) : 0;
 
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
@@ -231,15 +276,29 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         final LstmKernel.Strides epsStrides = strides(eps);
         final int[] starts = f.sliceStarts();
         final int n = starts.length - 1;
-        ensurePartials(n, nIn, (int) layerConf().getNOut());
-        partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
-        final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
-        runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, firstStep, epsOutBuf,
-                rwTransposed, partials[k]));
-        for (int k = 1; k < n; k++) {               // sum the other blocks' gradients into the first's, in block order
-            add(partials[k].dW(), partials[0].dW(), gW.length());
-            add(partials[k].dRW(), partials[0].dRW(), gRW.length());
-            add(partials[k].dB(), partials[0].dB(), gB.length());
+        if (f.lengths() != null) {
+            final DnnlLstm d = dnnl;
+            int before = DnnlLstm.ompThreads(1);
+            try {
+                runBlocks(starts, k -> {
+                    DnnlLstm.ompThreads(1);
+                    d.block(k).backward(batch, starts[k], epsBuf, epsStrides, epsOutBuf);
+                });
+            } finally {
+                DnnlLstm.ompThreads(before);
+            }
+            d.gradients(n, pointer(gW), pointer(gRW), pointer(gB));     // summed in block order
+        } else {
+            ensurePartials(n, nIn, (int) layerConf().getNOut());
+            partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
+            final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
+            runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, firstStep, epsOutBuf,
+                    rwTransposed, partials[k]));
+            for (int k = 1; k < n; k++) {           // sum the other blocks' gradients into the first's, in block order
+                add(partials[k].dW(), partials[0].dW(), gW.length());
+                add(partials[k].dRW(), partials[0].dRW(), gRW.length());
+                add(partials[k].dB(), partials[0].dB(), gB.length());
+            }
         }
 
         Gradient g = new DefaultGradient();

@@ -39,10 +39,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class FastLstmTest {
 
-    private static final int N_IN = 5, HIDDEN = 7, CLASSES = 3;
+    static final int N_IN = 5, HIDDEN = 7, CLASSES = 3;
 
     /** {@code lstm.apply(builder)} makes the LSTM layers, so the same function builds both networks. */
-    private static MultiLayerNetwork sequenceNet(DataType type, boolean fast, int layers, BackpropType bp) {
+    static MultiLayerNetwork sequenceNet(DataType type, boolean fast, int layers, BackpropType bp) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(7).dataType(type).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).list();
         for (int l = 0; l < layers; l++) {
@@ -58,21 +58,21 @@ class FastLstmTest {
         return net;
     }
 
-    private static LSTM lstm(boolean fast, int nIn, int nOut) {
+    static LSTM lstm(boolean fast, int nIn, int nOut) {
         LSTM.Builder b = fast ? new FastLstm.Builder() : new LSTM.Builder();
         return b.nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
     }
 
-    private static void copyParams(MultiLayerNetwork from, MultiLayerNetwork to) {
+    static void copyParams(MultiLayerNetwork from, MultiLayerNetwork to) {
         to.setParams(from.params().castTo(to.params().dataType()));
     }
 
-    private static INDArray randomInput(int batch, int steps, long seed) {
+    static INDArray randomInput(int batch, int steps, long seed) {
         Nd4j.getRandom().setSeed(seed);
         return Nd4j.rand(DataType.DOUBLE, batch, N_IN, steps).subi(0.5).muli(2);
     }
 
-    private static INDArray randomLabels(int batch, int steps, long seed) {
+    static INDArray randomLabels(int batch, int steps, long seed) {
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, batch, CLASSES, steps);
         java.util.Random r = new java.util.Random(seed);
         for (int b = 0; b < batch; b++) {
@@ -83,7 +83,7 @@ class FastLstmTest {
         return labels;
     }
 
-    private static void assertClose(INDArray expected, INDArray actual, double relTol, String what) {
+    static void assertClose(INDArray expected, INDArray actual, double relTol, String what) {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + " shape");
         INDArray e = expected.castTo(DataType.DOUBLE), a = actual.castTo(DataType.DOUBLE);
         double scale = Math.max(1e-3, e.amaxNumber().doubleValue());
@@ -91,7 +91,7 @@ class FastLstmTest {
         assertTrue(diff <= relTol * scale, what + ": max |difference| " + diff + " > " + relTol + " × " + scale);
     }
 
-    private static void compareGradients(MultiLayerNetwork ref, MultiLayerNetwork fast, DataSet ds) {
+    static void compareGradients(MultiLayerNetwork ref, MultiLayerNetwork fast, DataSet ds) {
         DataSet ds32 = new DataSet(ds.getFeatures().castTo(DataType.FLOAT), ds.getLabels().castTo(DataType.FLOAT),
                 ds.getFeaturesMaskArray() == null ? null : ds.getFeaturesMaskArray().castTo(DataType.FLOAT),
                 ds.getLabelsMaskArray() == null ? null : ds.getLabelsMaskArray().castTo(DataType.FLOAT));
