@@ -92,8 +92,7 @@ final class DnnlLstm {
     private final Native wlIgo;
     private final Native wiIgo;
     private Block[] blocks = new Block[0];
-    private float[] scratchA = new float[0];     // the weight transposes' heap copies
-    private float[] scratchB = new float[0];
+    private final Scratch[] scratch = {new Scratch(), new Scratch()};   // the weight transposes' heap copies
 
     /**
      * Whether oneDNN is usable here (its native library loads and makes a CPU cpu). System property
@@ -164,27 +163,33 @@ final class DnnlLstm {
      * Takes this pass's weights: {@code w} column-major {@code [nIn, 4H]}, {@code rw} {@code [H, 4H]}, {@code b}
      * {@code [4H]}, DL4J's gate order. Call before the blocks' {@link #forward}, on one thread.
      */
-    void setWeights(FloatPointer w, FloatPointer rw, FloatBuffer b) {
+    void setWeights(FloatPointer w, FloatPointer rw, FloatBuffer b, int workers) {
         long layerGate = (long) nIn * hidden, iterGate = (long) hidden * hidden;
         for (int k = 0; k < 4; k++) {
             long from = DL4J_GATE[k];
-            copy(w, from * layerGate, wlGoi.ptr, k * layerGate, layerGate);
-            copy(rw, from * iterGate, wiGoi.ptr, k * iterGate, iterGate);
             for (int u = 0; u < hidden; u++) {
                 bias.buf.put(k * hidden + u, b.get((int) from * hidden + u));
             }
         }
-        toIgo(w, wlIgo.buf, nIn);
-        toIgo(rw, wiIgo.buf, hidden);
+        // W on one worker, RW on the other: the char model's two 256 × 1024 transposes took 1.5 ms on one core
+        FastLstmLayer.runBlocks(workers, 2, task -> {
+            FloatPointer src = task == 0 ? w : rw;
+            long gate = task == 0 ? layerGate : iterGate;
+            Native goi = task == 0 ? wlGoi : wiGoi;
+            for (int k = 0; k < 4; k++) {
+                copy(src, DL4J_GATE[k] * gate, goi.ptr, k * gate, gate);
+            }
+            toIgo(src, (task == 0 ? wlIgo : wiIgo).buf, task == 0 ? nIn : hidden, scratch[task]);
+        });
     }
 
     /**
      * DL4J's column-major {@code [rows, 4H]} weights (gate order g, f, o, i) → oneDNN's {@code ldigo} (row, gate
      * i, f, g, o, unit; units fastest). Java rather than oneDNN's reorder, which took 0.45 ms for RW at H = 128.
      */
-    private void toIgo(FloatPointer from, FloatBuffer igo, int rows) {
+    private void toIgo(FloatPointer from, FloatBuffer igo, int rows, Scratch scratch) {
         final int H = hidden, n = rows * 4 * H;
-        float[] s = scratchA(n), d = scratchB(n);
+        float[] s = scratch.a(n), d = scratch.b(n);
         new FloatPointer(from).get(s, 0, n);
         for (int k = 0; k < 4; k++) {        // d[i][k][o] = s[DL4J gate of k][o][i], in 16 × 16 tiles
             final int gate = DL4J_GATE[k] * H;
@@ -205,9 +210,9 @@ final class DnnlLstm {
     }
 
     /** The inverse of {@link #toIgo}: oneDNN's {@code ldigo} → DL4J's column-major {@code [rows, 4H]}. */
-    private void fromIgo(FloatBuffer igo, FloatPointer to, int rows) {
+    private void fromIgo(FloatBuffer igo, FloatPointer to, int rows, Scratch scratch) {
         final int H = hidden, n = rows * 4 * H;
-        float[] s = scratchA(n), d = scratchB(n);
+        float[] s = scratch.a(n), d = scratch.b(n);
         igo.get(0, s, 0, n);
         for (int k = 0; k < 4; k++) {
             final int gate = DL4J_GATE[k] * H;
@@ -227,18 +232,24 @@ final class DnnlLstm {
         new FloatPointer(to).put(d, 0, n);
     }
 
-    private float[] scratchA(int n) {
-        if (scratchA.length < n) {
-            scratchA = new float[n];
-        }
-        return scratchA;
-    }
+    /** Two heap arrays for one transpose (one per worker: W's and RW's run at once). */
+    private static final class Scratch {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
 
-    private float[] scratchB(int n) {
-        if (scratchB.length < n) {
-            scratchB = new float[n];
+        float[] a(int n) {
+            if (a.length < n) {
+                a = new float[n];
+            }
+            return a;
         }
-        return scratchB;
+
+        float[] b(int n) {
+            if (b.length < n) {
+                b = new float[n];
+            }
+            return b;
+        }
     }
 
     /** The kernel of block {@code k} (made when first needed; each keeps its buffers between calls). */
@@ -257,20 +268,20 @@ final class DnnlLstm {
      * Adds the blocks' weight gradients in block order and writes them in DL4J's layout and gate order:
      * {@code dW} column-major {@code [nIn, 4H]}, {@code dRW} {@code [H, 4H]}, {@code dB} {@code [4H]}.
      */
-    void gradients(int n, FloatPointer dW, FloatPointer dRW, FloatPointer dB) {
+    void gradients(int n, FloatPointer dW, FloatPointer dRW, FloatPointer dB, int workers) {
         Block first = blocks[0];
         for (int k = 1; k < n; k++) {
-            Block o = blocks[k];
-            add(o.dWl, first.dWl);
-            add(o.dWi, first.dWi);
-            add(o.dB, first.dB);
+            add(blocks[k].dB, first.dB);
         }
-        fromIgo(first.dWl.buf, dW, nIn);
-        fromIgo(first.dWi.buf, dRW, hidden);
         for (int k = 0; k < 4; k++) {
-            long to = DL4J_GATE[k];
-            copy(first.dB.ptr, (long) k * hidden, dB, to * hidden, hidden);
+            copy(first.dB.ptr, (long) k * hidden, dB, DL4J_GATE[k] * (long) hidden, hidden);
         }
+        FastLstmLayer.runBlocks(workers, 2, task -> {           // dW on one worker, dRW on the other
+            for (int k = 1; k < n; k++) {
+                add(task == 0 ? blocks[k].dWl : blocks[k].dWi, task == 0 ? first.dWl : first.dWi);
+            }
+            fromIgo((task == 0 ? first.dWl : first.dWi).buf, task == 0 ? dW : dRW, task == 0 ? nIn : hidden, scratch[task]);
+        });
     }
 
     /** {@code n} floats from {@code src} (its element {@code from} on) to {@code dst} (its element {@code to} on). */
@@ -401,12 +412,10 @@ final class DnnlLstm {
             diffIterOut.ensure((long) rows * H);
             scratchpad.ensureBytes(p.scratchpadBytes);
             FloatBuffer dd = diffDst.buf;
-            for (int t = 0; t < T; t++) {
-                for (int r = 0; r < rows; r++) {
-                    int base = (t * rows + r) * H;
-                    boolean real = t < lengths[r];
-                    for (int u = 0; u < H; u++) {
-                        dd.put(base + u, real ? eps.get((int) es.at(from + r, u, t)) : 0f);
+            for (int t = 0; t < T; t++) {          // rows innermost: DL4J's gradient is column-major, rows adjacent
+                for (int u = 0; u < H; u++) {
+                    for (int r = 0; r < rows; r++) {
+                        dd.put((t * rows + r) * H + u, t < lengths[r] ? eps.get((int) es.at(from + r, u, t)) : 0f);
                     }
                 }
             }

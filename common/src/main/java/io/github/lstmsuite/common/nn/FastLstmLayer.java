@@ -197,7 +197,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             d.block(starts.length - 2);                  // make every block's kernel before the workers start
             int before = DnnlLstm.ompThreads(1);          // one OpenMP thread per block: the workers are the parallelism
             try {
-                d.setWeights(arrays.w(), arrays.rw(), arrays.bias());
+                d.setWeights(arrays.w(), arrays.rw(), arrays.bias(), workers);
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
                     d.block(k).forward(arrays, starts[k], starts[k + 1] - starts[k], lengths, training);
@@ -287,7 +287,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             } finally {
                 DnnlLstm.ompThreads(before);
             }
-            d.gradients(n, pointer(gW), pointer(gRW), pointer(gB));     // summed in block order
+            d.gradients(n, pointer(gW), pointer(gRW), pointer(gB), workers);     // summed in block order
         } else {
             ensurePartials(n, nIn, (int) layerConf().getNOut());
             partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));

@@ -63,6 +63,19 @@ class FastLstmThreadsTest {
     }
 
     @Test
+    void sameParametersForOneTwoAndFiveWorkersThroughOneDnn() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        System.setProperty("lstm.suite.dnnl.minHidden", "1");       // both layers through oneDNN
+        try {
+            float[] one = trainWith(1);
+            assertArrayEquals(one, trainWith(2), "1 versus 2 workers");
+            assertArrayEquals(one, trainWith(5), "1 versus 5 workers");
+        } finally {
+            System.clearProperty("lstm.suite.dnnl.minHidden");
+        }
+    }
+
+    @Test
     void blocksDependOnTheBatchSizeOnly() {
         assertArrayEquals(new int[] {0, 7}, FastLstmLayer.blocks(7));
         assertArrayEquals(new int[] {0, 16, 32}, FastLstmLayer.blocks(32));
