@@ -70,13 +70,16 @@ final class DnnlLstm {
     private static final int[] DL4J_GATE = {3, 1, 0, 2};
 
     /**
-     * The narrowest layer computed here (system property {@code lstm.suite.dnnl.minHidden}, default 256). At
-     * H = 256 (the char model, 16-row blocks) oneDNN's primitive trains about 15 % faster than
-     * {@link LstmKernel}; at H = 128 and 64 (32-row blocks) the two measured alike ({@code ./lstm bench}), and
-     * loading the library costs a small model 60–70 MB of resident memory.
+     * Whether a pass of {@code steps} steps through a layer of {@code hidden} units is worth oneDNN's copies:
+     * at least {@code lstm.suite.dnnl.minHidden} units (default 256) and {@code lstm.suite.dnnl.minSteps}
+     * steps (default 32, and never a single step). Measured ({@code benchmarks/README.md}): the char model
+     * (256 units, 100-step segments, 16-row blocks) trains 15–20 % faster through oneDNN; the MNIST model
+     * (128 units, 28 steps) and the translator's decoder (256 units, sentences of about 12 words) took the
+     * same time either way, and loading the library costs a small model 60–70 MB of resident memory.
      */
-    static int minHidden() {
-        return Integer.getInteger("lstm.suite.dnnl.minHidden", 256);
+    static boolean worthIt(int hidden, int steps) {
+        return hidden >= Integer.getInteger("lstm.suite.dnnl.minHidden", 256)
+                && steps >= Math.max(2, Integer.getInteger("lstm.suite.dnnl.minSteps", 32));
     }
 
     private static volatile Boolean available;

@@ -183,10 +183,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 buffer(out), hLast == null ? null : buffer(hLast), cLast == null ? null : buffer(cLast));
 
         int[] starts = blocks(batch);
-        // oneDNN for whole sequences whose mask it can follow, in layers wide enough for its kernels to pay for
-        // its copies (see DnnlLstm.minHidden); a single step (rnnTimeStep) stays with the Java kernel, which
-        // has no per-call set-up.
-        int[] lengths = allowDnnl && steps > 1 && hidden >= DnnlLstm.minHidden() && DnnlLstm.available()
+        // oneDNN for sequences whose mask it can follow, in layers wide and long enough for its kernels to pay
+        // for its copies (DnnlLstm.worthIt); single steps (rnnTimeStep) stay with the Java kernel.
+        int[] lengths = allowDnnl && DnnlLstm.worthIt(hidden, steps) && DnnlLstm.available()
                 ? DnnlLstm.rightPaddedLengths(arrays.mask(), batch, steps) : null;
         if (lengths != null) {
             if (dnnl == null) {

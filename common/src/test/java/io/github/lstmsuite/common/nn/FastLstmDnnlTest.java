@@ -22,7 +22,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Every {@link FastLstmTest} again with oneDNN computing the layers wherever it may ({@link DnnlLstm}: here from
- * the first hidden unit instead of 256), plus which passes it takes: no mask and right padding are oneDNN's,
+ * one hidden unit and two steps instead of 256 and 32), plus which passes it takes: no mask and right padding are oneDNN's,
  * a mask with holes, a single step and a truncated backward pass shorter than the forward pass are the Java
  * kernel's — and each still matches DL4J's LSTM.
  */
@@ -32,11 +32,13 @@ class FastLstmDnnlTest extends FastLstmTest {
     static void everyLayerThroughOneDnn() {
         assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
         System.setProperty("lstm.suite.dnnl.minHidden", "1");
+        System.setProperty("lstm.suite.dnnl.minSteps", "2");
     }
 
     @AfterAll
     static void restore() {
         System.clearProperty("lstm.suite.dnnl.minHidden");
+        System.clearProperty("lstm.suite.dnnl.minSteps");
     }
 
     private static INDArray rightPadded(int batch, int steps) {

@@ -65,13 +65,15 @@ class FastLstmThreadsTest {
     @Test
     void sameParametersForOneTwoAndFiveWorkersThroughOneDnn() {
         org.junit.jupiter.api.Assumptions.assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
-        System.setProperty("lstm.suite.dnnl.minHidden", "1");       // both layers through oneDNN
+        System.setProperty("lstm.suite.dnnl.minHidden", "1");
+        System.setProperty("lstm.suite.dnnl.minSteps", "2");       // both layers through oneDNN
         try {
             float[] one = trainWith(1);
             assertArrayEquals(one, trainWith(2), "1 versus 2 workers");
             assertArrayEquals(one, trainWith(5), "1 versus 5 workers");
         } finally {
             System.clearProperty("lstm.suite.dnnl.minHidden");
+            System.clearProperty("lstm.suite.dnnl.minSteps");
         }
     }
 
