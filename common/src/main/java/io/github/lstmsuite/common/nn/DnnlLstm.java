@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * {@link FastLstmLayer}'s arithmetic through oneDNN's LSTM primitive (Intel's deep-learning kernel library,
  * the one libtorch's own CPU LSTM calls), for the cases where it computes exactly DL4J's LSTM: no mask, or a
  * mask that keeps each sequence's first steps and drops the rest (right padding — every padded batch the
- * suite makes, the translator's reversed sentences included). Other masks, truncated BPTT shorter than the
- * forward pass, and machines without the library use {@link LstmKernel}.
+ * suite makes, the translator's reversed sentences included), in layers wide and long enough to pay for its
+ * copies ({@link #worthIt}). Other masks, single steps, truncated BPTT shorter than the forward pass, and
+ * machines without the library use {@link LstmKernel}.
  *
  * <p>Why it computes the same: DL4J zeroes {@code h} and {@code c} at a masked step. With right padding
  * nothing real follows a masked step, so running the padded steps unmasked and zeroing their outputs (and
@@ -56,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layouts: DL4J's {@code [batch, size, time]} arrays are copied to oneDNN's {@code [time, rows, size]}
  * ({@code tnc}) per block and back; DL4J's gate order {@code [g | f | o | i]} becomes oneDNN's
- * {@code [i | f | g | o]}: {@code W} (column-major {@code [nIn, 4H]}) is oneDNN's {@code ldgoi} layout up to
- * the order of its four gate blocks, so the weights and their gradients are moved as four blocks each.
+ * {@code [i | f | g | o]}. {@code W} (column-major {@code [nIn, 4H]}) is oneDNN's {@code ldgoi} layout up to
+ * the order of its four gate blocks, which the backward pass reads (four block copies); the forward pass
+ * needs {@code ldigo} and oneDNN gives the weight gradients in it (a transpose each way, per pass).
  *
  * <p>Threads: each block runs oneDNN with one OpenMP thread on the worker that took it (the workers are the
  * parallelism, as with {@link LstmKernel}), and the blocks' weight gradients are summed in block order, so
@@ -98,7 +100,7 @@ final class DnnlLstm {
     private final Scratch[] scratch = {new Scratch(), new Scratch()};   // the weight transposes' heap copies
 
     /**
-     * Whether oneDNN is usable here (its native library loads and makes a CPU cpu). System property
+     * Whether oneDNN is usable here (its native library loads and makes a CPU engine). System property
      * {@code lstm.suite.dnnl=false} turns it off (every FastLstm then computes with {@link LstmKernel}).
      */
     static boolean available() {
@@ -137,7 +139,7 @@ final class DnnlLstm {
     }
 
     /**
-     * The row count of every row's real steps when {@code mask} ({@code [batch, T]}, column-major) keeps
+     * Each row's number of real steps when {@code mask} ({@code [batch, T]}, column-major) keeps
      * each row's first steps and drops the rest, values 0 and 1 only; null when it is any other mask. No
      * mask: every row has all {@code steps}.
      */

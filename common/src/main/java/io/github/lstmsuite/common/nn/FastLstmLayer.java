@@ -39,6 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * and {@code c}). What it adds: the forward pass of a training step is kept for the backward pass
  * instead of being run twice, as DL4J's own layer does.
  *
+ * <p>Kernels: {@link LstmKernel} (OpenBLAS products, Java gate loops), or oneDNN's LSTM primitive through
+ * {@link DnnlLstm} for layers and sequences large enough to gain from it when the mask allows (see there);
+ * both compute DL4J's LSTM and share the blocks, the workers and the order of the gradients' sums.
+ *
  * <p>Threads: a batch is cut into blocks whose number depends on the batch size alone (see
  * {@link #blocks(int)}), one kernel each; the workers (system property {@code lstm.suite.workers}, by
  * default the number of available processors) take blocks until none is left, and the blocks' weight
