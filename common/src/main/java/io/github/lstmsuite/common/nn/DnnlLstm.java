@@ -296,7 +296,7 @@ final class DnnlLstm {
     }
 
     private static void add(Native src, Native dst) {
-        org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) src.capacity, 1f, src.ptr, 1, dst.ptr, 1);
+        FastLstmLayer.add(src.ptr, dst.ptr, src.capacity);
     }
 
     private static memory.desc desc(memory.format_tag tag, long... dims) {
@@ -367,8 +367,8 @@ final class DnnlLstm {
                 }
             }
             // h0, c0 [B, H] column-major → [rows, H]
-            stateIn(a.h0(), srcIter.buf, B, from, rows);
-            stateIn(a.c0(), srcIterC.buf, B, from, rows);
+            stateIn(a.h0(), srcIter.buf, B, from);
+            stateIn(a.c0(), srcIterC.buf, B, from);
 
             p.srcLayer.set_data_handle(src.ptr);
             p.srcIter.set_data_handle(srcIter.ptr);
@@ -465,7 +465,7 @@ final class DnnlLstm {
         }
 
         /** The rows of a column-major [B, H] state (null: zeros) → [rows, H]. */
-        private void stateIn(FloatBuffer state, FloatBuffer to, int batch, int from, int rows) {
+        private void stateIn(FloatBuffer state, FloatBuffer to, int batch, int from) {
             for (int r = 0; r < rows; r++) {
                 for (int u = 0; u < hidden; u++) {
                     to.put(r * hidden + u, state == null ? 0f : state.get(from + r + batch * u));
@@ -511,7 +511,7 @@ final class DnnlLstm {
         final long workspaceBytes;
         final long scratchpadBytes;
         final memory scratchpad;
-        private final Object[] keep;
+        private final Object[] keep;   // the descriptors' Java objects live as long as the primitives made from them
 
         Primitives(int steps, int rows, boolean training) {
             memory.desc src = desc(memory.format_tag.tnc, steps, rows, nIn);

@@ -482,7 +482,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     }
 
     /** dst += src over n floats (BLAS saxpy). */
-    private static void add(FloatPointer src, FloatPointer dst, long n) {
+    static void add(FloatPointer src, FloatPointer dst, long n) {
         org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) n, 1f, src, 1, dst, 1);
     }
 
