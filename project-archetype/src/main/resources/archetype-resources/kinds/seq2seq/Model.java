@@ -3,12 +3,12 @@ package com.example.lstm;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.GreedyDecoding;
 import io.github.lstmsuite.common.nn.LastStep;
+import io.github.lstmsuite.common.nn.MergeFeatures;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -55,7 +55,7 @@ public final class Model {
     private static void addDecoder(ComputationGraphConfiguration.GraphBuilder g, Config c) {
         g.addLayer("targetEmb", new EmbeddingSequenceLayer.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), "targetIn")
                 .addVertex("context", new DuplicateToTimeSeriesVertex("targetIn"), "summary")           // [B, H, Tt]
-                .addVertex("decoderIn", new MergeVertex(), "targetEmb", "context")                      // [B, E+H, Tt]
+                .addVertex("decoderIn", new MergeFeatures(), "targetEmb", "context")                   // [B, E+H, Tt]
                 .addLayer("decoder", new FastLstm.Builder().nIn(c.embedding() + c.hidden()).nOut(c.hidden())
                         .activation(Activation.TANH).build(), "decoderIn")                               // [B, H, Tt]
                 .addLayer("out", new SoftmaxOutput.Builder().nIn(c.hidden()).nOut(c.targetVocab()).build(), "decoder");

@@ -5,6 +5,7 @@ import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.MergeFeatures;
 import io.github.lstmsuite.common.nn.ReverseSteps;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import io.github.lstmsuite.common.train.ModelZip;
@@ -14,7 +15,6 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -121,7 +121,7 @@ public final class TranslateModel {
     private static void addDecoder(ComputationGraphConfiguration.GraphBuilder g, Config c, String summary, String encoderOut) {
         g.addLayer("tgtEmb", new EmbeddingSequenceLayer.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), TGT_IN)
                 .addVertex("context", new DuplicateToTimeSeriesVertex(TGT_IN), summary)           // [B, H, Tt]
-                .addVertex("decoderIn", new MergeVertex(), "tgtEmb", "context");                  // [B, E+H, Tt]
+                .addVertex("decoderIn", new MergeFeatures(), "tgtEmb", "context");                  // [B, E+H, Tt]
         String in = "decoderIn";
         long nIn = c.embedding() + c.hidden();
         for (String name : decoderLayers(c)) {
@@ -132,7 +132,7 @@ public final class TranslateModel {
         String last = "decoder";
         if (c.attention()) {
             g.addVertex("attention", new DotAttention(), "decoder", encoderOut)                      // [B, H, Tt]
-                    .addVertex("attended", new MergeVertex(), "decoder", "attention");             // [B, 2H, Tt]
+                    .addVertex("attended", new MergeFeatures(), "decoder", "attention");             // [B, 2H, Tt]
             last = "attended";
         }
         // softmax + sparse cross-entropy, NCW: DL4J's RnnOutputLayer computed in one pass (common/nn/SoftmaxOutput)
@@ -167,12 +167,12 @@ public final class TranslateModel {
                         .addLayer(name + "Bwd", rnn(c, nIn, half), name + "Rev");                 // [B, H/2, Ts], last word first
                 if (!top || c.attention()) {                                                     // the outputs are read on
                     g.addVertex(name + "BwdOut", new ReverseSteps(SRC), name + "Bwd")             // back in word order
-                            .addVertex(name, new MergeVertex(), name + "Fwd", name + "BwdOut");      // [B, H, Ts]
+                            .addVertex(name, new MergeFeatures(), name + "Fwd", name + "BwdOut");      // [B, H, Ts]
                 }
                 if (top) {
                     g.addVertex("summaryFwd", new LastStep(SRC), name + "Fwd")                    // after the last word
                             .addVertex("summaryBwd", new LastStep(SRC), name + "Bwd")             // after reading back to the first
-                            .addVertex(SUMMARY, new MergeVertex(), "summaryFwd", "summaryBwd");    // [B, H]
+                            .addVertex(SUMMARY, new MergeFeatures(), "summaryFwd", "summaryBwd");    // [B, H]
                 }
             }
             in = name;

@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer behind {@link SoftmaxOutput}: DL4J's {@code RnnOutputLayer} (softmax, sparse cross-entropy)
- * with a one-pass training step. Inference ({@code activate}) is DL4J's.
+ * with a one-pass training step, and an inference pass ({@code activate}) whose product runs on both cores
+ * and whose softmax is one pass per row.
  *
  * <pre>
  *   x  [B, nIn, T] → x2 [B·T, nIn]  (one row per step, in DL4J's reshape3dTo2d order; labels and mask alike), dropout
@@ -48,7 +49,7 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         }
         INDArray input3d = input;
         long batch = input3d.size(0);
-        this.input = rowsPerStep(input3d, workspaceMgr);                                                // [B·T, nIn]
+        this.input = rowsPerStep(input3d, workspaceMgr, ArrayType.BP_WORKING_MEM);                      // [B·T, nIn]
         applyDropOutIfNecessary(true, workspaceMgr);
         INDArray x = input;
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);         // [nIn, V]
@@ -97,17 +98,92 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
     }
 
     /**
+     * Inference, float32: {@code p = softmax(x2 · W + b)} with the product on the layer's workers
+     * ({@link Gemm}) and each row's softmax in one pass ({@link #softmaxRows}), written straight into the
+     * activations: a row-major {@code [T·B, V]} array seen as {@code [B, V, T]}. The same values as DL4J's
+     * {@code RnnOutputLayer} up to rounding (its softmax is ND4J's op); a row whose step is masked is zero,
+     * as there. Training, float64 networks and other layouts go through DL4J's.
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        if (training || input.rank() != 3 || w.dataType() != DataType.FLOAT || layerConf().getWeightNoise() != null
+                || layerConf().getRnnDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC) {
+            return super.activate(training, workspaceMgr);
+        }
+        final long batch = input.size(0), steps = input.size(2), v = w.size(1);
+        INDArray x = rowsPerStep(input.castTo(DataType.FLOAT), workspaceMgr, ArrayType.FF_WORKING_MEM);  // [T·B, nIn], row t·B + b
+        INDArray p = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {batch * steps, v}, 'c');
+        int workers = FastLstmLayer.configuredWorkers();
+        if (!Gemm.product(x, false, w, false, p, workers)) {
+            x.mmuli(w, p);
+        }
+        float[] m = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).toFloatVector();       // [T·B] or null
+        if (m != null && m.length != p.size(0)) {
+            return super.activate(false, workspaceMgr);            // a mask per output, not per step: DL4J's way
+        }
+        INDArray bias = hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null;
+        softmaxRows(p, bias == null ? null : bias.castTo(DataType.FLOAT).toFloatVector(), m, workers);
+        return p.reshape('c', steps, batch, v).permute(1, 2, 0);                                        // [B, V, T]
+    }
+
+    /**
+     * In place over the logits {@code z} [n, V] (float32, row-major): each row becomes {@code m · softmax(z + b)}
+     * (rows with mask 0 become 0 without exponentials), the rows in two fixed halves on the layer's workers.
+     */
+    private static void softmaxRows(INDArray z, float[] b, float[] m, int workers) {
+        final int n = (int) z.size(0), v = (int) z.size(1);
+        final org.bytedeco.javacpp.FloatPointer zp = FastLstmLayer.pointer(z);
+        final long base = zp.position();
+        FastLstmLayer.runBlocks(workers, 2, half -> {
+            org.bytedeco.javacpp.FloatPointer at = new org.bytedeco.javacpp.FloatPointer(zp);   // its own position
+            float[] row = new float[v];
+            for (int i = n * half / 2; i < n * (half + 1) / 2; i++) {
+                float mi = m == null ? 1f : m[i];
+                at.position(base + (long) i * v);
+                if (mi == 0f) {
+                    java.util.Arrays.fill(row, 0f);
+                    at.put(row, 0, v);
+                    continue;
+                }
+                at.get(row, 0, v);
+                if (b != null) {
+                    for (int j = 0; j < v; j++) {
+                        row[j] += b[j];
+                    }
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    max = Math.max(max, row[j]);
+                }
+                double total = 0;
+                for (int j = 0; j < v; j++) {
+                    float e = (float) Math.exp(row[j] - max);
+                    row[j] = e;
+                    total += e;
+                }
+                float scale = (float) (mi / total);
+                for (int j = 0; j < v; j++) {
+                    row[j] *= scale;
+                }
+                at.put(row, 0, v);
+            }
+        });
+    }
+
+    /**
      * {@code [B, nIn, T]} → {@code [B·T, nIn]}, column-major, row {@code t·B + b}: the order of DL4J's
      * {@code reshape3dTo2d}, which the labels and the mask follow. DL4J's version copies element by element
      * through a permuted view; when the batch index has stride 1 (the suite's LSTM output, DL4J's 'f'
      * arrays) this copies runs of B floats.
      */
-    static INDArray rowsPerStep(INDArray x3, LayerWorkspaceMgr workspaceMgr) {
+    static INDArray rowsPerStep(INDArray x3, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
         if (x3.dataType() != DataType.FLOAT || x3.stride(0) != 1 || x3.size(0) == 1) {
-            return TimeSeriesUtils.reshape3dTo2d(x3, workspaceMgr, ArrayType.BP_WORKING_MEM);
+            return TimeSeriesUtils.reshape3dTo2d(x3, workspaceMgr, type);
         }
         final int b = (int) x3.size(0), k = (int) x3.size(1), t = (int) x3.size(2);
-        INDArray x2 = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {(long) b * t, k}, 'f');
+        INDArray x2 = workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {(long) b * t, k}, 'f');
         java.nio.FloatBuffer src = FastLstmLayer.spanBuffer(x3), dst = FastLstmLayer.buffer(x2);
         final long sk = x3.stride(1), st = x3.stride(2);
         for (int j = 0; j < k; j++) {

@@ -92,6 +92,50 @@ final class StepCopy {
         }
     }
 
+    /**
+     * {@code dst[b, f₀ + f, t] = src[b, f, t]} for every element of {@code src}: {@code src [B, F, T]} into the
+     * features {@code f₀ … f₀+F-1} of {@code dst [B, F', T]} (or {@code [B, F]} into {@code [B, F']}), float
+     * arrays at any strides. The innermost loop runs along the destination's smallest stride.
+     */
+    static void copyFeatures(INDArray src, INDArray dst, long firstFeature) {
+        int rank = src.rank();
+        long[] n = {src.size(0), src.size(1), rank == 3 ? src.size(2) : 1};
+        long[] ss = {src.stride(0), src.stride(1), rank == 3 ? src.stride(2) : 0};
+        long[] ds = {dst.stride(0), dst.stride(1), rank == 3 ? dst.stride(2) : 0};
+        int[] order = {0, 1, 2};                      // loop order, outermost first: by falling destination stride
+        for (int i = 0; i < 3; i++) {
+            for (int j = i + 1; j < 3; j++) {
+                if (Math.abs(ds[order[j]]) > Math.abs(ds[order[i]])) {
+                    int tmp = order[i];
+                    order[i] = order[j];
+                    order[j] = tmp;
+                }
+            }
+        }
+        FloatBuffer s = floats(src);
+        FloatBuffer d = floats(dst);
+        int o = order[0], m = order[1], in = order[2];
+        long n0 = n[o], n1 = n[m], n2 = n[in];
+        int s0 = (int) ss[o], s1 = (int) ss[m], s2 = (int) ss[in];
+        int d0 = (int) ds[o], d1 = (int) ds[m], d2 = (int) ds[in];
+        int dBase = (int) (firstFeature * ds[1]);
+        for (long i = 0; i < n0; i++) {
+            for (long j = 0; j < n1; j++) {
+                int a = (int) (i * s0 + j * s1);
+                int b = (int) (dBase + i * d0 + j * d1);
+                if (s2 == 1 && d2 == 1) {
+                    for (int k = 0; k < n2; k++) {
+                        d.put(b + k, s.get(a + k));
+                    }
+                } else {
+                    for (int k = 0; k < n2; k++, a += s2, b += d2) {
+                        d.put(b, s.get(a));
+                    }
+                }
+            }
+        }
+    }
+
     /** The elements {@code a} spans, index 0 = its first element, whatever its strides. */
     private static FloatBuffer floats(INDArray a) {
         return FastLstmLayer.spanBuffer(a);

@@ -97,6 +97,53 @@ class SoftmaxOutputTest {
         assertTrue(theirs.outputSingle(d.getFeatures()).equalsWithEps(ours.outputSingle(d.getFeatures()), eps));
     }
 
+    /** x [B, 5, T] straight into the output layer: the input's layout is the test's to choose. */
+    private static ComputationGraph direct(boolean ours) {
+        RnnOutputLayer.Builder out = ours ? new SoftmaxOutput.Builder()
+                : new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT)
+                .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("x")
+                .addLayer("out", out.nIn(5).nOut(V).biasInit(0.3).build(), "x")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    @Test
+    void inferenceEqualsDl4jsForEveryLayoutWithAMaskAndStepByStep() {
+        ComputationGraph theirs = direct(false);
+        ComputationGraph ours = direct(true);
+        ours.setParams(theirs.params().dup());
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 5, 4).subi(0.5).muli(4);                  // [B, 5, T]
+        INDArray mask = Nd4j.create(new float[][] {{1, 1, 1, 1}, {1, 1, 1, 0}, {1, 0, 0, 0}, {1, 1, 1, 1}, {1, 1, 0, 0}, {1, 1, 1, 1}});
+        INDArray[] layouts = {x.dup('c'), x.dup('f'), x.permute(2, 0, 1).dup('c').permute(1, 2, 0)};
+        for (INDArray in : layouts) {
+            for (INDArray m : new INDArray[] {null, mask}) {                                 // the layer itself: a mask per step
+                INDArray[] out = new INDArray[2];
+                for (int i = 0; i < 2; i++) {
+                    org.deeplearning4j.nn.api.Layer layer = (i == 0 ? theirs : ours).getLayer("out");
+                    layer.setInput(in, LayerWorkspaceMgr.noWorkspaces());
+                    layer.setMaskArray(m);
+                    out[i] = layer.activate(false, LayerWorkspaceMgr.noWorkspaces());
+                    layer.setMaskArray(null);
+                }
+                String where = "layout " + in.ordering() + java.util.Arrays.toString(in.stride()) + (m == null ? "" : ", masked");
+                assertTrue(out[0].equalsWithEps(out[1], 1e-6), where + ": " + out[0] + " vs " + out[1]);
+                INDArray rowSums = out[1].sum(1);                                               // [B, T]: 1, or 0 where masked
+                assertTrue(rowSums.equalsWithEps(m == null ? Nd4j.ones(DataType.FLOAT, 6, 4) : m, 1e-5), where + ": " + rowSums);
+            }
+            assertTrue(theirs.outputSingle(in).equalsWithEps(ours.outputSingle(in), 1e-6));
+        }
+        ours.rnnClearPreviousState();
+        INDArray whole = ours.outputSingle(x);
+        for (int t = 0; t < 4; t++) {                                                         // one step at a time, as a decoder
+            INDArray step = ours.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)))[0];
+            assertTrue(step.equalsWithEps(whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)), 1e-6));
+        }
+    }
+
     @Test
     void stepRowsEqualDl4jsReshapeForEveryLayout() {
         Nd4j.getRandom().setSeed(9);
@@ -104,7 +151,7 @@ class SoftmaxOutputTest {
         INDArray expected = TimeSeriesUtils.reshape3dTo2d(x, LayerWorkspaceMgr.noWorkspaces(), ArrayType.BP_WORKING_MEM);
         for (INDArray layout : new INDArray[] {x.dup('f'), x.dup('c'), x.permute(0, 2, 1).dup('f').permute(0, 2, 1),
                 x.permute(0, 2, 1).dup('c').permute(0, 2, 1), x.dup('f').get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())}) {
-            INDArray rows = SoftmaxOutputLayer.rowsPerStep(layout, LayerWorkspaceMgr.noWorkspaces());
+            INDArray rows = SoftmaxOutputLayer.rowsPerStep(layout, LayerWorkspaceMgr.noWorkspaces(), org.deeplearning4j.nn.workspace.ArrayType.BP_WORKING_MEM);
             assertEquals(expected, rows, "strides " + java.util.Arrays.toString(layout.stride()));
         }
     }
