@@ -1,11 +1,11 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -42,7 +42,7 @@ public final class Model {
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)     // as char-rnn: clip gradients
                 .gradientNormalizationThreshold(5.0)
                 .list()
-                .layer(new EmbeddingSequenceLayer.Builder().nIn(c.vocab()).nOut(c.embedding()).build());   // [batch, E, T]
+                .layer(new FastEmbedding.Builder().nIn(c.vocab()).nOut(c.embedding()).build());   // [batch, E, T]
         for (int l = 0; l < c.layers(); l++) {
             b.layer(new FastLstm.Builder().nIn(l == 0 ? c.embedding() : c.hidden()).nOut(c.hidden())
                     .activation(Activation.TANH).build());                                               // [batch, H, T]

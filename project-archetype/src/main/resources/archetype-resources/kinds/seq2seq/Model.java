@@ -1,5 +1,6 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.GreedyDecoding;
 import io.github.lstmsuite.common.nn.LastStep;
@@ -10,7 +11,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -53,7 +53,7 @@ public final class Model {
 
     /** The decoder half, the same in the training graph and in the step-by-step graph. */
     private static void addDecoder(ComputationGraphConfiguration.GraphBuilder g, Config c) {
-        g.addLayer("targetEmb", new EmbeddingSequenceLayer.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), "targetIn")
+        g.addLayer("targetEmb", new FastEmbedding.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), "targetIn")
                 .addVertex("context", new DuplicateToTimeSeriesVertex("targetIn"), "summary")           // [B, H, Tt]
                 .addVertex("decoderIn", new MergeFeatures(), "targetEmb", "context")                   // [B, E+H, Tt]
                 .addLayer("decoder", new FastLstm.Builder().nIn(c.embedding() + c.hidden()).nOut(c.hidden())
@@ -64,7 +64,7 @@ public final class Model {
     /** The training graph: inputs {@code source} and {@code targetIn}, output the next-token distribution. */
     public static ComputationGraph build(Config c) {
         var g = base(c).addInputs("source", "targetIn")
-                .addLayer("sourceEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), "source")
+                .addLayer("sourceEmb", new FastEmbedding.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), "source")
                 .addLayer("encoder", new FastLstm.Builder().nIn(c.embedding()).nOut(c.hidden()).activation(Activation.TANH).build(), "sourceEmb")
                 .addVertex("summary", new LastStep("source"), "encoder");                                // [B, H]
         addDecoder(g, c);

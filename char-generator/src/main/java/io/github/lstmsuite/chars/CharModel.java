@@ -2,6 +2,7 @@ package io.github.lstmsuite.chars;
 
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import io.github.lstmsuite.common.nn.SoftmaxOutputLayer;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -75,7 +75,7 @@ public final class CharModel {
                 .list();
         int nIn = c.vocab();
         if (!c.oneHot()) {
-            list.layer(new EmbeddingSequenceLayer.Builder().nIn(c.vocab()).nOut(c.embedding()).build());
+            list.layer(new FastEmbedding.Builder().nIn(c.vocab()).nOut(c.embedding()).build());
             nIn = c.embedding();
         }
         for (int i = 0; i < c.layers(); i++) {

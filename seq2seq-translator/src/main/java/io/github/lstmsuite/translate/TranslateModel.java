@@ -3,6 +3,7 @@ package io.github.lstmsuite.translate;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
+import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.MergeFeatures;
@@ -16,7 +17,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -119,7 +119,7 @@ public final class TranslateModel {
 
     /** The decoder half, shared by the training graph and the translating graph. */
     private static void addDecoder(ComputationGraphConfiguration.GraphBuilder g, Config c, String summary, String encoderOut) {
-        g.addLayer("tgtEmb", new EmbeddingSequenceLayer.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), TGT_IN)
+        g.addLayer("tgtEmb", new FastEmbedding.Builder().nIn(c.targetVocab()).nOut(c.embedding()).build(), TGT_IN)
                 .addVertex("context", new DuplicateToTimeSeriesVertex(TGT_IN), summary)           // [B, H, Tt]
                 .addVertex("decoderIn", new MergeFeatures(), "tgtEmb", "context");                  // [B, E+H, Tt]
         String in = "decoderIn";
@@ -149,7 +149,7 @@ public final class TranslateModel {
      * (a bidirectional encoder without attention leaves the top layer's outputs unmerged: nothing reads them).
      */
     private static void addEncoder(ComputationGraphConfiguration.GraphBuilder g, Config c) {
-        g.addLayer("srcEmb", new EmbeddingSequenceLayer.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), SRC);
+        g.addLayer("srcEmb", new FastEmbedding.Builder().nIn(c.sourceVocab()).nOut(c.embedding()).build(), SRC);
         String in = "srcEmb";
         long nIn = c.embedding();
         for (int l = 1; l <= c.depth(); l++) {
