@@ -133,6 +133,25 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
      * (rows with mask 0 become 0 without exponentials), the rows in two fixed halves on the layer's workers.
      */
     private static void softmaxRows(INDArray z, float[] b, float[] m, int workers) {
+        eachRow(z, m, workers, (half, i, row, mi) -> {
+            float scale = (float) (mi / expShifted(row, b));
+            for (int j = 0; j < row.length; j++) {
+                row[j] *= scale;
+            }
+        });
+    }
+
+    /** What {@link #eachRow} does to one unmasked row, in place; {@code half} is the worker's half (0 or 1). */
+    private interface RowPass {
+        void apply(int half, int i, float[] row, float mask);
+    }
+
+    /**
+     * Every row {@code i} of {@code z} [n, V] (float32, row-major) in two fixed halves on the layer's workers:
+     * a row whose mask is 0 becomes 0; any other is read into a {@code float[]}, given to {@code pass} and
+     * written back.
+     */
+    private static void eachRow(INDArray z, float[] m, int workers, RowPass pass) {
         final int n = (int) z.size(0), v = (int) z.size(1);
         final org.bytedeco.javacpp.FloatPointer zp = FastLstmLayer.pointer(z);
         final long base = zp.position();
@@ -144,32 +163,37 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
                 at.position(base + (long) i * v);
                 if (mi == 0f) {
                     java.util.Arrays.fill(row, 0f);
-                    at.put(row, 0, v);
-                    continue;
-                }
-                at.get(row, 0, v);
-                if (b != null) {
-                    for (int j = 0; j < v; j++) {
-                        row[j] += b[j];
-                    }
-                }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < v; j++) {
-                    max = Math.max(max, row[j]);
-                }
-                double total = 0;
-                for (int j = 0; j < v; j++) {
-                    float e = (float) Math.exp(row[j] - max);
-                    row[j] = e;
-                    total += e;
-                }
-                float scale = (float) (mi / total);
-                for (int j = 0; j < v; j++) {
-                    row[j] *= scale;
+                } else {
+                    at.get(row, 0, v);
+                    pass.apply(half, i, row, mi);
                 }
                 at.put(row, 0, v);
             }
         });
+    }
+
+    /**
+     * One row's unnormalised softmax in place: {@code row = exp(row + b − max)} ({@code b} may be null);
+     * returns the row's sum (in double). Shared by the training and the inference passes.
+     */
+    private static double expShifted(float[] row, float[] b) {
+        int v = row.length;
+        if (b != null) {
+            for (int j = 0; j < v; j++) {
+                row[j] += b[j];
+            }
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+            max = Math.max(max, row[j]);
+        }
+        double total = 0;
+        for (int j = 0; j < v; j++) {
+            float e = (float) Math.exp(row[j] - max);
+            row[j] = e;
+            total += e;
+        }
+        return total;
     }
 
     /**
@@ -211,50 +235,18 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         final float spread = (float) (smooth / v), hit = (float) (1 - smooth);
         final double[] rowLoss = new double[n];
         final float[][] bSum = new float[2][biasGrad == null ? 0 : v];
-        final org.bytedeco.javacpp.FloatPointer zp = FastLstmLayer.pointer(z);
-        final long base = zp.position();
-        FastLstmLayer.runBlocks(workers, 2, half -> {
-            org.bytedeco.javacpp.FloatPointer at = new org.bytedeco.javacpp.FloatPointer(zp);   // its own position
-            float[] row = new float[v];
+        eachRow(z, m, workers, (half, i, row, mi) -> {
+            float inv = (float) (1 / expShifted(row, b));
+            int label = (int) y[i];
+            float py = row[label] * inv;
+            rowLoss[i] = -mi * Math.log(Math.max(py, LOG_CLIP));          // the true token's cross-entropy
+            for (int j = 0; j < v; j++) {
+                row[j] = mi * (row[j] * inv - spread);
+            }
+            row[label] -= mi * hit;
             float[] sum = bSum[half];
-            for (int i = n * half / 2; i < n * (half + 1) / 2; i++) {
-                float mi = m == null ? 1f : m[i];
-                at.position(base + (long) i * v);
-                if (mi == 0f) {
-                    java.util.Arrays.fill(row, 0f);
-                    at.put(row, 0, v);
-                    continue;
-                }
-                at.get(row, 0, v);
-                if (b != null) {
-                    for (int j = 0; j < v; j++) {
-                        row[j] += b[j];
-                    }
-                }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < v; j++) {
-                    max = Math.max(max, row[j]);
-                }
-                double total = 0;
-                for (int j = 0; j < v; j++) {
-                    float e = (float) Math.exp(row[j] - max);
-                    row[j] = e;
-                    total += e;
-                }
-                float inv = (float) (1 / total);
-                int label = (int) y[i];
-                float py = row[label] * inv;
-                rowLoss[i] = -mi * Math.log(Math.max(py, LOG_CLIP));      // the true token's cross-entropy
-                for (int j = 0; j < v; j++) {
-                    row[j] = mi * (row[j] * inv - spread);
-                }
-                row[label] -= mi * hit;
-                at.put(row, 0, v);
-                if (sum.length > 0) {
-                    for (int j = 0; j < v; j++) {
-                        sum[j] += row[j];
-                    }
-                }
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += row[j];
             }
         });
         if (biasGrad != null) {
