@@ -5,6 +5,7 @@ import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -274,7 +275,8 @@ public final class BenchApp implements Callable<BenchApp.Result> {
                     : new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
                     .nIn(c.nIn()).nOut(c.classes()).build());
         } else if (c.manyToOne()) {
-            list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+            list.layer((impl == LstmImpl.fast ? new DenseSoftmaxOutput.Builder()
+                    : new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX))
                     .nIn(c.hidden()).nOut(c.classes()).build());
         } else {
             list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)

@@ -1,6 +1,7 @@
 package io.github.lstmsuite.mnist;
 
 import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -14,10 +15,8 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
@@ -86,8 +85,8 @@ public final class MnistModel {
             list.layer(layer);
             nIn = c.bidirectional() ? 2 * c.hidden() : c.hidden();
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(nIn).nOut(MnistData.CLASSES).activation(Activation.SOFTMAX);
+        // softmax + cross-entropy over the 10 digits: DL4J's OutputLayer, computed in one pass (common/nn)
+        OutputLayer.Builder out = new DenseSoftmaxOutput.Builder().nIn(nIn).nOut(MnistData.CLASSES);
         if (c.dropout() > 0) {
             out.dropOut(1.0 - c.dropout());
         }

@@ -174,9 +174,10 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
 
     /**
      * One row's unnormalised softmax in place: {@code row = exp(row + b − max)} ({@code b} may be null);
-     * returns the row's sum (in double). Shared by the training and the inference passes.
+     * returns the row's sum (in double). Shared by the training and the inference passes, and by
+     * {@link DenseSoftmaxOutputLayer}.
      */
-    private static double expShifted(float[] row, float[] b) {
+    static double expShifted(float[] row, float[] b) {
         int v = row.length;
         if (b != null) {
             for (int j = 0; j < v; j++) {
