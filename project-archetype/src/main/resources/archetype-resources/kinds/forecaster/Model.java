@@ -1,5 +1,6 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.series.Forecaster;
 import io.github.lstmsuite.common.series.TimeSeries;
@@ -12,7 +13,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -40,7 +40,7 @@ public final class Model {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(new FastAdam(c.learningRate()))
                 .list();
         for (int l = 0; l < c.layers(); l++) {
             LSTM lstm = new FastLstm.Builder().nIn(l == 0 ? 1 : c.hidden()).nOut(c.hidden()).activation(Activation.TANH).build();

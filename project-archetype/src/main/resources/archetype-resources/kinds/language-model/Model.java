@@ -1,5 +1,6 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
@@ -10,7 +11,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The network: characters → embedding → stacked LSTMs → softmax over the vocabulary at every step.
@@ -38,7 +38,7 @@ public final class Model {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(new FastAdam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)     // as char-rnn: clip gradients
                 .gradientNormalizationThreshold(5.0)
                 .list()

@@ -1,5 +1,6 @@
 package com.example.lstm;
 
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.GreedyDecoding;
@@ -18,7 +19,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The network: an encoder LSTM reads the source; its state after the last real token (the summary) is
@@ -45,7 +45,7 @@ public final class Model {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(new FastAdam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
                 .gradientNormalizationThreshold(5.0)
                 .graphBuilder();

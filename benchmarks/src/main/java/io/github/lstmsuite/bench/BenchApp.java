@@ -6,6 +6,7 @@ import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -264,7 +265,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     /** The case's network: LSTM layer(s) → last step → softmax, or → softmax at every step. */
     static MultiLayerNetwork build(Case c, LstmImpl impl) {
         var list = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(new Adam(1e-3)).list();
+                .weightInit(WeightInit.XAVIER).updater(impl == LstmImpl.fast ? new FastAdam(1e-3) : new Adam(1e-3)).list();
         for (int l = 0; l < c.layers(); l++) {
             LSTM lstm = impl.build(new LSTM.Builder().nIn(l == 0 ? c.nIn() : c.hidden()).nOut(c.hidden())
                     .activation(Activation.TANH));

@@ -2,6 +2,7 @@ package io.github.lstmsuite.chars;
 
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
@@ -23,7 +24,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The network: characters → embedding (or one-hot) → stacked LSTM → softmax over the vocabulary at every
@@ -69,7 +69,7 @@ public final class CharModel {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(new FastAdam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)   // char-rnn clips gradients too
                 .gradientNormalizationThreshold(5.0)
                 .list();

@@ -2,6 +2,7 @@ package io.github.lstmsuite.mnist;
 
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -16,7 +17,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
@@ -65,8 +65,8 @@ public final class MnistModel {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(c.lrDecay() == 1.0 ? new Adam(c.learningRate())
-                        : new Adam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay())))
+                .updater(c.lrDecay() == 1.0 ? new FastAdam(c.learningRate())
+                        : new FastAdam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay())))
                 // Clip each layer's gradient to L2 norm 5: a guard against the occasional exploding
                 // step of a recurrent net at lr 0.01; it rarely triggers.
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)

@@ -3,6 +3,7 @@ package io.github.lstmsuite.translate;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.LstmImpl;
@@ -21,7 +22,6 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
@@ -96,8 +96,8 @@ public final class TranslateModel {
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
                 .updater(c.lrDecay() > 0 && c.lrDecay() != 1
-                        ? new Adam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay()))
-                        : new Adam(c.learningRate()))
+                        ? new FastAdam(new ExponentialSchedule(ScheduleType.EPOCH, c.learningRate(), c.lrDecay()))
+                        : new FastAdam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
                 .gradientNormalizationThreshold(5.0)
                 .graphBuilder();

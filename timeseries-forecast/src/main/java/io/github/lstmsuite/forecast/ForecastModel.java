@@ -1,6 +1,7 @@
 package io.github.lstmsuite.forecast;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -60,7 +60,7 @@ public final class ForecastModel {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(c.learningRate()))
+                .updater(new FastAdam(c.learningRate()))
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
                 .gradientNormalizationThreshold(1.0)
                 .list();
