@@ -42,6 +42,7 @@ final class LstmKernel implements AutoCloseable {
 
     private final int nIn;
     private final int hidden;
+    private final boolean dnnlSgemm = dnnlSgemm();   // which library computes the products, chosen when made
 
     private int steps;
     private int rows;
@@ -134,6 +135,15 @@ final class LstmKernel implements AutoCloseable {
      * keeps only the current step's.
      */
     void forward(Arrays a, int from, int rows, boolean training) {
+        int omp = oneOmpThread();
+        try {
+            forwardRows(a, from, rows, training);
+        } finally {
+            restoreOmpThreads(omp);
+        }
+    }
+
+    private void forwardRows(Arrays a, int from, int rows, boolean training) {
         ensureCapacity(a.steps(), rows, training);
         trained = training;
         final int B = a.batch(), T = a.steps(), H = hidden, I = nIn, L = T * rows, n = H * rows, I1 = I + 1;
@@ -277,6 +287,16 @@ final class LstmKernel implements AutoCloseable {
      */
     void backward(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int firstStep, FloatBuffer epsOut,
                   FloatPointer rwT, Gradients grads) {
+        int omp = oneOmpThread();
+        try {
+            backwardRows(a, from, eps, epsStrides, firstStep, epsOut, rwT, grads);
+        } finally {
+            restoreOmpThreads(omp);
+        }
+    }
+
+    private void backwardRows(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int firstStep, FloatBuffer epsOut,
+                              FloatPointer rwT, Gradients grads) {
         final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
@@ -388,9 +408,42 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /** Column-major {@code C = alpha·op(A)·op(B) + beta·C}, offsets in elements. */
-    private static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                              FloatPointer a, long aOff, int lda, FloatPointer b, long bOff, int ldb,
-                              float beta, FloatPointer c, long cOff, int ldc) {
+    /**
+     * Which library computes the kernel's products: oneDNN's {@code dnnl_sgemm} where oneDNN loads (system
+     * property {@code lstm.suite.sgemm=dnnl}, the default), else OpenBLAS's {@code cblas_sgemm}
+     * ({@code lstm.suite.sgemm=openblas}, or {@code lstm.suite.dnnl=false}). At these shapes oneDNN's
+     * just-in-time AVX-512 kernels are faster than OpenBLAS 0.3.19's: one thread, h = 128, a 32-row block,
+     * the step's product {@code [32, 128]·[128, 512]} 83 → 107 GFLOP/s, the backward step's
+     * {@code [32, 512]·[512, 128]} 79 → 110, the input gradient 66 → 108; never slower (benchmarks/README).
+     */
+    static boolean dnnlSgemm() {
+        return !"openblas".equals(System.getProperty("lstm.suite.sgemm", "dnnl")) && DnnlLstm.available();
+    }
+
+    /** One OpenMP thread for this thread's oneDNN products (the workers are the parallelism); the count before, or −1. */
+    private int oneOmpThread() {
+        return dnnlSgemm ? DnnlLstm.ompThreads(1) : -1;
+    }
+
+    private static void restoreOmpThreads(int before) {
+        if (before > 0 && before != 1) {
+            DnnlLstm.ompThreads(before);
+        }
+    }
+
+    /** Column-major {@code c = op(a)·op(b) + beta·c} ({@code m × n}, inner size {@code k}), offsets in floats. */
+    private void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                       FloatPointer a, long aOff, int lda, FloatPointer b, long bOff, int ldb,
+                       float beta, FloatPointer c, long cOff, int ldc) {
+        if (dnnlSgemm) {
+            // oneDNN is row-major: a column-major X is the row-major Xᵀ, so compute Cᵀ = op(B)ᵀ·op(A)ᵀ
+            int status = org.bytedeco.dnnl.global.dnnl.dnnl_sgemm((byte) (transB ? 'T' : 'N'), (byte) (transA ? 'T' : 'N'),
+                    n, m, k, 1f, at(b, bOff), ldb, at(a, aOff), lda, beta, at(c, cOff), ldc);
+            if (status != 0) {
+                throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (m " + m + ", n " + n + ", k " + k + ")");
+            }
+            return;
+        }
         cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
     }

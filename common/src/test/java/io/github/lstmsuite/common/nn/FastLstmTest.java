@@ -120,6 +120,32 @@ class FastLstmTest {
         compareGradients(ref, fast, new DataSet(x, randomLabels(37, 6, 2)));
     }
 
+    @Test
+    void oneDnnAndOpenBlasProductsBothMatchDl4jLstm() {
+        // the kernel's products go to oneDNN's sgemm by default, OpenBLAS's with lstm.suite.sgemm=openblas
+        assertTrue(LstmKernel.dnnlSgemm(), "oneDNN's sgemm is the default where oneDNN loads");
+        MultiLayerNetwork ref = sequenceNet(DataType.DOUBLE, false, 2, BackpropType.Standard);
+        INDArray x = randomInput(70, 9, 3);
+        DataSet ds = new DataSet(x, randomLabels(70, 9, 4));
+        String before = System.getProperty("lstm.suite.sgemm");
+        try {
+            for (String library : new String[] {"openblas", "dnnl"}) {
+                System.setProperty("lstm.suite.sgemm", library);
+                assertEquals(library.equals("dnnl"), LstmKernel.dnnlSgemm(), library);
+                MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard);   // new kernels
+                copyParams(ref, fast);
+                assertClose(ref.output(x), fast.output(x.castTo(DataType.FLOAT)), 2e-5, library + " output");
+                compareGradients(ref, fast, ds);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("lstm.suite.sgemm");
+            } else {
+                System.setProperty("lstm.suite.sgemm", before);
+            }
+        }
+    }
+
     /** One array in four layouts: 'f', 'c', and both as permuted views of a {@code [batch, time, size]} array. */
     private static INDArray[] layouts(INDArray a) {
         return new INDArray[] {a.dup('f'), a.dup('c'), a.permute(0, 2, 1).dup('f').permute(0, 2, 1),
