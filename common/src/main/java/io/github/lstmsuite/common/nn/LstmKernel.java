@@ -425,7 +425,7 @@ final class LstmKernel implements AutoCloseable {
         return dnnlSgemm ? DnnlLstm.ompThreads(1) : -1;
     }
 
-    private static void restoreOmpThreads(int before) {
+    static void restoreOmpThreads(int before) {
         if (before > 0 && before != 1) {
             DnnlLstm.ompThreads(before);
         }
@@ -435,17 +435,26 @@ final class LstmKernel implements AutoCloseable {
     private void sgemm(boolean transA, boolean transB, int m, int n, int k,
                        FloatPointer a, long aOff, int lda, FloatPointer b, long bOff, int ldb,
                        float beta, FloatPointer c, long cOff, int ldc) {
-        if (dnnlSgemm) {
+        sgemm(dnnlSgemm, transA, transB, m, n, k, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+    }
+
+    /**
+     * Column-major {@code c = op(a)·op(b) + beta·c} by oneDNN ({@code dnnl}; the calling thread's OpenMP
+     * thread count applies) or OpenBLAS. Shared with {@link Gemm}.
+     */
+    static void sgemm(boolean dnnl, boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
+                      FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        if (dnnl) {
             // oneDNN is row-major: a column-major X is the row-major Xᵀ, so compute Cᵀ = op(B)ᵀ·op(A)ᵀ
             int status = org.bytedeco.dnnl.global.dnnl.dnnl_sgemm((byte) (transB ? 'T' : 'N'), (byte) (transA ? 'T' : 'N'),
-                    n, m, k, 1f, at(b, bOff), ldb, at(a, aOff), lda, beta, at(c, cOff), ldc);
+                    n, m, k, 1f, b, ldb, a, lda, beta, c, ldc);
             if (status != 0) {
                 throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (m " + m + ", n " + n + ", k " + k + ")");
             }
             return;
         }
         cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                m, n, k, 1f, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+                m, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
     }
 
     private static FloatPointer at(FloatPointer p, long offset) {
