@@ -146,6 +146,51 @@ class FastLstmTest {
         }
     }
 
+    @Test
+    void oneDnnAndOpenBlasProductsAgreeAcrossShapes() {
+        String before = System.getProperty("lstm.suite.sgemm");
+        try {
+            for (int[] shape : new int[][] {{1, 1, 3, 2}, {1, 24, 1, 16}, {2, 12, 4, 32}, {3, 5, 7, 1}, {16, 24, 1, 64}, {33, 3, 5, 9}}) {
+                int batch = shape[0], steps = shape[1], nIn = shape[2], hidden = shape[3];
+                Nd4j.getRandom().setSeed(batch * 100 + steps);
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, nIn, steps).subi(0.5);
+                INDArray[] out = new INDArray[2];
+                Gradient[] grads = new Gradient[2];
+                INDArray params = null;
+                String[] libraries = {"openblas", "dnnl"};
+                for (int i = 0; i < 2; i++) {
+                    System.setProperty("lstm.suite.sgemm", libraries[i]);
+                    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                            .updater(new Sgd(0.1)).list()
+                            .layer(new FastLstm.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).build())
+                            .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
+                                    .nIn(hidden).nOut(1).build()).build());
+                    n.init();
+                    if (params == null) {
+                        params = n.params().dup();
+                    }
+                    n.setParams(params);
+                    out[i] = n.output(x);
+                    n.setInput(x);
+                    n.setLabels(Nd4j.ones(DataType.FLOAT, batch, 1, steps));
+                    n.computeGradientAndScore();
+                    grads[i] = n.gradient();
+                }
+                String where = java.util.Arrays.toString(shape);
+                assertClose(out[0], out[1], 1e-6, where + " output");
+                for (String key : grads[0].gradientForVariable().keySet()) {
+                    assertClose(grads[0].getGradientFor(key), grads[1].getGradientFor(key), 1e-5, where + " gradient " + key);
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("lstm.suite.sgemm");
+            } else {
+                System.setProperty("lstm.suite.sgemm", before);
+            }
+        }
+    }
+
     /** One array in four layouts: 'f', 'c', and both as permuted views of a {@code [batch, time, size]} array. */
     private static INDArray[] layouts(INDArray a) {
         return new INDArray[] {a.dup('f'), a.dup('c'), a.permute(0, 2, 1).dup('f').permute(0, 2, 1),
