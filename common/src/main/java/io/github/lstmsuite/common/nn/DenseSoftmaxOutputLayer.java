@@ -35,9 +35,7 @@ public class DenseSoftmaxOutputLayer extends OutputLayer {
     /** Products of fewer multiply-adds than this run on the calling thread (the hand-over costs more). */
     private static final long ONE_THREAD_BELOW = 1L << 21;
 
-    private INDArray scoredInput;       // the input and labels the stored loss belongs to
-    private INDArray scoredLabels;
-    private double storedLoss;
+    private final StoredLoss stored = new StoredLoss();      // the backward pass's loss, for DL4J's score
 
     public DenseSoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -110,9 +108,7 @@ public class DenseSoftmaxOutputLayer extends OutputLayer {
         eps = backpropDropOutIfPresent(eps);
         weightNoiseParams.clear();
 
-        scoredInput = input;
-        scoredLabels = labels;
-        storedLoss = loss;
+        stored.keep(input, labels, loss);
         return new Pair<>(gradient, eps);
     }
 
@@ -189,20 +185,17 @@ public class DenseSoftmaxOutputLayer extends OutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (training && scoredInput != null && scoredInput == input && scoredLabels == labels) {
-            scoredInput = null;
-            scoredLabels = null;
-            double s = conf().isMiniBatch() ? storedLoss / getInputMiniBatchSize() : storedLoss;
-            this.score = s + fullNetRegTerm;
-            return this.score;
+        double loss = training ? stored.take(input, labels) : Double.NaN;
+        if (Double.isNaN(loss)) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
-        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        this.score = (conf().isMiniBatch() ? loss / getInputMiniBatchSize() : loss) + fullNetRegTerm;
+        return this.score;
     }
 
     @Override
     public void clear() {
         super.clear();
-        scoredInput = null;
-        scoredLabels = null;
+        stored.clear();
     }
 }

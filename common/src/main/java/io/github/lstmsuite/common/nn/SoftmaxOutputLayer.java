@@ -33,9 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public class SoftmaxOutputLayer extends RnnOutputLayer {
     private static final double LOG_CLIP = 1e-10;   // as DL4J's MCXENT: log of at least 1e-10
 
-    private INDArray scoredInput;       // the input and labels the stored loss belongs to
-    private INDArray scoredLabels;
-    private double storedLoss;
+    private final StoredLoss stored = new StoredLoss();      // the backward pass's loss, for DL4J's score
 
     public SoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -91,9 +89,7 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
         weightNoiseParams.clear();
 
-        scoredInput = input3d;
-        scoredLabels = labels;
-        storedLoss = loss;
+        stored.keep(input3d, labels, loss);
         return new Pair<>(gradient, eps3d);
     }
 
@@ -298,20 +294,17 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (training && scoredInput != null && scoredInput == input && scoredLabels == labels) {
-            scoredInput = null;
-            scoredLabels = null;
-            double s = conf().isMiniBatch() ? storedLoss / getInputMiniBatchSize() : storedLoss;
-            this.score = s + fullNetRegTerm;
-            return this.score;
+        double loss = training ? stored.take(input, labels) : Double.NaN;
+        if (Double.isNaN(loss)) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
-        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        this.score = (conf().isMiniBatch() ? loss / getInputMiniBatchSize() : loss) + fullNetRegTerm;
+        return this.score;
     }
 
     @Override
     public void clear() {
         super.clear();
-        scoredInput = null;
-        scoredLabels = null;
+        stored.clear();
     }
 }
