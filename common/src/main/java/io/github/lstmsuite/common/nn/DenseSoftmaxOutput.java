@@ -53,8 +53,8 @@ public class DenseSoftmaxOutput extends OutputLayer {
         if (!(getActivationFn() instanceof ActivationSoftmax)) {
             throw new IllegalStateException("DenseSoftmaxOutput needs the softmax activation, got " + getActivationFn());
         }
-        if (!(getLossFn() instanceof LossMCXENT loss) || loss.getWeights() != null
-                || getLossFn().getClass() != LossMCXENT.class) {
+        if (getLossFn() == null || getLossFn().getClass() != LossMCXENT.class            // not a subclass: its own maths
+                || ((LossMCXENT) getLossFn()).getWeights() != null) {
             throw new IllegalStateException("DenseSoftmaxOutput needs LossMCXENT without weights, got " + getLossFn());
         }
         return LayerSettings.wire(new DenseSoftmaxOutputLayer(conf, networkDataType), this, conf, trainingListeners,

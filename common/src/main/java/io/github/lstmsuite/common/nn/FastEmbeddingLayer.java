@@ -36,8 +36,12 @@ public class FastEmbeddingLayer extends org.deeplearning4j.nn.layers.feedforward
                 && (maskArray == null || maskArray.rank() == 2);
     }
 
-    /** The input's indices in DL4J's row order (b·T + t), checked as DL4J checks them; {@code shape = {B, T}}. */
-    private int[] indices(long[] shape) {
+    /** The input's token indices in DL4J's row order (row b·T + t), with the batch size B and the steps T. */
+    private record Tokens(int[] idx, int batch, int steps) {
+    }
+
+    /** The input's indices, checked as DL4J checks them. */
+    private Tokens tokens() {
         INDArray in = input;
         if (in.rank() == 1) {
             in = in.reshape(in.length(), 1, 1);
@@ -70,9 +74,7 @@ public class FastEmbeddingLayer extends org.deeplearning4j.nn.layers.feedforward
             }
             idx[i] = k;
         }
-        shape[0] = b;
-        shape[1] = t;
-        return idx;
+        return new Tokens(idx, (int) b, (int) t);
     }
 
     /** The mask per row b·T + t, or {@code null}. */
@@ -93,9 +95,9 @@ public class FastEmbeddingLayer extends org.deeplearning4j.nn.layers.feedforward
         if (!computesItself()) {
             return super.activate(training, workspaceMgr);
         }
-        long[] bt = new long[2];
-        int[] idx = indices(bt);
-        float[] m = maskRows(bt[0], bt[1]);
+        Tokens tok = tokens();
+        int[] idx = tok.idx();
+        float[] m = maskRows(tok.batch(), tok.steps());
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);                                   // [V, E]
         int e = (int) w.size(1);
         INDArray rows = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {idx.length, e}, 'c');
@@ -121,7 +123,7 @@ public class FastEmbeddingLayer extends org.deeplearning4j.nn.layers.feedforward
             }
             out.put(i * e, row, 0, e);
         }
-        return rows.reshape('c', bt[0], bt[1], e).permute(0, 2, 1);                                  // [B, E, T]
+        return rows.reshape('c', tok.batch(), tok.steps(), e).permute(0, 2, 1);                                  // [B, E, T]
     }
 
     @Override
@@ -130,9 +132,9 @@ public class FastEmbeddingLayer extends org.deeplearning4j.nn.layers.feedforward
         if (!computesItself() || epsilon.dataType() != DataType.FLOAT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        long[] bt = new long[2];
-        int[] idx = indices(bt);
-        int b = (int) bt[0], t = (int) bt[1];
+        Tokens tok = tokens();
+        int[] idx = tok.idx();
+        int b = tok.batch(), t = tok.steps();
         float[] m = maskRows(b, t);
         INDArray dW = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);                        // [V, E]
         int e = (int) dW.size(1);

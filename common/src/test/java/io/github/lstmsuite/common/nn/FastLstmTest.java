@@ -127,68 +127,56 @@ class FastLstmTest {
         MultiLayerNetwork ref = sequenceNet(DataType.DOUBLE, false, 2, BackpropType.Standard);
         INDArray x = randomInput(70, 9, 3);
         DataSet ds = new DataSet(x, randomLabels(70, 9, 4));
-        String before = System.getProperty("lstm.suite.sgemm");
-        try {
-            for (String library : new String[] {"openblas", "dnnl"}) {
-                System.setProperty("lstm.suite.sgemm", library);
+        for (String library : new String[] {"openblas", "dnnl"}) {
+            SystemProperty.with("lstm.suite.sgemm", library, () -> {          // read when the layer makes its kernels
                 assertEquals(library.equals("dnnl"), LstmKernel.dnnlSgemm(), library);
-                MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard);   // new kernels
+                MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard);
                 copyParams(ref, fast);
                 assertClose(ref.output(x), fast.output(x.castTo(DataType.FLOAT)), 2e-5, library + " output");
                 compareGradients(ref, fast, ds);
-            }
-        } finally {
-            if (before == null) {
-                System.clearProperty("lstm.suite.sgemm");
-            } else {
-                System.setProperty("lstm.suite.sgemm", before);
-            }
+                return null;
+            });
         }
     }
 
     @Test
     void oneDnnAndOpenBlasProductsAgreeAcrossShapes() {
-        String before = System.getProperty("lstm.suite.sgemm");
-        try {
-            for (int[] shape : new int[][] {{1, 1, 3, 2}, {1, 24, 1, 16}, {2, 12, 4, 32}, {3, 5, 7, 1}, {16, 24, 1, 64}, {33, 3, 5, 9}}) {
-                int batch = shape[0], steps = shape[1], nIn = shape[2], hidden = shape[3];
-                Nd4j.getRandom().setSeed(batch * 100 + steps);
-                INDArray x = Nd4j.rand(DataType.FLOAT, batch, nIn, steps).subi(0.5);
-                INDArray[] out = new INDArray[2];
-                Gradient[] grads = new Gradient[2];
-                INDArray params = null;
-                String[] libraries = {"openblas", "dnnl"};
-                for (int i = 0; i < 2; i++) {
-                    System.setProperty("lstm.suite.sgemm", libraries[i]);
-                    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                            .updater(new Sgd(0.1)).list()
-                            .layer(new FastLstm.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).build())
-                            .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
-                                    .nIn(hidden).nOut(1).build()).build());
-                    n.init();
-                    if (params == null) {
-                        params = n.params().dup();
-                    }
-                    n.setParams(params);
-                    out[i] = n.output(x);
-                    n.setInput(x);
-                    n.setLabels(Nd4j.ones(DataType.FLOAT, batch, 1, steps));
-                    n.computeGradientAndScore();
-                    grads[i] = n.gradient();
-                }
-                String where = java.util.Arrays.toString(shape);
-                assertClose(out[0], out[1], 1e-6, where + " output");
-                for (String key : grads[0].gradientForVariable().keySet()) {
-                    assertClose(grads[0].getGradientFor(key), grads[1].getGradientFor(key), 1e-5, where + " gradient " + key);
-                }
-            }
-        } finally {
-            if (before == null) {
-                System.clearProperty("lstm.suite.sgemm");
-            } else {
-                System.setProperty("lstm.suite.sgemm", before);
+        for (int[] shape : new int[][] {{1, 1, 3, 2}, {1, 24, 1, 16}, {2, 12, 4, 32}, {3, 5, 7, 1}, {16, 24, 1, 64}, {33, 3, 5, 9}}) {
+            int batch = shape[0], steps = shape[1], nIn = shape[2], hidden = shape[3];
+            Nd4j.getRandom().setSeed(batch * 100 + steps);
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, nIn, steps).subi(0.5);
+            MultiLayerNetwork first = oneLayerRegression(nIn, hidden);
+            INDArray params = first.params().dup();
+            Object[] openblas = SystemProperty.with("lstm.suite.sgemm", "openblas", () -> outputAndGradient(first, x));
+            MultiLayerNetwork second = oneLayerRegression(nIn, hidden);
+            second.setParams(params);
+            Object[] dnnl = SystemProperty.with("lstm.suite.sgemm", "dnnl", () -> outputAndGradient(second, x));
+            String where = java.util.Arrays.toString(shape);
+            assertClose((INDArray) openblas[0], (INDArray) dnnl[0], 1e-6, where + " output");
+            Gradient go = (Gradient) openblas[1], gd = (Gradient) dnnl[1];
+            for (String key : go.gradientForVariable().keySet()) {
+                assertClose(go.getGradientFor(key), gd.getGradientFor(key), 1e-5, where + " gradient " + key);
             }
         }
+    }
+
+    private static MultiLayerNetwork oneLayerRegression(int nIn, int hidden) {
+        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).list()
+                .layer(new FastLstm.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
+                        .nIn(hidden).nOut(1).build()).build());
+        n.init();
+        return n;
+    }
+
+    /** {output, gradient} of a fresh network (its kernels are made here, under the caller's property). */
+    private static Object[] outputAndGradient(MultiLayerNetwork n, INDArray x) {
+        INDArray out = n.output(x);
+        n.setInput(x);
+        n.setLabels(Nd4j.ones(DataType.FLOAT, x.size(0), 1, x.size(2)));
+        n.computeGradientAndScore();
+        return new Object[] {out, n.gradient()};
     }
 
     /** One array in four layouts: 'f', 'c', and both as permuted views of a {@code [batch, time, size]} array. */

@@ -23,9 +23,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class FastLstmThreadsTest {
 
     private static float[] trainWith(int workers) {
-        String old = System.getProperty("lstm.suite.workers");
-        System.setProperty("lstm.suite.workers", Integer.toString(workers));
-        try {
+        return SystemProperty.with("lstm.suite.workers", Integer.toString(workers), () -> {
             MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5)
                     .dataType(DataType.FLOAT).updater(new Adam(0.01)).list()
                     .layer(new FastLstm.Builder().nIn(3).nOut(8).activation(Activation.TANH).build())
@@ -46,13 +44,7 @@ class FastLstmThreadsTest {
                 net.fit(new DataSet(x, y));
             }
             return net.params().toFloatVector();
-        } finally {
-            if (old == null) {
-                System.clearProperty("lstm.suite.workers");
-            } else {
-                System.setProperty("lstm.suite.workers", old);
-            }
-        }
+        });
     }
 
     @Test
