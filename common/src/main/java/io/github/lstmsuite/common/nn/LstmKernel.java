@@ -414,7 +414,8 @@ final class LstmKernel implements AutoCloseable {
      * ({@code lstm.suite.sgemm=openblas}, or {@code lstm.suite.dnnl=false}). At these shapes oneDNN's
      * just-in-time AVX-512 kernels are faster than OpenBLAS 0.3.19's: one thread, h = 128, a 32-row block,
      * the step's product {@code [32, 128]·[128, 512]} 83 → 107 GFLOP/s, the backward step's
-     * {@code [32, 512]·[512, 128]} 79 → 110, the input gradient 66 → 108; never slower (benchmarks/README).
+     * {@code [32, 512]·[512, 128]} 79 → 110, the input gradient 66 → 108; slower only at h = 64's recurrent-weight
+     * gradient, by 3 % (92 → 89; benchmarks/README).
      */
     static boolean dnnlSgemm() {
         return !"openblas".equals(System.getProperty("lstm.suite.sgemm", "dnnl")) && DnnlLstm.available();
