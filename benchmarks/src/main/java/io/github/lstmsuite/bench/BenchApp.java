@@ -7,6 +7,7 @@ import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastUpdater;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -226,6 +227,9 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     Measurement measure(Case c, LstmImpl impl, int workers) {
         MultiLayerNetwork net = build(c, impl);
         net.addListeners(new OptimizerThreads());          // as the apps' trainer: the optimizer's step on two threads
+        if (impl == LstmImpl.fast) {
+            FastUpdater.install(net);                       // and the updater's Java pass (DL4J's own for impl dl4j)
+        }
         List<DataSet> data = randomBatches(c, 16);
         int[] it = {0};
         double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));

@@ -1,6 +1,7 @@
 package io.github.lstmsuite.common.train;
 
 import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.nn.FastUpdater;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.MetricsCsv;
@@ -162,6 +163,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
         }
 
         batches.useNetwork(net);
+        FastUpdater.install(net);                                        // the updater's step without DL4J's per-step views
         OptimizerThreads optimizerThreads = new OptimizerThreads();     // the optimizer's step on two threads (large models)
         net.addListeners(optimizerThreads);
         if (!listeners.isEmpty()) {
