@@ -3,6 +3,7 @@ package io.github.lstmsuite.mnist;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastDropout;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -88,7 +89,7 @@ public final class MnistModel {
         // softmax + cross-entropy over the 10 digits: DL4J's OutputLayer, computed in one pass (common/nn)
         OutputLayer.Builder out = new DenseSoftmaxOutput.Builder().nIn(nIn).nOut(MnistData.CLASSES);
         if (c.dropout() > 0) {
-            out.dropOut(1.0 - c.dropout());
+            out.dropOut(new FastDropout(1.0 - c.dropout()));     // DL4J: retain probability (common/nn)
         }
         MultiLayerConfiguration conf = list.layer(out.build())
                 .setInputType(InputType.recurrent(MnistData.COLS, MnistData.ROWS, RNNFormat.NCW))

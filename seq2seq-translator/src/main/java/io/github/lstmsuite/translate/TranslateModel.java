@@ -4,6 +4,7 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DotAttention;
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastDropout;
 import io.github.lstmsuite.common.nn.FastEmbedding;
 import io.github.lstmsuite.common.nn.LastStep;
 import io.github.lstmsuite.common.nn.LstmImpl;
@@ -139,7 +140,7 @@ public final class TranslateModel {
         RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().labelSmoothing(c.labelSmoothing())
                 .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab());
         if (c.dropout() > 0) {
-            out.dropOut(1.0 - c.dropout());                                                      // DL4J: retain probability
+            out.dropOut(new FastDropout(1.0 - c.dropout()));                                     // DL4J: retain probability
         }
         g.addLayer("out", out.build(), last);
     }

@@ -33,7 +33,7 @@ public enum CellType {
         };
         b.nIn(nIn).nOut(nOut).activation(Activation.TANH);
         if (dropout > 0) {
-            b.dropOut(1.0 - dropout);                      // DL4J: retain probability
+            b.dropOut(new FastDropout(1.0 - dropout));     // DL4J: retain probability; DL4J's dropout in a Java loop
         }
         if (this == lstm) {
             return (BaseRecurrentLayer) impl.build((LSTM.Builder) b);
