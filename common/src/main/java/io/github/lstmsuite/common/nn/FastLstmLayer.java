@@ -166,7 +166,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray rw = detachedFContiguous(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr));
         INDArray b = fContiguous(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr));
         INDArray mask = maskArray == null ? null : fContiguous(maskArray.castTo(DataType.FLOAT));  // [batch, T]
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f');
+        // every element is written by the kernels (LstmKernel: each block's rows at every step; DnnlLstm: zeros
+        // after each row's length), so no zero-filling (it was 5 % of an inference pass at h128)
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f');
         INDArray hLast;
         INDArray cLast;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -270,7 +272,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
         INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
-        INDArray epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,   // every element written
                 new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
