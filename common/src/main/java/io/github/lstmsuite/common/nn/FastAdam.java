@@ -146,6 +146,69 @@ public class FastAdam extends Adam {
             });
         }
 
+        /**
+         * The whole step for this updater's block, fused into one pass (see {@link FastUpdater}): for element
+         * {@code e} of {@code [offset, offset + n)} of the network's flattened gradient {@code g} and parameters
+         * {@code p}, {@code x = g[e] / divisor}, times {@code scale[k]} of the part {@code k} holding it (NaN:
+         * no factor), then Adam's moments and update {@code u}, {@code p[e] -= u}, {@code g[e] = u} — the
+         * float operations of the division, the clipping, {@link #applyUpdater} and DL4J's step in that order,
+         * so the same numbers. Parts are {@code [partStart[k], partEnd[k])}, ascending, covering the block.
+         * Returns false (and does nothing) when the state arrays do not allow the Java loop.
+         */
+        boolean fusedStep(FloatBuffer g, FloatBuffer p, int offset, float divisor, int[] partStart, int[] partEnd,
+                          float[] scale, int iteration, int epoch) {
+            if (m == null || v == null || !contiguousFloats(m, m.length()) || !contiguousFloats(v, m.length())
+                    || !sameElementOrder(m, v)) {
+                return false;
+            }
+            final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
+            final float epsilon = (float) config.getEpsilon(), lr = (float) config.getLearningRate(iteration, epoch);
+            final float t = (float) iteration + 1;
+            final float beta1T = (float) Math.pow(beta1, t), beta2T = (float) Math.pow(beta2, t);
+            float stepSize = (float) ((lr * (float) Math.sqrt((float) (1. - beta2T))) / (1.0 - beta1T));
+            if (Float.isNaN(stepSize) || stepSize == 0 || Float.isInfinite(stepSize)) {
+                stepSize = epsilon;
+            }
+            final float alpha = stepSize, oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+            final int n = (int) m.length();
+            final FloatBuffer mb = FastLstmLayer.buffer(m), vb = FastLstmLayer.buffer(v);
+            int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
+            FastLstmLayer.runBlocks(workers, 2, half -> {
+                float[] gc = new float[CHUNK], mc = new float[CHUNK], vc = new float[CHUNK], pc = new float[CHUNK];
+                int from = offset + (int) ((long) n * half / 2), to = offset + (int) ((long) n * (half + 1) / 2);
+                for (int k = 0; k < partStart.length; k++) {
+                    int start = Math.max(from, partStart[k]), end = Math.min(to, partEnd[k]);
+                    final float sk = scale[k];
+                    final boolean scaled = !Float.isNaN(sk);
+                    for (int at = start; at < end; at += CHUNK) {
+                        int len = Math.min(CHUNK, end - at), s = at - offset;
+                        g.get(at, gc, 0, len);
+                        p.get(at, pc, 0, len);
+                        mb.get(s, mc, 0, len);
+                        vb.get(s, vc, 0, len);
+                        for (int i = 0; i < len; i++) {
+                            float gi = gc[i] / divisor;                      // ND4J's divi(batch size)
+                            if (scaled) {
+                                gi *= sk;                                     // ND4J's muli(threshold / norm)
+                            }
+                            float mi = beta1 * mc[i] + gi * oneMinusBeta1;
+                            float vi = beta2 * vc[i] + gi * gi * oneMinusBeta2;
+                            mc[i] = mi;
+                            vc[i] = vi;
+                            float u = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
+                            gc[i] = u;
+                            pc[i] -= u;                                       // DL4J's step: params.subi(update)
+                        }
+                        g.put(at, gc, 0, len);
+                        p.put(at, pc, 0, len);
+                        mb.put(s, mc, 0, len);
+                        vb.put(s, vc, 0, len);
+                    }
+                }
+            });
+            return true;
+        }
+
         /** Whether a step on {@code gradient} takes the Java loop (else ND4J's op). */
         boolean javaPath(INDArray gradient) {
             return m != null && v != null && contiguousFloats(gradient, m.length()) && contiguousFloats(m, m.length())

@@ -1,5 +1,6 @@
 package io.github.lstmsuite.common.nn;
 
+import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,14 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.ConvexOptimizer;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
+import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * DL4J's updater of a whole network ({@code MultiLayerUpdater}, {@code ComputationGraphUpdater}) with the
@@ -68,16 +74,22 @@ public final class FastUpdater {
         }
         if (model instanceof MultiLayerNetwork n) {
             Updater current = n.getUpdater();
-            if (!(current instanceof Network)) {
-                n.setUpdater(new Network(n, current == null ? null : current.getStateViewArray()));
+            Network u = current instanceof Network mine ? mine
+                    : new Network(n, current == null ? null : current.getStateViewArray());
+            if (u != current) {
+                n.setUpdater(u);
             }
+            u.core.optimizer = hookStep(n.getOptimizer(), u.core) ? n.getOptimizer() : null;
             return true;
         }
         if (model instanceof ComputationGraph g) {
             ComputationGraphUpdater current = g.getUpdater();
-            if (!(current instanceof Graph)) {
-                g.setUpdater(new Graph(g, current == null ? null : current.getStateViewArray()));
+            Graph u = current instanceof Graph mine ? mine
+                    : new Graph(g, current == null ? null : current.getStateViewArray());
+            if (u != current) {
+                g.setUpdater(u);
             }
+            u.core.optimizer = hookStep(g.getOptimizer(), u.core) ? g.getOptimizer() : null;
             return true;
         }
         return false;
@@ -205,10 +217,168 @@ public final class FastUpdater {
         }
     }
 
+    /** Whether every block can take the fused step: {@link FastAdam}'s updater, no regularisation, not skipped. */
+    private static boolean fusable(List<UpdaterBlock> blocks) {
+        for (UpdaterBlock ub : blocks) {
+            if (!(ub.getGradientUpdater() instanceof FastAdam.Updater) || ub.skipDueToPretrainConfig(false)) {
+                return false;
+            }
+            for (UpdaterBlock.ParamState p : ub.getLayersAndVariablesInBlock()) {
+                TrainingConfig c = p.getLayer().getConfig();
+                List<Regularization> r = c == null ? null : c.getRegularizationByParam(p.getParamName());
+                if (r != null && !r.isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The state and the step shared by both updaters. With {@link FastAdam} on every block, no regularisation
+     * and DL4J's plain SGD step function replaced by {@link Step} (see {@link #install}), the whole step —
+     * division, clipping, Adam, and the subtraction of the update from the parameters that DL4J's optimizer
+     * does next — is one read of the gradient for the clipped layers' norms and one fused pass
+     * ({@link FastAdam.Updater#fusedStep}); else the division and clipping pass, DL4J's blocks, DL4J's step.
+     */
+    private static final class Core {
+        private List<Part> parts;
+        private boolean planned, javaPath, fusedStep, applied;
+        private ConvexOptimizer optimizer;
+
+        /** Returns false when DL4J's own update must run. */
+        boolean update(List<UpdaterBlock> blocks, INDArray own, INDArray given, INDArray params, boolean miniBatch,
+                       int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
+            if (!planned) {
+                parts = miniBatch ? plan(blocks, own) : null;
+                planned = true;
+            }
+            applied = false;
+            javaPath = parts != null && same(given, own);
+            if (!javaPath) {
+                return false;
+            }
+            fusedStep = optimizer != null && optimizer.getGradientsAccumulator() == null && fusable(blocks)
+                    && params != null && params.dataType() == DataType.FLOAT && params.length() == own.length()
+                    && (params.length() <= 1 || params.elementWiseStride() == 1);
+            if (!fusedStep) {
+                divideAndClip(parts, own, batchSize);
+                runBlocks(blocks, iteration, epoch, workspaceMgr);
+                return true;
+            }
+            workspaceMgr.assertNotOpen(ArrayType.UPDATER_WORKING_MEM, "Updater working memory");
+            FloatBuffer g = FastLstmLayer.buffer(own), p = FastLstmLayer.buffer(params);
+            int[] starts = new int[parts.size()], ends = new int[parts.size()];
+            float[] scales = clipScales(parts, g, batchSize, starts, ends);
+            for (UpdaterBlock ub : blocks) {
+                FastAdam.Updater adam = (FastAdam.Updater) ub.getGradientUpdater();
+                if (!adam.fusedStep(g, p, ub.getParamOffsetStart(), batchSize, starts, ends, scales, iteration, epoch)) {
+                    throw new IllegalStateException("FastUpdater: Adam's state of block " + ub.getParamOffsetStart()
+                            + "–" + ub.getParamOffsetEnd() + " is not a contiguous float array");
+                }
+            }
+            applied = true;
+            return true;
+        }
+
+        /** Whether the last update also subtracted itself from the parameters (cleared by reading it). */
+        boolean takeApplied() {
+            boolean a = applied;
+            applied = false;
+            return a;
+        }
+    }
+
+    /**
+     * The factor {@code threshold / norm} of every clipped layer whose norm (of its gradient divided by the
+     * batch size) is above its threshold, NaN for the others; {@code starts}/{@code ends} receive the parts.
+     * The norm is {@link #divideAndClip}'s, read without writing.
+     */
+    private static float[] clipScales(List<Part> parts, FloatBuffer g, int batchSize, int[] starts, int[] ends) {
+        float divisor = batchSize;
+        float[] scales = new float[parts.size()];
+        for (int k = 0; k < parts.size(); k++) {
+            Part part = parts.get(k);
+            starts[k] = part.start();
+            ends[k] = part.end();
+            scales[k] = Float.NaN;
+            if (Double.isNaN(part.threshold())) {
+                continue;
+            }
+            int n = part.end() - part.start();
+            double[] sums = new double[2];
+            int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
+            FastLstmLayer.runBlocks(workers, 2, half -> {
+                float[] c = new float[CHUNK];
+                double sum = 0;
+                for (int at = part.start() + (int) ((long) n * half / 2), end = part.start() + (int) ((long) n * (half + 1) / 2);
+                     at < end; at += CHUNK) {
+                    int len = Math.min(CHUNK, end - at);
+                    g.get(at, c, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        float x = c[i] / divisor;
+                        sum += (double) x * x;
+                    }
+                }
+                sums[half] = sum;
+            });
+            double norm = Math.sqrt(sums[0] + sums[1]);
+            if (norm > part.threshold()) {
+                scales[k] = (float) (part.threshold() / norm);
+            }
+        }
+        return scales;
+    }
+
+    /** DL4J's SGD step ({@code params -= update}), skipped after an update that {@link Core} already subtracted. */
+    static final class Step extends NegativeGradientStepFunction {
+        private final Core core;
+
+        Step(Core core) {
+            this.core = core;
+        }
+
+        @Override
+        public void step(INDArray x, INDArray line) {
+            if (!core.takeApplied()) {
+                super.step(x, line);
+            }
+        }
+
+        @Override
+        public void step(INDArray x, INDArray line, double step) {
+            step(x, line);
+        }
+    }
+
+    /**
+     * Gives {@code optimizer} (DL4J's SGD with its plain step) the {@link Step} that skips fused updates;
+     * false when it is another optimizer or step, or its field cannot be set (then no update is fused).
+     */
+    private static boolean hookStep(ConvexOptimizer optimizer, Core core) {
+        if (!(optimizer instanceof StochasticGradientDescent o)) {
+            return false;
+        }
+        try {
+            Field f = BaseOptimizer.class.getDeclaredField("stepFunction");
+            f.setAccessible(true);
+            Object current = f.get(o);
+            if (current instanceof Step s && s.core == core) {
+                return true;
+            }
+            if (current == null || !(current instanceof Step) && current.getClass() != NegativeGradientStepFunction.class) {
+                return false;
+            }
+            f.set(o, new Step(core));
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code MultiLayerNetwork}'s updater with the Java pass (see {@link FastUpdater}). */
     public static final class Network extends MultiLayerUpdater {
-        private List<Part> parts;
-        private boolean planned, javaPath;
+        private final Core core = new Core();
 
         public Network(MultiLayerNetwork network, INDArray updaterState) {
             super(network, updaterState);
@@ -216,18 +386,10 @@ public final class FastUpdater {
 
         @Override
         public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
-            if (!planned) {
-                parts = isMiniBatch() ? plan(updaterBlocks, getFlattenedGradientsView()) : null;
-                planned = true;
-            }
-            INDArray own = getFlattenedGradientsView();
-            javaPath = parts != null && same(gradient.gradient(), own);
-            if (!javaPath) {
+            if (!core.update(updaterBlocks, getFlattenedGradientsView(), gradient.gradient(), getParams(), isMiniBatch(),
+                    iteration, epoch, batchSize, workspaceMgr)) {
                 super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
-                return;
             }
-            divideAndClip(parts, own, batchSize);
-            runBlocks(updaterBlocks, iteration, epoch, workspaceMgr);
         }
 
         @Override
@@ -237,14 +399,18 @@ public final class FastUpdater {
 
         /** Whether the last step took the Java pass (false before the first step). */
         boolean javaPath() {
-            return javaPath;
+            return core.javaPath;
+        }
+
+        /** Whether the last step was fused with the parameters' update. */
+        boolean fusedStep() {
+            return core.javaPath && core.fusedStep;
         }
     }
 
     /** {@code ComputationGraph}'s updater with the Java pass (see {@link FastUpdater}). */
     public static final class Graph extends ComputationGraphUpdater {
-        private List<Part> parts;
-        private boolean planned, javaPath;
+        private final Core core = new Core();
 
         public Graph(ComputationGraph graph, INDArray updaterState) {
             super(graph, updaterState);
@@ -252,23 +418,20 @@ public final class FastUpdater {
 
         @Override
         public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
-            if (!planned) {
-                parts = isMiniBatch() ? plan(updaterBlocks, getFlattenedGradientsView()) : null;
-                planned = true;
-            }
-            INDArray own = getFlattenedGradientsView();
-            javaPath = parts != null && same(gradient.gradient(), own);
-            if (!javaPath) {
+            if (!core.update(updaterBlocks, getFlattenedGradientsView(), gradient.gradient(), getParams(), isMiniBatch(),
+                    iteration, epoch, batchSize, workspaceMgr)) {
                 super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
-                return;
             }
-            divideAndClip(parts, own, batchSize);
-            runBlocks(updaterBlocks, iteration, epoch, workspaceMgr);
         }
 
         /** Whether the last step took the Java pass (false before the first step). */
         boolean javaPath() {
-            return javaPath;
+            return core.javaPath;
+        }
+
+        /** Whether the last step was fused with the parameters' update. */
+        boolean fusedStep() {
+            return core.javaPath && core.fusedStep;
         }
     }
 }

@@ -35,11 +35,17 @@ class FastUpdaterTest {
 
     /** An LSTM, a dense layer and a softmax, each with its own normalisation; the dense one with L2 regularisation. */
     private static MultiLayerNetwork network(GradientNormalization lstm, double lstmThreshold, GradientNormalization out, int hidden) {
+        return network(lstm, lstmThreshold, out, hidden, 1e-3);
+    }
+
+    /** {@code l2} 0: no regularisation anywhere, so that the whole step is fused. */
+    private static MultiLayerNetwork network(GradientNormalization lstm, double lstmThreshold, GradientNormalization out, int hidden,
+                                             double l2) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT)
                 .updater(new FastAdam(1e-2)).weightInit(WeightInit.XAVIER).list()
                 .layer(new LastTimeStep(new LSTM.Builder().nIn(3).nOut(hidden).activation(Activation.TANH)
                         .gradientNormalization(lstm).gradientNormalizationThreshold(lstmThreshold).build()))
-                .layer(new DenseLayer.Builder().nIn(hidden).nOut(hidden).activation(Activation.TANH).l2(1e-3).build())
+                .layer(new DenseLayer.Builder().nIn(hidden).nOut(hidden).activation(Activation.TANH).l2(l2).build())
                 .layer(new OutputLayer.Builder().nIn(hidden).nOut(2).gradientNormalization(out)
                         .gradientNormalizationThreshold(0.05).build())
                 .setInputType(InputType.recurrent(3, 5)).build();
@@ -81,6 +87,7 @@ class FastUpdaterTest {
         assertInstanceOf(FastUpdater.Network.class, ours.getUpdater());
         trainBoth(theirs, ours, d, 40);
         assertTrue(((FastUpdater.Network) ours.getUpdater()).javaPath(), "the Java pass ran");
+        assertFalse(((FastUpdater.Network) ours.getUpdater()).fusedStep(), "regularisation: DL4J's blocks and step");
         // only the norm's summation differs (double here, float in ND4J): the scale factors in their last bits
         assertTrue(relativeDifference(theirs.params(), ours.params()) < 1e-5,
                 "parameters after 40 clipped steps: " + relativeDifference(theirs.params(), ours.params()));
@@ -126,6 +133,37 @@ class FastUpdaterTest {
     }
 
     @Test
+    void fusedStepWithoutRegularisation() {
+        DataSet d = data(16);
+        // unclipped: the fused pass does the division, Adam and the parameters' update in ND4J's float operations
+        MultiLayerNetwork theirs = network(GradientNormalization.None, 1, GradientNormalization.None, 6, 0);
+        MultiLayerNetwork ours = network(GradientNormalization.None, 1, GradientNormalization.None, 6, 0);
+        FastUpdater.install(ours);
+        trainBoth(theirs, ours, d, 25);
+        assertTrue(((FastUpdater.Network) ours.getUpdater()).fusedStep(), "the fused step ran");
+        assertEquals(theirs.params(), ours.params(), "the same numbers to the last bit");
+        assertEquals(theirs.getUpdater().getStateViewArray(), ours.getUpdater().getStateViewArray());
+        assertEquals(theirs.getFlattenedGradients(), ours.getFlattenedGradients(), "the gradient array holds the update, as DL4J's");
+
+        // clipped (every step at 0.05): as close as the unfused Java pass
+        MultiLayerNetwork theirsC = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6, 0);
+        MultiLayerNetwork oursC = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6, 0);
+        FastUpdater.install(oursC);
+        trainBoth(theirsC, oursC, d, 40);
+        assertTrue(((FastUpdater.Network) oursC.getUpdater()).fusedStep());
+        assertTrue(relativeDifference(theirsC.params(), oursC.params()) < 1e-5,
+                "parameters after 40 clipped steps: " + relativeDifference(theirsC.params(), oursC.params()));
+
+        // installing again (as the trainer does after a resume) keeps it fused
+        FastUpdater.install(oursC);
+        FastUpdater.install(theirsC);
+        trainBoth(theirsC, oursC, d, 5);
+        assertTrue(((FastUpdater.Network) oursC.getUpdater()).fusedStep());
+        assertTrue(((FastUpdater.Network) theirsC.getUpdater()).fusedStep());
+        assertTrue(relativeDifference(theirsC.params(), oursC.params()) < 1e-5);
+    }
+
+    @Test
     void otherNormalisationsTakeDl4jsOwnUpdate() {
         DataSet d = data(16);
         MultiLayerNetwork theirs = network(GradientNormalization.RenormalizeL2PerLayer, 1, GradientNormalization.ClipL2PerLayer, 6);
@@ -159,8 +197,13 @@ class FastUpdaterTest {
 
     @Test
     void computationGraphAlike() {
+        graphAlike(new Sgd(0.5), false);
+        graphAlike(new FastAdam(0.01), true);
+    }
+
+    private static void graphAlike(org.nd4j.linalg.learning.config.IUpdater updater, boolean fused) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                .updater(new Sgd(0.5)).weightInit(WeightInit.XAVIER)
+                .updater(updater).weightInit(WeightInit.XAVIER)
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(0.02)
                 .graphBuilder().addInputs("in")
                 .addLayer("a", new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.TANH).build(), "in")
@@ -185,6 +228,7 @@ class FastUpdaterTest {
             ours.fit(m);
         }
         assertTrue(((FastUpdater.Graph) ours.getUpdater()).javaPath());
+        assertEquals(fused, ((FastUpdater.Graph) ours.getUpdater()).fusedStep(), "fused with FastAdam only");
         assertTrue(relativeDifference(theirs.params(), ours.params()) < 1e-5,
                 "parameters: " + relativeDifference(theirs.params(), ours.params()));
         assertEquals(theirs.score(), ours.score(), 1e-5);
