@@ -113,14 +113,8 @@ public class FastAdam extends Adam {
             }
             // the scalars exactly as ND4J's float kernel forms them (libnd4j's updaterAdam, T = float)
             final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
-            final float epsilon = (float) config.getEpsilon(), lr = (float) config.getLearningRate(iteration, epoch);
-            final float t = (float) iteration + 1;
-            final float beta1T = (float) Math.pow(beta1, t), beta2T = (float) Math.pow(beta2, t);
-            float stepSize = (float) ((lr * (float) Math.sqrt((float) (1. - beta2T))) / (1.0 - beta1T));
-            if (Float.isNaN(stepSize) || stepSize == 0 || Float.isInfinite(stepSize)) {
-                stepSize = epsilon;
-            }
-            final float alpha = stepSize, oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+            final float epsilon = (float) config.getEpsilon(), alpha = stepSize(iteration, epoch);
+            final float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
             final long n = m.length();
             final FloatBuffer g = FastLstmLayer.buffer(gradient), mb = FastLstmLayer.buffer(m), vb = FastLstmLayer.buffer(v);
             int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
@@ -146,6 +140,19 @@ public class FastAdam extends Adam {
             });
         }
 
+        /** α_t as ND4J's float kernel forms it (libnd4j's updaterAdam, T = float). */
+        private float stepSize(int iteration, int epoch) {
+            final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
+            final float epsilon = (float) config.getEpsilon(), lr = (float) config.getLearningRate(iteration, epoch);
+            final float t = (float) iteration + 1;
+            final float beta1T = (float) Math.pow(beta1, t), beta2T = (float) Math.pow(beta2, t);
+            float stepSize = (float) ((lr * (float) Math.sqrt((float) (1. - beta2T))) / (1.0 - beta1T));
+            if (Float.isNaN(stepSize) || stepSize == 0 || Float.isInfinite(stepSize)) {
+                stepSize = epsilon;
+            }
+            return stepSize;
+        }
+
         /**
          * The whole step for this updater's block, fused into one pass (see {@link FastUpdater}): for element
          * {@code e} of {@code [offset, offset + n)} of the network's flattened gradient {@code g} and parameters
@@ -162,14 +169,8 @@ public class FastAdam extends Adam {
                 return false;
             }
             final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
-            final float epsilon = (float) config.getEpsilon(), lr = (float) config.getLearningRate(iteration, epoch);
-            final float t = (float) iteration + 1;
-            final float beta1T = (float) Math.pow(beta1, t), beta2T = (float) Math.pow(beta2, t);
-            float stepSize = (float) ((lr * (float) Math.sqrt((float) (1. - beta2T))) / (1.0 - beta1T));
-            if (Float.isNaN(stepSize) || stepSize == 0 || Float.isInfinite(stepSize)) {
-                stepSize = epsilon;
-            }
-            final float alpha = stepSize, oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+            final float epsilon = (float) config.getEpsilon(), alpha = stepSize(iteration, epoch);
+            final float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
             final int n = (int) m.length();
             final FloatBuffer mb = FastLstmLayer.buffer(m), vb = FastLstmLayer.buffer(v);
             int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;

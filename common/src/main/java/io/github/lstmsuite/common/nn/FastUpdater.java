@@ -241,7 +241,7 @@ public final class FastUpdater {
      * does next — is one read of the gradient for the clipped layers' norms and one fused pass
      * ({@link FastAdam.Updater#fusedStep}); else the division and clipping pass, DL4J's blocks, DL4J's step.
      */
-    private static final class Core {
+    static final class Core {
         private List<Part> parts;
         private boolean planned, javaPath, fusedStep, applied;
         private ConvexOptimizer optimizer;
@@ -376,12 +376,32 @@ public final class FastUpdater {
         }
     }
 
+    /** What both updaters expose to tests: whether the last step took the Java pass, and whether it was fused. */
+    interface Fast {
+        Core core();
+
+        /** Whether the last step took the Java pass (false before the first step). */
+        default boolean javaPath() {
+            return core().javaPath;
+        }
+
+        /** Whether the last step was fused with the parameters' update. */
+        default boolean fusedStep() {
+            return core().javaPath && core().fusedStep;
+        }
+    }
+
     /** {@code MultiLayerNetwork}'s updater with the Java pass (see {@link FastUpdater}). */
-    public static final class Network extends MultiLayerUpdater {
+    public static final class Network extends MultiLayerUpdater implements Fast {
         private final Core core = new Core();
 
         public Network(MultiLayerNetwork network, INDArray updaterState) {
             super(network, updaterState);
+        }
+
+        @Override
+        public Core core() {
+            return core;
         }
 
         @Override
@@ -396,24 +416,19 @@ public final class FastUpdater {
         public Updater clone() {
             return new Network(network, null);
         }
-
-        /** Whether the last step took the Java pass (false before the first step). */
-        boolean javaPath() {
-            return core.javaPath;
-        }
-
-        /** Whether the last step was fused with the parameters' update. */
-        boolean fusedStep() {
-            return core.javaPath && core.fusedStep;
-        }
     }
 
     /** {@code ComputationGraph}'s updater with the Java pass (see {@link FastUpdater}). */
-    public static final class Graph extends ComputationGraphUpdater {
+    public static final class Graph extends ComputationGraphUpdater implements Fast {
         private final Core core = new Core();
 
         public Graph(ComputationGraph graph, INDArray updaterState) {
             super(graph, updaterState);
+        }
+
+        @Override
+        public Core core() {
+            return core;
         }
 
         @Override
@@ -422,16 +437,6 @@ public final class FastUpdater {
                     iteration, epoch, batchSize, workspaceMgr)) {
                 super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
             }
-        }
-
-        /** Whether the last step took the Java pass (false before the first step). */
-        boolean javaPath() {
-            return core.javaPath;
-        }
-
-        /** Whether the last step was fused with the parameters' update. */
-        boolean fusedStep() {
-            return core.javaPath && core.fusedStep;
         }
     }
 }
