@@ -190,8 +190,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         int[] starts = blocks(batch);
         // oneDNN for sequences whose mask it can follow, in layers wide and long enough for its kernels to pay
-        // for its copies (DnnlLstm.worthIt); single steps (rnnTimeStep) stay with the Java kernel.
-        int[] lengths = allowDnnl && DnnlLstm.worthIt(hidden, steps) && DnnlLstm.available()
+        // for its copies (DnnlLstm.worthIt; inference from smaller layers); single steps (rnnTimeStep) stay with the Java kernel.
+        int[] lengths = allowDnnl && DnnlLstm.worthIt(hidden, steps, training) && DnnlLstm.available()
                 ? DnnlLstm.rightPaddedLengths(arrays.mask(), batch, steps) : null;
         if (lengths != null) {
             if (dnnl == null) {

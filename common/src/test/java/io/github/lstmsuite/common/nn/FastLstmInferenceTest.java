@@ -1,0 +1,60 @@
+package io.github.lstmsuite.common.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * With the default thresholds, inference (not training) through a layer of 128 units or more over 16 steps or
+ * more is oneDNN's ({@link DnnlLstm#worthIt(int, int, boolean)}), and matches DL4J's LSTM as the Java kernel does.
+ */
+class FastLstmInferenceTest {
+
+    private static MultiLayerNetwork net(boolean fast, int hidden) {
+        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).list()
+                .layer(FastLstmTest.lstm(fast, 28, hidden))
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(hidden).nOut(10).build())
+                .build());
+        n.init();
+        return n;
+    }
+
+    @Test
+    void inferenceFrom128UnitsAndSixteenStepsIsOneDnns() {
+        assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        MultiLayerNetwork ref = net(false, 128), fast = net(true, 128);
+        fast.setParams(ref.params());
+        FastLstmLayer layer = (FastLstmLayer) fast.getLayer(0);
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 40, 28, 28).subi(0.5);                // the MNIST shape: 28 rows of 28
+
+        FastLstmTest.assertClose(ref.output(x), fast.output(x), 2e-5, "inference through oneDNN");
+        assertEquals(1, layer.dnnlPasses(), "28 steps of 128 units: oneDNN");
+
+        INDArray short15 = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 15));
+        FastLstmTest.assertClose(ref.output(short15), fast.output(short15), 2e-5, "15 steps");
+        assertEquals(1, layer.dnnlPasses(), "15 steps: the Java kernel");
+
+        layer.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
+        assertEquals(1, layer.dnnlPasses(), "training at 128 units keeps the Java kernel");
+
+        MultiLayerNetwork narrow = net(true, 64);
+        narrow.output(x);
+        assertEquals(0, ((FastLstmLayer) narrow.getLayer(0)).dnnlPasses(), "64 units: the Java kernel");
+    }
+}
