@@ -111,33 +111,9 @@ public class FastAdam extends Adam {
                 super.applyUpdater(gradient, iteration, epoch);
                 return;
             }
-            // the scalars exactly as ND4J's float kernel forms them (libnd4j's updaterAdam, T = float)
-            final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
-            final float epsilon = (float) config.getEpsilon(), alpha = stepSize(iteration, epoch);
-            final float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
-            final long n = m.length();
-            final FloatBuffer g = FastLstmLayer.buffer(gradient), mb = FastLstmLayer.buffer(m), vb = FastLstmLayer.buffer(v);
-            int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
-            FastLstmLayer.runBlocks(workers, 2, half -> {
-                float[] gc = new float[CHUNK], mc = new float[CHUNK], vc = new float[CHUNK];
-                for (long start = n * half / 2, end = n * (half + 1) / 2; start < end; start += CHUNK) {
-                    int from = (int) start, len = (int) Math.min(CHUNK, end - start);
-                    g.get(from, gc, 0, len);
-                    mb.get(from, mc, 0, len);
-                    vb.get(from, vc, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        float gi = gc[i];
-                        float mi = beta1 * mc[i] + gi * oneMinusBeta1;
-                        float vi = beta2 * vc[i] + gi * gi * oneMinusBeta2;
-                        mc[i] = mi;
-                        vc[i] = vi;
-                        gc[i] = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
-                    }
-                    g.put(from, gc, 0, len);
-                    mb.put(from, mc, 0, len);
-                    vb.put(from, vc, 0, len);
-                }
-            });
+            int n = (int) m.length();
+            loop(FastLstmLayer.buffer(gradient), null, 0, 1f, new int[] {0}, new int[] {n}, new float[] {Float.NaN},
+                    iteration, epoch);
         }
 
         /** α_t as ND4J's float kernel forms it (libnd4j's updaterAdam, T = float). */
@@ -168,6 +144,20 @@ public class FastAdam extends Adam {
                     || !sameElementOrder(m, v)) {
                 return false;
             }
+            loop(g, p, offset, divisor, partStart, partEnd, scale, iteration, epoch);
+            return true;
+        }
+
+        /**
+         * Adam's step over elements {@code [offset, offset + n)} of {@code g} (n: the state's length; the
+         * state's element {@code e - offset}): {@code x = g[e] / divisor}, times the factor {@code scale[k]} of
+         * the part holding {@code e} (NaN: none), then the moments and the update {@code u} into {@code g[e]},
+         * and {@code p[e] -= u} when {@code p} is given. In two fixed halves, on both workers from
+         * {@link #TWO_THREADS_FROM} elements: an element-wise step, the same numbers for any number of threads.
+         */
+        private void loop(FloatBuffer g, FloatBuffer p, int offset, float divisor, int[] partStart, int[] partEnd,
+                          float[] scale, int iteration, int epoch) {
+            // the scalars exactly as ND4J's float kernel forms them (libnd4j's updaterAdam, T = float)
             final float beta1 = (float) config.getBeta1(), beta2 = (float) config.getBeta2();
             final float epsilon = (float) config.getEpsilon(), alpha = stepSize(iteration, epoch);
             final float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
@@ -175,7 +165,8 @@ public class FastAdam extends Adam {
             final FloatBuffer mb = FastLstmLayer.buffer(m), vb = FastLstmLayer.buffer(v);
             int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
             FastLstmLayer.runBlocks(workers, 2, half -> {
-                float[] gc = new float[CHUNK], mc = new float[CHUNK], vc = new float[CHUNK], pc = new float[CHUNK];
+                float[] gc = new float[CHUNK], mc = new float[CHUNK], vc = new float[CHUNK];
+                float[] pc = p == null ? null : new float[CHUNK];
                 int from = offset + (int) ((long) n * half / 2), to = offset + (int) ((long) n * (half + 1) / 2);
                 for (int k = 0; k < partStart.length; k++) {
                     int start = Math.max(from, partStart[k]), end = Math.min(to, partEnd[k]);
@@ -184,11 +175,10 @@ public class FastAdam extends Adam {
                     for (int at = start; at < end; at += CHUNK) {
                         int len = Math.min(CHUNK, end - at), s = at - offset;
                         g.get(at, gc, 0, len);
-                        p.get(at, pc, 0, len);
                         mb.get(s, mc, 0, len);
                         vb.get(s, vc, 0, len);
                         for (int i = 0; i < len; i++) {
-                            float gi = gc[i] / divisor;                      // ND4J's divi(batch size)
+                            float gi = gc[i] / divisor;                      // ND4J's divi(batch size); exact for 1
                             if (scaled) {
                                 gi *= sk;                                     // ND4J's muli(threshold / norm)
                             }
@@ -196,18 +186,21 @@ public class FastAdam extends Adam {
                             float vi = beta2 * vc[i] + gi * gi * oneMinusBeta2;
                             mc[i] = mi;
                             vc[i] = vi;
-                            float u = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
-                            gc[i] = u;
-                            pc[i] -= u;                                       // DL4J's step: params.subi(update)
+                            gc[i] = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
                         }
                         g.put(at, gc, 0, len);
-                        p.put(at, pc, 0, len);
                         mb.put(s, mc, 0, len);
                         vb.put(s, vc, 0, len);
+                        if (pc != null) {                                     // DL4J's step: params.subi(update)
+                            p.get(at, pc, 0, len);
+                            for (int i = 0; i < len; i++) {
+                                pc[i] -= gc[i];
+                            }
+                            p.put(at, pc, 0, len);
+                        }
                     }
                 }
             });
-            return true;
         }
 
         /** Whether a step on {@code gradient} takes the Java loop (else ND4J's op). */

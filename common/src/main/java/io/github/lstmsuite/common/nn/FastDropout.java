@@ -41,7 +41,6 @@ public class FastDropout extends Dropout {
     private transient long[] keep;
     private transient long[] keptShape;
     private transient char keptOrder;
-    private transient float keptScale;
 
     /** @param activationRetainProbability the probability of keeping an activation, in (0, 1] */
     public FastDropout(double activationRetainProbability) {
@@ -81,16 +80,15 @@ public class FastDropout extends Dropout {
             output.assign(in);
             in = output;
         }
-        double p = getPSchedule() != null ? getPSchedule().valueAt(iteration, epoch) : getP();
+        double p = retain(iteration, epoch);
         int n = (int) output.length();
         long[] bits = new long[(n + 63) >>> 6];
         float scale = 1.0f / (float) p;                       // DL4J's kept value: x · (1/p) in float
         long threshold = (long) Math.ceil(p * (1L << 32));    // keep when a uniform 32-bit draw is below p·2³²
         long seed = Nd4j.getRandom().nextLong();
         FloatBuffer from = FastLstmLayer.buffer(in), to = FastLstmLayer.buffer(output);
-        int split = (n / 2) & ~63;                            // the halves meet at a 64-element word
-        int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
-        FastLstmLayer.runBlocks(workers, 2, half -> {
+        int split = split(n);
+        FastLstmLayer.runBlocks(workers(n), 2, half -> {
             long state = mix(seed + half * 0x9E3779B97F4A7C15L);
             int start = half == 0 ? 0 : split, end = half == 0 ? split : n;
             for (int w = start >>> 6, lastWord = (end + 63) >>> 6; w < lastWord; w++) {   // 64 elements: one word of bits
@@ -109,8 +107,21 @@ public class FastDropout extends Dropout {
         keep = bits;
         keptShape = output.shape();
         keptOrder = output.ordering();
-        keptScale = scale;
         return output;
+    }
+
+    /** The probability of keeping an activation at this iteration and epoch. */
+    private double retain(int iteration, int epoch) {
+        return getPSchedule() != null ? getPSchedule().valueAt(iteration, epoch) : getP();
+    }
+
+    /** Where an array of {@code n} elements is cut in two: at a 64-element word of the mask. */
+    private static int split(int n) {
+        return (n / 2) & ~63;
+    }
+
+    private static int workers(int n) {
+        return n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
     }
 
     /** {@code to[i] = from[i] · scale} where bit i is set, else 0, for i in [start, end). */
@@ -135,15 +146,16 @@ public class FastDropout extends Dropout {
         }
         long[] bits = keep;
         keep = null;
+        float scale = 1.0f / (float) retain(iteration, epoch);     // the forward pass's, same iteration and epoch
         boolean direct = plain(gradAtOutput) && plain(gradAtInput) && sameLayout(gradAtOutput, gradAtInput)
                 && Arrays.equals(gradAtOutput.shape(), keptShape) && (gradAtOutput.length() <= 1 || gradAtOutput.ordering() == keptOrder);
         if (!direct) {                                         // another layout: through a copy in the forward's order
             INDArray g = gradAtOutput.castTo(DataType.FLOAT).dup(keptOrder);
-            multiply(g, g, bits, keptScale);
+            multiply(g, g, bits, scale);
             gradAtInput.assign(g);
             return gradAtInput;
         }
-        multiply(gradAtOutput, gradAtInput, bits, keptScale);
+        multiply(gradAtOutput, gradAtInput, bits, scale);
         return gradAtInput;
     }
 
@@ -151,9 +163,8 @@ public class FastDropout extends Dropout {
     private static void multiply(INDArray from, INDArray to, long[] bits, float scale) {
         int n = (int) from.length();
         FloatBuffer in = FastLstmLayer.buffer(from), out = FastLstmLayer.buffer(to);
-        int split = (n / 2) & ~63;
-        int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
-        FastLstmLayer.runBlocks(workers, 2, half -> applyMask(in, out, bits, scale, half == 0 ? 0 : split, half == 0 ? split : n));
+        int split = split(n);
+        FastLstmLayer.runBlocks(workers(n), 2, half -> applyMask(in, out, bits, scale, half == 0 ? 0 : split, half == 0 ? split : n));
     }
 
     /** SplitMix64's output function. */

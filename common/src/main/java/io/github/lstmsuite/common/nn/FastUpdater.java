@@ -36,15 +36,17 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * reshaped view of the network's own gradient array ({@code DefaultGradient.gradient()}), so the updater takes
  * it for an "external" gradient and, at every step, builds an interval view of it for every parameter (twice,
  * for the regularisation before and after the update) and for the batch-size division; the division, the
- * L2 norm of each layer and its scaling are three ND4J ops walking every parameter. On the translator's 4 M
+ * L2 norm of each layer and its scaling are three ND4J ops walking every parameter. On the translator's 3.2 M
  * parameters that was 16 % of a training step (the norms alone 10 %); on the MNIST benchmark's 82 K
  * parameters the views were about a tenth of the step.
  *
- * <p>Here the same gradient is recognised as the network's own array (same memory), each layer's part of
- * it is divided by the batch size and its squared L2 norm summed in one pass (in two fixed halves, on the
- * LSTM layers' two workers for large layers: the same numbers for any number of threads), and scaled by
- * {@code threshold / norm} where the norm is above the threshold; then DL4J's own updater blocks run in their
- * standard (not external) path, regularisation included. The division and the scaling are ND4J's float
+ * <p>Here the same gradient is recognised as the network's own array (same memory); the squared L2 norm of
+ * each clipped layer's part, divided by the batch size, is summed in one read (in two fixed halves, on the
+ * LSTM layers' two workers for large layers: the same numbers for any number of threads); then one pass
+ * divides each part by the batch size and scales it by {@code threshold / norm} where the norm is above the
+ * threshold, and DL4J's own updater blocks run in their standard (not external) path, regularisation
+ * included — or, with {@link FastAdam} everywhere and no regularisation, that pass, Adam and the parameters'
+ * update are one (see {@link Core}). The division and the scaling are ND4J's float
  * arithmetic; the norm is summed in double where ND4J sums floats, so the scale factor can differ from DL4J's
  * in its last bits. Networks with other normalisations, parameters that DL4J does not divide by the batch
  * size (batch normalisation's statistics), or non-float gradients take DL4J's own update unchanged.
@@ -95,26 +97,36 @@ public final class FastUpdater {
         return false;
     }
 
-    /** One layer's part of the flattened gradient and its clipping threshold (NaN: none). */
-    private record Part(int start, int end, double threshold) {
+    /**
+     * What a step does, worked out once from the network's layers: layer {@code k}'s part of the flattened
+     * gradient is {@code [starts[k], ends[k])}, clipped at {@code thresholds[k]} (NaN: not clipped);
+     * {@code fusable}: every block is {@link FastAdam}'s, none is skipped and nothing is regularised.
+     */
+    private record Plan(int[] starts, int[] ends, double[] thresholds, boolean fusable) {
     }
 
-    /** The layers' parts, or null when DL4J's own update must run (see the class comment). */
-    private static List<Part> plan(List<UpdaterBlock> blocks, INDArray gradientView) {
+    /** The plan, or null when DL4J's own update must run (see the class comment). */
+    private static Plan plan(List<UpdaterBlock> blocks, INDArray gradientView) {
         if (gradientView == null || gradientView.dataType() != DataType.FLOAT || gradientView.length() >= Integer.MAX_VALUE
                 || gradientView.length() > 1 && gradientView.elementWiseStride() != 1) {
             return null;
         }
-        List<Part> parts = new ArrayList<>();
+        List<int[]> parts = new ArrayList<>();
+        List<Double> thresholds = new ArrayList<>();
+        boolean fusable = true;
         Trainable layer = null;
         int start = 0, end = 0;
         for (UpdaterBlock b : blocks) {
+            fusable &= b.getGradientUpdater() instanceof FastAdam.Updater && !b.skipDueToPretrainConfig(false);
             for (UpdaterBlock.ParamState p : b.getLayersAndVariablesInBlock()) {
                 if (!p.getLayer().updaterDivideByMinibatch(p.getParamName())) {
                     return null;
                 }
+                TrainingConfig c = p.getLayer().getConfig();
+                List<Regularization> r = c == null ? null : c.getRegularizationByParam(p.getParamName());
+                fusable &= r == null || r.isEmpty();
                 if (p.getLayer() != layer) {
-                    if (layer != null && !addPart(parts, layer, start, end)) {
+                    if (layer != null && !addPart(parts, thresholds, layer, start, end)) {
                         return null;
                     }
                     layer = p.getLayer();
@@ -125,82 +137,112 @@ public final class FastUpdater {
                 end = p.getParamOffsetEnd();
             }
         }
-        if (layer != null && !addPart(parts, layer, start, end)) {
+        if (layer != null && !addPart(parts, thresholds, layer, start, end)) {
             return null;
         }
-        return parts;
+        return new Plan(parts.stream().mapToInt(x -> x[0]).toArray(), parts.stream().mapToInt(x -> x[1]).toArray(),
+                thresholds.stream().mapToDouble(Double::doubleValue).toArray(), fusable);
     }
 
-    private static boolean addPart(List<Part> parts, Trainable layer, int start, int end) {
+    /** Adds the layer's part with its threshold; false for a normalisation other than none or per-layer clipping. */
+    private static boolean addPart(List<int[]> parts, List<Double> thresholds, Trainable layer, int start, int end) {
         TrainingConfig c = layer.getConfig();
         GradientNormalization n = c == null ? null : c.getGradientNormalization();
         if (n == null || n == GradientNormalization.None) {
-            parts.add(new Part(start, end, Double.NaN));
-            return true;
-        }
-        if (n == GradientNormalization.ClipL2PerLayer && layer.getGradientsViewArray() != null
+            thresholds.add(Double.NaN);
+        } else if (n == GradientNormalization.ClipL2PerLayer && layer.getGradientsViewArray() != null
                 && layer.getGradientsViewArray().length() == end - start) {
-            parts.add(new Part(start, end, c.getGradientNormalizationThreshold()));
-            return true;
+            thresholds.add(c.getGradientNormalizationThreshold());
+        } else {
+            return false;
         }
-        return false;
+        parts.add(new int[] {start, end});
+        return true;
+    }
+
+    /** Where {@code a}'s first element is in memory. */
+    private static long address(INDArray a) {
+        var p = FastLstmLayer.pointer(a);
+        return p.address() + 4 * p.position();
     }
 
     /** Whether {@code given} is {@code own}: the same elements of the same memory. */
     private static boolean same(INDArray given, INDArray own) {
-        if (given == own) {
-            return true;
-        }
-        return given != null && own != null && given.length() == own.length() && given.dataType() == own.dataType()
-                && (given.length() <= 1 || given.elementWiseStride() == 1)
-                && FastLstmLayer.pointer(given).address() + 4 * FastLstmLayer.pointer(given).position()
-                == FastLstmLayer.pointer(own).address() + 4 * FastLstmLayer.pointer(own).position();
+        return given == own || given != null && own != null && given.length() == own.length()
+                && given.dataType() == own.dataType() && (given.length() <= 1 || given.elementWiseStride() == 1)
+                && address(given) == address(own);
     }
 
-    /** The division by the batch size and the clipping, layer by layer, on the flattened gradient. */
-    static void divideAndClip(List<Part> parts, INDArray gradient, int batchSize) {
-        FloatBuffer g = FastLstmLayer.buffer(gradient);
-        float divisor = batchSize;
-        for (Part part : parts) {
-            int n = part.end() - part.start();
-            boolean clip = !Double.isNaN(part.threshold());
-            double[] sums = new double[2];
-            int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
-            FastLstmLayer.runBlocks(workers, 2, half -> {
-                float[] c = new float[CHUNK];
-                double sum = 0;
-                for (int at = part.start() + (int) ((long) n * half / 2), end = part.start() + (int) ((long) n * (half + 1) / 2);
-                     at < end; at += CHUNK) {
-                    int len = Math.min(CHUNK, end - at);
-                    g.get(at, c, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        float x = c[i] / divisor;                      // ND4J's divi(batchSize) on floats
-                        c[i] = x;
-                        sum += (double) x * x;
-                    }
+    /** What one chunk of a part does; returns its contribution to the part's sum. */
+    private interface Chunk {
+        double apply(float[] c, int len);
+    }
+
+    /**
+     * {@code body} over {@code g[start, end)} in two fixed halves (on both workers from {@link #TWO_THREADS_FROM}
+     * elements), chunk by chunk through a heap array, written back when {@code write}; returns the halves'
+     * sums added in a fixed order, so the same numbers for any number of threads.
+     */
+    private static double halves(FloatBuffer g, int start, int end, boolean write, Chunk body) {
+        int n = end - start;
+        double[] sums = new double[2];
+        FastLstmLayer.runBlocks(n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1, 2, half -> {
+            float[] c = new float[CHUNK];
+            double sum = 0;
+            for (int at = start + (int) ((long) n * half / 2), to = start + (int) ((long) n * (half + 1) / 2); at < to; at += CHUNK) {
+                int len = Math.min(CHUNK, to - at);
+                g.get(at, c, 0, len);
+                sum += body.apply(c, len);
+                if (write) {
                     g.put(at, c, 0, len);
                 }
-                sums[half] = sum;
-            });
-            if (!clip) {
+            }
+            sums[half] = sum;
+        });
+        return sums[0] + sums[1];
+    }
+
+    /**
+     * The factor {@code threshold / norm} of every clipped layer whose norm — of its gradient divided by the
+     * batch size, summed in double — is above its threshold; NaN for the others. Reads, writes nothing.
+     */
+    private static float[] clipScales(Plan plan, FloatBuffer g, int batchSize) {
+        float divisor = batchSize;
+        float[] scales = new float[plan.starts().length];
+        for (int k = 0; k < scales.length; k++) {
+            scales[k] = Float.NaN;
+            double threshold = plan.thresholds()[k];
+            if (Double.isNaN(threshold)) {
                 continue;
             }
-            double norm = Math.sqrt(sums[0] + sums[1]);
-            if (norm > part.threshold()) {
-                float scale = (float) (part.threshold() / norm);        // ND4J's muli(double) on floats
-                FastLstmLayer.runBlocks(workers, 2, half -> {
-                    float[] c = new float[CHUNK];
-                    for (int at = part.start() + (int) ((long) n * half / 2), end = part.start() + (int) ((long) n * (half + 1) / 2);
-                         at < end; at += CHUNK) {
-                        int len = Math.min(CHUNK, end - at);
-                        g.get(at, c, 0, len);
-                        for (int i = 0; i < len; i++) {
-                            c[i] *= scale;
-                        }
-                        g.put(at, c, 0, len);
-                    }
-                });
+            double norm = Math.sqrt(halves(g, plan.starts()[k], plan.ends()[k], false, (c, len) -> {
+                double sum = 0;
+                for (int i = 0; i < len; i++) {
+                    float x = c[i] / divisor;
+                    sum += (double) x * x;
+                }
+                return sum;
+            }));
+            if (norm > threshold) {
+                scales[k] = (float) (threshold / norm);
             }
+        }
+        return scales;
+    }
+
+    /** DL4J's division by the batch size and its clipping, in place: ND4J's {@code divi}, then {@code muli}, on floats. */
+    private static void divideAndScale(Plan plan, FloatBuffer g, int batchSize, float[] scales) {
+        float divisor = batchSize;
+        for (int k = 0; k < scales.length; k++) {
+            final float scale = scales[k];
+            final boolean scaled = !Float.isNaN(scale);
+            halves(g, plan.starts()[k], plan.ends()[k], true, (c, len) -> {
+                for (int i = 0; i < len; i++) {
+                    float x = c[i] / divisor;
+                    c[i] = scaled ? x * scale : x;
+                }
+                return 0;
+            });
         }
     }
 
@@ -217,32 +259,15 @@ public final class FastUpdater {
         }
     }
 
-    /** Whether every block can take the fused step: {@link FastAdam}'s updater, no regularisation, not skipped. */
-    private static boolean fusable(List<UpdaterBlock> blocks) {
-        for (UpdaterBlock ub : blocks) {
-            if (!(ub.getGradientUpdater() instanceof FastAdam.Updater) || ub.skipDueToPretrainConfig(false)) {
-                return false;
-            }
-            for (UpdaterBlock.ParamState p : ub.getLayersAndVariablesInBlock()) {
-                TrainingConfig c = p.getLayer().getConfig();
-                List<Regularization> r = c == null ? null : c.getRegularizationByParam(p.getParamName());
-                if (r != null && !r.isEmpty()) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /**
-     * The state and the step shared by both updaters. With {@link FastAdam} on every block, no regularisation
-     * and DL4J's plain SGD step function replaced by {@link Step} (see {@link #install}), the whole step —
-     * division, clipping, Adam, and the subtraction of the update from the parameters that DL4J's optimizer
-     * does next — is one read of the gradient for the clipped layers' norms and one fused pass
-     * ({@link FastAdam.Updater#fusedStep}); else the division and clipping pass, DL4J's blocks, DL4J's step.
+     * The state and the step shared by both updaters: one read of the clipped layers' gradients for their
+     * norms, then, with a fusable plan and DL4J's plain SGD step function replaced by {@link Step} (see
+     * {@link #install}), one fused pass per block ({@link FastAdam.Updater#fusedStep}: division, clipping,
+     * Adam and the subtraction of the update from the parameters that DL4J's optimizer would do next); else
+     * one pass dividing and clipping in place, DL4J's blocks, DL4J's step.
      */
     static final class Core {
-        private List<Part> parts;
+        private Plan plan;
         private boolean planned, javaPath, fusedStep, applied;
         private ConvexOptimizer optimizer;
 
@@ -250,29 +275,29 @@ public final class FastUpdater {
         boolean update(List<UpdaterBlock> blocks, INDArray own, INDArray given, INDArray params, boolean miniBatch,
                        int iteration, int epoch, int batchSize, LayerWorkspaceMgr workspaceMgr) {
             if (!planned) {
-                parts = miniBatch ? plan(blocks, own) : null;
+                plan = miniBatch ? plan(blocks, own) : null;
                 planned = true;
             }
             applied = false;
-            javaPath = parts != null && same(given, own);
+            javaPath = plan != null && same(given, own);
             if (!javaPath) {
                 return false;
             }
-            fusedStep = optimizer != null && optimizer.getGradientsAccumulator() == null && fusable(blocks)
+            fusedStep = plan.fusable() && optimizer != null && optimizer.getGradientsAccumulator() == null
                     && params != null && params.dataType() == DataType.FLOAT && params.length() == own.length()
                     && (params.length() <= 1 || params.elementWiseStride() == 1);
+            FloatBuffer g = FastLstmLayer.buffer(own);
+            float[] scales = clipScales(plan, g, batchSize);
             if (!fusedStep) {
-                divideAndClip(parts, own, batchSize);
+                divideAndScale(plan, g, batchSize, scales);
                 runBlocks(blocks, iteration, epoch, workspaceMgr);
                 return true;
             }
             workspaceMgr.assertNotOpen(ArrayType.UPDATER_WORKING_MEM, "Updater working memory");
-            FloatBuffer g = FastLstmLayer.buffer(own), p = FastLstmLayer.buffer(params);
-            int[] starts = new int[parts.size()], ends = new int[parts.size()];
-            float[] scales = clipScales(parts, g, batchSize, starts, ends);
+            FloatBuffer p = FastLstmLayer.buffer(params);
             for (UpdaterBlock ub : blocks) {
                 FastAdam.Updater adam = (FastAdam.Updater) ub.getGradientUpdater();
-                if (!adam.fusedStep(g, p, ub.getParamOffsetStart(), batchSize, starts, ends, scales, iteration, epoch)) {
+                if (!adam.fusedStep(g, p, ub.getParamOffsetStart(), batchSize, plan.starts(), plan.ends(), scales, iteration, epoch)) {
                     throw new IllegalStateException("FastUpdater: Adam's state of block " + ub.getParamOffsetStart()
                             + "–" + ub.getParamOffsetEnd() + " is not a contiguous float array");
                 }
@@ -287,47 +312,6 @@ public final class FastUpdater {
             applied = false;
             return a;
         }
-    }
-
-    /**
-     * The factor {@code threshold / norm} of every clipped layer whose norm (of its gradient divided by the
-     * batch size) is above its threshold, NaN for the others; {@code starts}/{@code ends} receive the parts.
-     * The norm is {@link #divideAndClip}'s, read without writing.
-     */
-    private static float[] clipScales(List<Part> parts, FloatBuffer g, int batchSize, int[] starts, int[] ends) {
-        float divisor = batchSize;
-        float[] scales = new float[parts.size()];
-        for (int k = 0; k < parts.size(); k++) {
-            Part part = parts.get(k);
-            starts[k] = part.start();
-            ends[k] = part.end();
-            scales[k] = Float.NaN;
-            if (Double.isNaN(part.threshold())) {
-                continue;
-            }
-            int n = part.end() - part.start();
-            double[] sums = new double[2];
-            int workers = n >= TWO_THREADS_FROM ? FastLstmLayer.configuredWorkers() : 1;
-            FastLstmLayer.runBlocks(workers, 2, half -> {
-                float[] c = new float[CHUNK];
-                double sum = 0;
-                for (int at = part.start() + (int) ((long) n * half / 2), end = part.start() + (int) ((long) n * (half + 1) / 2);
-                     at < end; at += CHUNK) {
-                    int len = Math.min(CHUNK, end - at);
-                    g.get(at, c, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        float x = c[i] / divisor;
-                        sum += (double) x * x;
-                    }
-                }
-                sums[half] = sum;
-            });
-            double norm = Math.sqrt(sums[0] + sums[1]);
-            if (norm > part.threshold()) {
-                scales[k] = (float) (part.threshold() / norm);
-            }
-        }
-        return scales;
     }
 
     /** DL4J's SGD step ({@code params -= update}), skipped after an update that {@link Core} already subtracted. */

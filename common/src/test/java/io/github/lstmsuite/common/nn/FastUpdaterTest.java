@@ -70,6 +70,15 @@ class FastUpdaterTest {
         return diff / Math.max(1, Math.max(a.amaxNumber().doubleValue(), b.amaxNumber().doubleValue()));
     }
 
+    /** Two equal networks from {@code make}: DL4J's updater ({@code [0]}) and ours ({@code [1]}), trained side by side. */
+    private static MultiLayerNetwork[] sideBySide(java.util.function.Supplier<MultiLayerNetwork> make, DataSet d, int steps) {
+        MultiLayerNetwork theirs = make.get(), ours = make.get();
+        assertTrue(FastUpdater.install(ours));
+        assertInstanceOf(FastUpdater.Network.class, ours.getUpdater());
+        trainBoth(theirs, ours, d, steps);
+        return new MultiLayerNetwork[] {theirs, ours};
+    }
+
     private static void trainBoth(MultiLayerNetwork theirs, MultiLayerNetwork ours, DataSet d, int steps) {
         for (int i = 0; i < steps; i++) {
             theirs.fit(d);
@@ -81,11 +90,8 @@ class FastUpdaterTest {
     void clippedLayersTrainAsWithDl4jsUpdater() {
         DataSet d = data(16);
         // the LSTM clipped at 0.05 (every step), the output layer at 0.05; the dense layer regularised, unclipped
-        MultiLayerNetwork theirs = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6);
-        MultiLayerNetwork ours = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6);
-        assertTrue(FastUpdater.install(ours));
-        assertInstanceOf(FastUpdater.Network.class, ours.getUpdater());
-        trainBoth(theirs, ours, d, 40);
+        MultiLayerNetwork[] pair = sideBySide(() -> network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6), d, 40);
+        MultiLayerNetwork theirs = pair[0], ours = pair[1];
         assertTrue(((FastUpdater.Network) ours.getUpdater()).javaPath(), "the Java pass ran");
         assertFalse(((FastUpdater.Network) ours.getUpdater()).fusedStep(), "regularisation: DL4J's blocks and step");
         // only the norm's summation differs (double here, float in ND4J): the scale factors in their last bits
@@ -100,10 +106,8 @@ class FastUpdaterTest {
     @Test
     void unclippedNetworkIsBitIdentical() {
         DataSet d = data(16);
-        MultiLayerNetwork theirs = network(GradientNormalization.None, 1, GradientNormalization.None, 6);
-        MultiLayerNetwork ours = network(GradientNormalization.None, 1, GradientNormalization.None, 6);
-        FastUpdater.install(ours);
-        trainBoth(theirs, ours, d, 25);
+        MultiLayerNetwork[] pair = sideBySide(() -> network(GradientNormalization.None, 1, GradientNormalization.None, 6), d, 25);
+        MultiLayerNetwork theirs = pair[0], ours = pair[1];
         assertTrue(((FastUpdater.Network) ours.getUpdater()).javaPath());
         assertEquals(theirs.params(), ours.params(), "the division is ND4J's float division, the rest DL4J's own");
         assertEquals(theirs.getUpdater().getStateViewArray(), ours.getUpdater().getStateViewArray());
@@ -119,10 +123,8 @@ class FastUpdaterTest {
         probe.setLabels(d.getLabels());
         probe.computeGradientAndScore();
         double firstNorm = probe.getLayer(0).getGradientsViewArray().norm2Number().doubleValue() / 64;
-        MultiLayerNetwork theirs = network(GradientNormalization.ClipL2PerLayer, 0.75 * firstNorm, GradientNormalization.None, 300);
-        MultiLayerNetwork ours = network(GradientNormalization.ClipL2PerLayer, 0.75 * firstNorm, GradientNormalization.None, 300);
-        FastUpdater.install(ours);
-        trainBoth(theirs, ours, d, 8);
+        MultiLayerNetwork[] pair = sideBySide(() -> network(GradientNormalization.ClipL2PerLayer, 0.75 * firstNorm, GradientNormalization.None, 300), d, 8);
+        MultiLayerNetwork theirs = pair[0], ours = pair[1];
         assertTrue(((FastUpdater.Network) ours.getUpdater()).javaPath());
         // Adam's moments follow the clipped gradients (1e-7 apart after one step, 1e-6 after eight); its update
         // m/(√v + ε) magnifies the scale factors' last-bit differences where v is tiny (2e-5 after eight steps)
@@ -136,20 +138,16 @@ class FastUpdaterTest {
     void fusedStepWithoutRegularisation() {
         DataSet d = data(16);
         // unclipped: the fused pass does the division, Adam and the parameters' update in ND4J's float operations
-        MultiLayerNetwork theirs = network(GradientNormalization.None, 1, GradientNormalization.None, 6, 0);
-        MultiLayerNetwork ours = network(GradientNormalization.None, 1, GradientNormalization.None, 6, 0);
-        FastUpdater.install(ours);
-        trainBoth(theirs, ours, d, 25);
+        MultiLayerNetwork[] pair = sideBySide(() -> network(GradientNormalization.None, 1, GradientNormalization.None, 6, 0), d, 25);
+        MultiLayerNetwork theirs = pair[0], ours = pair[1];
         assertTrue(((FastUpdater.Network) ours.getUpdater()).fusedStep(), "the fused step ran");
         assertEquals(theirs.params(), ours.params(), "the same numbers to the last bit");
         assertEquals(theirs.getUpdater().getStateViewArray(), ours.getUpdater().getStateViewArray());
         assertEquals(theirs.getFlattenedGradients(), ours.getFlattenedGradients(), "the gradient array holds the update, as DL4J's");
 
         // clipped (every step at 0.05): as close as the unfused Java pass
-        MultiLayerNetwork theirsC = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6, 0);
-        MultiLayerNetwork oursC = network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6, 0);
-        FastUpdater.install(oursC);
-        trainBoth(theirsC, oursC, d, 40);
+        MultiLayerNetwork[] pairC = sideBySide(() -> network(GradientNormalization.ClipL2PerLayer, 0.05, GradientNormalization.ClipL2PerLayer, 6, 0), d, 40);
+        MultiLayerNetwork theirsC = pairC[0], oursC = pairC[1];
         assertTrue(((FastUpdater.Network) oursC.getUpdater()).fusedStep());
         assertTrue(relativeDifference(theirsC.params(), oursC.params()) < 1e-5,
                 "parameters after 40 clipped steps: " + relativeDifference(theirsC.params(), oursC.params()));
@@ -166,10 +164,8 @@ class FastUpdaterTest {
     @Test
     void otherNormalisationsTakeDl4jsOwnUpdate() {
         DataSet d = data(16);
-        MultiLayerNetwork theirs = network(GradientNormalization.RenormalizeL2PerLayer, 1, GradientNormalization.ClipL2PerLayer, 6);
-        MultiLayerNetwork ours = network(GradientNormalization.RenormalizeL2PerLayer, 1, GradientNormalization.ClipL2PerLayer, 6);
-        FastUpdater.install(ours);
-        trainBoth(theirs, ours, d, 10);
+        MultiLayerNetwork[] pair = sideBySide(() -> network(GradientNormalization.RenormalizeL2PerLayer, 1, GradientNormalization.ClipL2PerLayer, 6), d, 10);
+        MultiLayerNetwork theirs = pair[0], ours = pair[1];
         assertFalse(((FastUpdater.Network) ours.getUpdater()).javaPath(), "DL4J's update");
         assertEquals(theirs.params(), ours.params());
     }
