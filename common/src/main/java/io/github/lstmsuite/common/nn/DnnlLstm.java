@@ -55,11 +55,18 @@ import org.slf4j.LoggerFactory;
  * the final state of a row whose last step is padding) gives DL4J's outputs; in the backward pass the
  * gradient arriving at padded steps is zeroed, so nothing flows from them into the real steps.
  *
- * <p>Layouts: DL4J's {@code [batch, size, time]} arrays are copied to oneDNN's {@code [time, rows, size]}
- * ({@code tnc}) per block and back; DL4J's gate order {@code [g | f | o | i]} becomes oneDNN's
+ * <p>Layouts: oneDNN reads and writes a block's sequences as {@code [rows, time, size]} ({@code ntc}), so the
+ * layer's output is a row-major {@code [batch, time, H]} array that DL4J sees through a permuted
+ * {@code [batch, H, time]} view, and each block's rows of it are one run of memory: inference writes them in
+ * place, training copies them (its own copy stays for the backward pass), and the gradient for the layer
+ * below is written in place the same way. An input already laid out so (the output of a layer like this one)
+ * is read in place; any other input is copied per block. (An earlier version used oneDNN's {@code tnc} and
+ * transposed into DL4J's column-major {@code [batch, H, time]}: that transpose took as long as a third of
+ * oneDNN's own inference pass at 128 units.) DL4J's gate order {@code [g | f | o | i]} becomes oneDNN's
  * {@code [i | f | g | o]}. {@code W} (column-major {@code [nIn, 4H]}) is oneDNN's {@code ldgoi} layout up to
- * the order of its four gate blocks, which the backward pass reads (four block copies); the forward pass
- * needs {@code ldigo} and oneDNN gives the weight gradients in it (a transpose each way, per pass).
+ * the order of its four gate blocks, which the backward pass reads (four block copies, training only); the
+ * forward pass needs {@code ldigo} and oneDNN gives the weight gradients in it (a transpose each way, per
+ * pass; inference skips it while the weights have not changed).
  *
  * <p>Threads: each block runs oneDNN with one OpenMP thread on the worker that took it (the workers are the
  * parallelism, as with {@link LstmKernel}), and the blocks' weight gradients are summed in block order, so
@@ -181,7 +188,7 @@ final class DnnlLstm {
      * Takes this pass's weights: {@code w} column-major {@code [nIn, 4H]}, {@code rw} {@code [H, 4H]}, {@code b}
      * {@code [4H]}, DL4J's gate order. Call before the blocks' {@link #forward}, on one thread.
      */
-    void setWeights(FloatPointer w, FloatPointer rw, FloatBuffer b, int workers) {
+    void setWeights(FloatPointer w, FloatPointer rw, FloatBuffer b, int workers, boolean training) {
         long layerGate = (long) nIn * hidden, iterGate = (long) hidden * hidden;
         for (int k = 0; k < 4; k++) {
             long from = DL4J_GATE[k];
@@ -192,10 +199,12 @@ final class DnnlLstm {
         // W on one worker, RW on the other: the char model's two 256 × 1024 transposes took 1.5 ms on one core
         FastLstmLayer.runBlocks(workers, 2, task -> {
             FloatPointer src = task == 0 ? w : rw;
-            long gate = task == 0 ? layerGate : iterGate;
-            Native goi = task == 0 ? wlGoi : wiGoi;
-            for (int k = 0; k < 4; k++) {
-                copy(src, DL4J_GATE[k] * gate, goi.ptr, k * gate, gate);
+            if (training) {                    // the backward pass's goi: four gate blocks in oneDNN's order
+                long gate = task == 0 ? layerGate : iterGate;
+                Native goi = task == 0 ? wlGoi : wiGoi;
+                for (int k = 0; k < 4; k++) {
+                    copy(src, DL4J_GATE[k] * gate, goi.ptr, k * gate, gate);
+                }
             }
             toIgo(src, (task == 0 ? wlIgo : wiIgo).buf, task == 0 ? nIn : hidden, scratch[task]);
         });
@@ -209,6 +218,9 @@ final class DnnlLstm {
         final int H = hidden, n = rows * 4 * H;
         float[] s = scratch.a(n), d = scratch.b(n);
         new FloatPointer(from).get(s, 0, n);
+        if (scratch.holds(s, n)) {             // the same weights as last time (inference): igo already holds them
+            return;
+        }
         for (int k = 0; k < 4; k++) {        // d[i][k][o] = s[DL4J gate of k][o][i], in 16 × 16 tiles
             final int gate = DL4J_GATE[k] * H;
             for (int i0 = 0; i0 < rows; i0 += 16) {
@@ -225,6 +237,7 @@ final class DnnlLstm {
             }
         }
         igo.put(0, d, 0, n);
+        scratch.remember(s, n);
     }
 
     /** The inverse of {@link #toIgo}: oneDNN's {@code ldigo} → DL4J's column-major {@code [rows, 4H]}. */
@@ -250,10 +263,15 @@ final class DnnlLstm {
         new FloatPointer(to).put(d, 0, n);
     }
 
-    /** Two heap arrays for one transpose (one per worker: W's and RW's run at once). */
+    /**
+     * Two heap arrays for one transpose (one per worker: W's and RW's run at once), and the weights the last
+     * {@link #toIgo} transposed (so that a pass with unchanged weights skips it).
+     */
     private static final class Scratch {
         private float[] a = new float[0];
         private float[] b = new float[0];
+        private float[] last = new float[0];
+        private int lastLength = -1;
 
         float[] a(int n) {
             if (a.length < n) {
@@ -267,6 +285,19 @@ final class DnnlLstm {
                 b = new float[n];
             }
             return b;
+        }
+
+        /** Whether {@code s[0, n)} are, bit for bit, the weights last transposed. */
+        boolean holds(float[] s, int n) {
+            return lastLength == n && java.util.Arrays.equals(s, 0, n, last, 0, n);
+        }
+
+        void remember(float[] s, int n) {
+            if (last.length < n) {
+                last = new float[n];
+            }
+            System.arraycopy(s, 0, last, 0, n);
+            lastLength = n;
         }
     }
 
@@ -308,6 +339,23 @@ final class DnnlLstm {
                 new FloatPointer(src).position(src.position() + from), 1, new FloatPointer(dst).position(dst.position() + to), 1);
     }
 
+    /**
+     * The address {@code offset} floats past {@code p}'s position, as a new pointer at position 0: oneDNN's
+     * data handles and {@code Pointer.memcpy/memset} take {@code void*}, for which JavaCPP would count a
+     * position in bytes.
+     */
+    static FloatPointer at(FloatPointer p, long offset) {
+        return new FloatPointer(p).position(0).getPointer(p.position() + offset);
+    }
+
+    /**
+     * Where a pass reads and writes in oneDNN's {@code ntc} layout: {@code out}, the layer's output as a row-major
+     * {@code [B, T, H]} array (DL4J sees it through a permuted {@code [B, H, T]} view); {@code x}, the input
+     * when it is laid out {@code [B, T, nIn]} without gaps (a layer below that wrote this layout), else null.
+     */
+    record Ntc(FloatPointer out, FloatPointer x) {
+    }
+
     private static void add(Native src, Native dst) {
         FastLstmLayer.add(src.ptr, dst.ptr, src.capacity);
     }
@@ -329,10 +377,9 @@ final class DnnlLstm {
     /** One block of rows: its primitives (by steps, rows and pass) and the buffers kept from forward to backward. */
     final class Block {
         private final Map<Long, Primitives> primitives = new HashMap<>();
-        private final Native src = new Native(0);      // [T, rows, nIn]
-        private final Native dst = new Native(0);      // [T, rows, H]
-        private final Native diffSrc = new Native(0);  // [T, rows, nIn]
-        private final Native diffDst = new Native(0);  // [T, rows, H]
+        private final Native src = new Native(0);      // [rows, T, nIn], training (and inputs laid out otherwise)
+        private final Native dst = new Native(0);      // [rows, T, H], training
+        private final Native diffDst = new Native(0);  // [rows, T, H]
         private final Native workspace = new Native(0);
         private final Native scratchpad = new Native(0);
         private final Native srcIter = new Native(0);  // [rows, H] h and c before the first step
@@ -350,46 +397,45 @@ final class DnnlLstm {
 
         /**
          * Forward pass of rows {@code [from, from + rows)} of {@code a}, whose rows have {@code lengths}
-         * real steps (see {@link #rightPaddedLengths}); as {@link LstmKernel#forward}.
+         * real steps (see {@link #rightPaddedLengths}), into {@code io.out}; as {@link LstmKernel#forward}.
+         * Inference reads the input in place when it is laid out {@code [B, T, nIn]} and writes its output
+         * straight into {@code io.out}; training keeps its own copies of both for the backward pass.
          */
-        void forward(LstmKernel.Arrays a, int from, int rows, int[] allLengths, boolean training) {
+        void forward(LstmKernel.Arrays a, Ntc io, int from, int rows, int[] allLengths, boolean training) {
             final int T = a.steps(), B = a.batch(), H = hidden, I = nIn;
             this.rows = rows;
             this.steps = T;
             this.lengths = java.util.Arrays.copyOfRange(allLengths, from, from + rows);
             Primitives p = primitives(T, rows, training);
-            src.ensure((long) T * rows * I);
-            dst.ensure((long) T * rows * H);
+            final long dstAt = (long) from * T * H;
+            FloatPointer srcPtr;
+            if (io.x() != null && !training) {
+                srcPtr = at(io.x(), (long) from * T * I);       // the input's own [rows, T, nIn]
+            } else {
+                src.ensure((long) T * rows * I);
+                inputRows(a, io, from);
+                srcPtr = src.ptr;
+            }
+            if (training) {
+                dst.ensure((long) T * rows * H);
+                workspace.ensureBytes(p.workspaceBytes);
+            }
             srcIter.ensure((long) rows * H);
             srcIterC.ensure((long) rows * H);
             dstIter.ensure((long) rows * H);
             dstIterC.ensure((long) rows * H);
-            if (training) {
-                workspace.ensureBytes(p.workspaceBytes);
-            }
             scratchpad.ensureBytes(p.scratchpadBytes);
-            // x [B, nIn, T] (any strides) → src [T, rows, nIn]
-            FloatBuffer x = a.x(), s = src.buf;
-            LstmKernel.Strides xs = a.xStrides();
-            for (int t = 0; t < T; t++) {
-                for (int r = 0; r < rows; r++) {
-                    int base = (t * rows + r) * I;
-                    for (int i = 0; i < I; i++) {
-                        s.put(base + i, x.get((int) xs.at(from + r, i, t)));
-                    }
-                }
-            }
             // h0, c0 [B, H] column-major → [rows, H]
             stateIn(a.h0(), srcIter.buf, B, from);
             stateIn(a.c0(), srcIterC.buf, B, from);
 
-            p.srcLayer.set_data_handle(src.ptr);
+            p.srcLayer.set_data_handle(srcPtr);
             p.srcIter.set_data_handle(srcIter.ptr);
             p.srcIterC.set_data_handle(srcIterC.ptr);
             p.weightsLayerFwd.set_data_handle(wlIgo.ptr);
             p.weightsIterFwd.set_data_handle(wiIgo.ptr);
             p.bias.set_data_handle(bias.ptr);
-            p.dstLayer.set_data_handle(dst.ptr);
+            p.dstLayer.set_data_handle(training ? dst.ptr : at(io.out(), dstAt));
             p.dstIter.set_data_handle(dstIter.ptr);
             p.dstIterC.set_data_handle(dstIterC.ptr);
             if (training) {
@@ -399,14 +445,13 @@ final class DnnlLstm {
             p.forward.execute(p.stream, p.forwardArgs);
             p.stream._wait();
 
-            // dst [T, rows, H] → out [B, H, T] column-major, zero after each row's length
-            FloatBuffer out = a.out(), d = dst.buf;
-            for (int t = 0; t < T; t++) {
-                for (int u = 0; u < H; u++) {
-                    int o = from + B * (u + H * t);
-                    for (int r = 0; r < rows; r++) {
-                        out.put(o + r, t < lengths[r] ? d.get((t * rows + r) * H + u) : 0f);
-                    }
+            if (training) {                     // the block's rows of out [B, T, H] are one run of floats
+                Pointer.memcpy(at(io.out(), dstAt), dst.ptr, (long) T * rows * H * Float.BYTES);
+            }
+            for (int r = 0; r < rows; r++) {    // zero after each row's length (DL4J's masked steps)
+                if (lengths[r] < T) {
+                    Pointer.memset(at(io.out(), ((long) (from + r) * T + lengths[r]) * H), 0,
+                            (long) (T - lengths[r]) * H * Float.BYTES);
                 }
             }
             if (a.hLast() != null) {
@@ -415,25 +460,53 @@ final class DnnlLstm {
             }
         }
 
+        /** x [B, nIn, T] (any strides) → src [rows, T, nIn]: runs of nIn floats when the input is laid out so. */
+        private void inputRows(LstmKernel.Arrays a, Ntc io, int from) {
+            final int T = steps, I = nIn;
+            if (io.x() != null) {
+                Pointer.memcpy(src.ptr, at(io.x(), (long) from * T * I), (long) rows * T * I * Float.BYTES);
+                return;
+            }
+            FloatBuffer x = a.x(), s = src.buf;
+            LstmKernel.Strides xs = a.xStrides();
+            for (int r = 0; r < rows; r++) {
+                for (int t = 0; t < T; t++) {
+                    int base = (r * T + t) * I;
+                    for (int i = 0; i < I; i++) {
+                        s.put(base + i, x.get((int) xs.at(from + r, i, t)));
+                    }
+                }
+            }
+        }
+
         /**
          * Backward pass of this block's rows (the last {@link #forward} must have been a training one):
          * {@code eps} is {@code dLoss/dOut} {@code [B, H, T]} at {@code epsStrides}; writes {@code dLoss/dx}
-         * into {@code epsOut} (column-major {@code [B, nIn, T]}) and this block's weight gradients into
+         * into its rows of {@code epsOut} ({@code [B, T, nIn]}, row-major) and this block's weight gradients into
          * {@link #dWl}, {@link #dWi}, {@link #dB} (summed by {@link DnnlLstm#gradients}).
          */
-        void backward(int batch, int from, FloatBuffer eps, LstmKernel.Strides es, FloatBuffer epsOut) {
+        void backward(int from, FloatBuffer eps, LstmKernel.Strides es, FloatPointer epsOut) {
             final int T = steps, H = hidden, I = nIn;
             Primitives p = primitives(T, rows, true);
-            diffSrc.ensure((long) T * rows * I);
             diffDst.ensure((long) T * rows * H);
             diffIter.ensure((long) rows * H);
             diffIterOut.ensure((long) rows * H);
             scratchpad.ensureBytes(p.scratchpadBytes);
             FloatBuffer dd = diffDst.buf;
-            for (int t = 0; t < T; t++) {          // rows innermost: DL4J's gradient is column-major, rows adjacent
-                for (int u = 0; u < H; u++) {
-                    for (int r = 0; r < rows; r++) {
-                        dd.put((t * rows + r) * H + u, t < lengths[r] ? eps.get((int) es.at(from + r, u, t)) : 0f);
+            for (int r = 0; r < rows; r++) {       // eps [B, H, T] → diffDst [rows, T, H], zero after each row's length
+                for (int t = 0; t < T; t++) {
+                    int base = (r * T + t) * H;
+                    long e = es.at(from + r, 0, t);
+                    if (t >= lengths[r]) {
+                        for (int u = 0; u < H; u++) {
+                            dd.put(base + u, 0f);
+                        }
+                    } else if (es.k() == 1) {
+                        dd.put(base, eps, (int) e, H);
+                    } else {
+                        for (int u = 0; u < H; u++) {
+                            dd.put(base + u, eps.get((int) (e + u * es.k())));
+                        }
                     }
                 }
             }
@@ -452,7 +525,7 @@ final class DnnlLstm {
             p.dstIter.set_data_handle(dstIter.ptr);
             p.dstIterC.set_data_handle(dstIterC.ptr);
             p.workspace.set_data_handle(workspace.ptr);
-            p.diffSrcLayer.set_data_handle(diffSrc.ptr);
+            p.diffSrcLayer.set_data_handle(at(epsOut, (long) from * T * I));     // straight into the block's rows
             p.diffSrcIter.set_data_handle(diffIterOut.ptr);
             p.diffSrcIterC.set_data_handle(diffIterOut.ptr);
             p.diffWeightsLayer.set_data_handle(dWl.ptr);
@@ -464,17 +537,6 @@ final class DnnlLstm {
             p.scratchpad.set_data_handle(scratchpad.ptr);
             p.backward.execute(p.stream, p.backwardArgs);
             p.stream._wait();
-
-            // diffSrc [T, rows, nIn] → epsOut [B, nIn, T] column-major
-            FloatBuffer ds = diffSrc.buf;
-            for (int t = 0; t < T; t++) {
-                for (int i = 0; i < I; i++) {
-                    int o = from + batch * (i + I * t);
-                    for (int r = 0; r < rows; r++) {
-                        epsOut.put(o + r, ds.get((t * rows + r) * I + i));
-                    }
-                }
-            }
         }
 
         /** The rows of a column-major [B, H] state (null: zeros) → [rows, H]. */
@@ -527,8 +589,8 @@ final class DnnlLstm {
         private final Object[] keep;   // the descriptors' Java objects live as long as the primitives made from them
 
         Primitives(int steps, int rows, boolean training) {
-            memory.desc src = desc(memory.format_tag.tnc, steps, rows, nIn);
-            memory.desc dst = desc(memory.format_tag.tnc, steps, rows, hidden);
+            memory.desc src = desc(memory.format_tag.ntc, steps, rows, nIn);        // dims (T, N, C), laid out [N, T, C]
+            memory.desc dst = desc(memory.format_tag.ntc, steps, rows, hidden);
             memory.desc state = desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
             memory.desc wlIgo = desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden);
             memory.desc wiIgo = desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden);

@@ -166,9 +166,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray rw = detachedFContiguous(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr));
         INDArray b = fContiguous(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr));
         INDArray mask = maskArray == null ? null : fContiguous(maskArray.castTo(DataType.FLOAT));  // [batch, T]
+        // oneDNN for sequences whose mask it can follow, in layers wide and long enough for its kernels to pay
+        // for its copies (DnnlLstm.worthIt; inference from smaller layers); single steps (rnnTimeStep) stay with the Java kernel.
+        final int[] lengths = allowDnnl && DnnlLstm.worthIt(hidden, steps, training) && DnnlLstm.available()
+                ? DnnlLstm.rightPaddedLengths(mask == null ? null : buffer(mask), batch, steps) : null;
         // every element is written by the kernels (LstmKernel: each block's rows at every step; DnnlLstm: zeros
-        // after each row's length), so no zero-filling (it was 5 % of an inference pass at h128)
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f');
+        // after each row's length), so no zero-filling (it was 5 % of an inference pass at h128).
+        // LstmKernel writes column-major [batch, H, T]; oneDNN row-major [batch, T, H], which DL4J sees permuted.
+        INDArray out = lengths == null
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f')
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, steps, hidden}, 'c');
         INDArray hLast;
         INDArray cLast;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -189,10 +196,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 buffer(out), hLast == null ? null : buffer(hLast), cLast == null ? null : buffer(cLast));
 
         int[] starts = blocks(batch);
-        // oneDNN for sequences whose mask it can follow, in layers wide and long enough for its kernels to pay
-        // for its copies (DnnlLstm.worthIt; inference from smaller layers); single steps (rnnTimeStep) stay with the Java kernel.
-        int[] lengths = allowDnnl && DnnlLstm.worthIt(hidden, steps, training) && DnnlLstm.available()
-                ? DnnlLstm.rightPaddedLengths(arrays.mask(), batch, steps) : null;
         if (lengths != null) {
             if (dnnl == null) {
                 dnnl = new DnnlLstm((int) layerConf().getNIn(), hidden);
@@ -202,14 +205,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             d.block(starts.length - 2);                  // make every block's kernel before the workers start
             int before = DnnlLstm.ompThreads(1);          // one OpenMP thread per block: the workers are the parallelism
             try {
-                d.setWeights(arrays.w(), arrays.rw(), arrays.bias(), workers);
+                d.setWeights(arrays.w(), arrays.rw(), arrays.bias(), workers, training);
+                DnnlLstm.Ntc io = new DnnlLstm.Ntc(pointer(out), rowMajorSteps(x) ? pointer(x) : null);
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
-                    d.block(k).forward(arrays, starts[k], starts[k + 1] - starts[k], lengths, training);
+                    d.block(k).forward(arrays, io, starts[k], starts[k + 1] - starts[k], lengths, training);
                 });
             } finally {
                 DnnlLstm.ompThreads(before);
             }
+            out = out.permute(0, 2, 1);                  // [batch, T, H] → the [batch, H, T] view DL4J expects
         } else {
             ensureKernels(starts.length - 1);
             runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k], training));
@@ -272,8 +277,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
         INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,   // every element written
-                new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
+        // every element written; [batch, nIn, T] column-major from LstmKernel, [batch, T, nIn] row-major from oneDNN
+        INDArray epsOut = f.lengths() == null
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{batch, nIn, steps}, 'f')
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{batch, steps, nIn}, 'c');
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
@@ -285,14 +292,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             final DnnlLstm d = dnnl;
             int before = DnnlLstm.ompThreads(1);
             try {
+                final FloatPointer epsOutPtr = pointer(epsOut);
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
-                    d.block(k).backward(batch, starts[k], epsBuf, epsStrides, epsOutBuf);
+                    d.block(k).backward(starts[k], epsBuf, epsStrides, epsOutPtr);
                 });
             } finally {
                 DnnlLstm.ompThreads(before);
             }
             d.gradients(n, pointer(gW), pointer(gRW), pointer(gB), workers);     // summed in block order
+            epsOut = epsOut.permute(0, 2, 1);                                    // the [batch, nIn, T] view
         } else {
             ensurePartials(n, nIn, (int) layerConf().getNOut());
             partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
@@ -486,6 +495,16 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
     /** dst += src over n floats (BLAS saxpy). */
     static void add(FloatPointer src, FloatPointer dst, long n) {
         org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy((int) n, 1f, src, 1, dst, 1);
+    }
+
+    /**
+     * Whether {@code x} ({@code [batch, size, T]}, float) is a permuted view of a row-major {@code [batch, T, size]}
+     * array without gaps (what oneDNN reads in place, see {@link DnnlLstm.Ntc}).
+     */
+    static boolean rowMajorSteps(INDArray x) {
+        long b = x.size(0), k = x.size(1), t = x.size(2);
+        return x.dataType() == DataType.FLOAT && (k == 1 || x.stride(1) == 1) && (t == 1 || x.stride(2) == k)
+                && (b == 1 || x.stride(0) == k * t);
     }
 
     /** {@code a} itself when it holds floats, else a float copy (any layout: the kernel reads strides). */

@@ -57,4 +57,33 @@ class FastLstmInferenceTest {
         narrow.output(x);
         assertEquals(0, ((FastLstmLayer) narrow.getLayer(0)).dnnlPasses(), "64 units: the Java kernel");
     }
+
+    @Test
+    void inferenceAfterTheWeightsChangeUsesTheNewWeights() {
+        assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        MultiLayerNetwork ref = net(false, 128), fast = net(true, 128);
+        fast.setParams(ref.params());
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 24, 28, 20).subi(0.5);
+        FastLstmTest.assertClose(ref.output(x), fast.output(x), 2e-5, "first pass");
+        FastLstmTest.assertClose(ref.output(x), fast.output(x), 2e-5, "same weights again");
+
+        for (String key : new String[] {"W", "RW"}) {      // one weight changed in place, the rest as they were
+            for (MultiLayerNetwork n : new MultiLayerNetwork[] {ref, fast}) {
+                INDArray w = n.getLayer(0).getParam(key);
+                w.putScalar(3, 70, w.getDouble(3, 70) + 0.75);
+            }
+            FastLstmTest.assertClose(ref.output(x), fast.output(x), 2e-5, "after one element of " + key + " changed");
+        }
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 24, 10, 20);
+        for (int b = 0; b < 24; b++) {
+            for (int t = 0; t < 20; t++) {
+                y.putScalar(new int[] {b, (b + t) % 10, t}, 1f);
+            }
+        }
+        ref.fit(x, y);                                      // a training step between two inference passes
+        fast.fit(x, y);
+        FastLstmTest.assertClose(ref.output(x), fast.output(x), 2e-5, "after a training step");
+        assertEquals(5, ((FastLstmLayer) fast.getLayer(0)).dnnlPasses(), "every inference pass was oneDNN's");
+    }
 }
