@@ -55,18 +55,18 @@ import org.slf4j.LoggerFactory;
  * the final state of a row whose last step is padding) gives DL4J's outputs; in the backward pass the
  * gradient arriving at padded steps is zeroed, so nothing flows from them into the real steps.
  *
- * <p>Layouts: oneDNN reads and writes a block's sequences as {@code [rows, time, size]} ({@code ntc}), so the
- * layer's output is a row-major {@code [batch, time, H]} array that DL4J sees through a permuted
- * {@code [batch, H, time]} view, and each block's rows of it are one run of memory: inference writes them in
- * place, training copies them (its own copy stays for the backward pass), and the gradient for the layer
- * below is written in place the same way. An input already laid out so (the output of a layer like this one)
- * is read in place; any other input is copied per block. (An earlier version used oneDNN's {@code tnc} and
- * transposed into DL4J's column-major {@code [batch, H, time]}: that transpose took as long as a third of
- * oneDNN's own inference pass at 128 units.) DL4J's gate order {@code [g | f | o | i]} becomes oneDNN's
- * {@code [i | f | g | o]}. {@code W} (column-major {@code [nIn, 4H]}) is oneDNN's {@code ldgoi} layout up to
- * the order of its four gate blocks, which the backward pass reads (four block copies, training only); the
- * forward pass needs {@code ldigo} and oneDNN gives the weight gradients in it (a transpose each way, per
- * pass; inference skips it while the weights have not changed).
+ * <p>Layouts: inference has oneDNN read and write a block's sequences as {@code [rows, time, size]}
+ * ({@code ntc}): the layer's output is then a row-major {@code [batch, time, H]} array that DL4J sees through a
+ * permuted {@code [batch, H, time]} view, each block's rows of it one run of memory that oneDNN writes in
+ * place, and an input laid out so (the output of a layer like this one) is read in place. (Transposing
+ * oneDNN's output into DL4J's column-major layout, as before, took a fifth of an inference pass at 128 units.)
+ * Training keeps {@code [time, rows, size]} ({@code tnc}) copies per block, which the backward pass reads
+ * again: oneDNN's training passes ran 15–23 % slower in {@code ntc} (the char model), more than the copies
+ * cost. DL4J's gate order {@code [g | f | o | i]} becomes oneDNN's {@code [i | f | g | o]}. {@code W}
+ * (column-major {@code [nIn, 4H]}) is oneDNN's {@code ldgoi} layout up to the order of its four gate blocks,
+ * which the backward pass reads (four block copies, training only); the forward pass needs {@code ldigo}
+ * and oneDNN gives the weight gradients in it (a transpose each way, per pass; skipped while the weights
+ * have not changed, as between inference passes).
  *
  * <p>Threads: each block runs oneDNN with one OpenMP thread on the worker that took it (the workers are the
  * parallelism, as with {@link LstmKernel}), and the blocks' weight gradients are summed in block order, so
@@ -93,14 +93,14 @@ final class DnnlLstm {
 
     /**
      * {@link #worthIt} for a pass that is not training: also from {@code lstm.suite.dnnl.inference.minHidden}
-     * units (default 128) and {@code lstm.suite.dnnl.inference.minSteps} steps (default 16). Measured on the
-     * MNIST benchmark's shapes (28 steps, two 32-row blocks), three pairs alternating two builds: inference
-     * 6 % faster through oneDNN at 128 units, no faster at 64; training is not faster at either (so training
-     * keeps the thresholds above).
+     * units (default 64) and {@code lstm.suite.dnnl.inference.minSteps} steps (default 16). Measured on the
+     * MNIST benchmark's shapes (28 steps, two 32-row blocks), the bench's inference alternating the two paths:
+     * through oneDNN 25–40 % faster at 128 units and 15–30 % at 64 since it writes its output in place
+     * (see the class comment); training is not faster at either (so training keeps the thresholds above).
      */
     static boolean worthIt(int hidden, int steps, boolean training) {
         return worthIt(hidden, steps) || !training
-                && hidden >= Integer.getInteger("lstm.suite.dnnl.inference.minHidden", 128)
+                && hidden >= Integer.getInteger("lstm.suite.dnnl.inference.minHidden", 64)
                 && steps >= Math.max(2, Integer.getInteger("lstm.suite.dnnl.inference.minSteps", 16));
     }
 
@@ -349,9 +349,10 @@ final class DnnlLstm {
     }
 
     /**
-     * Where a pass reads and writes in oneDNN's {@code ntc} layout: {@code out}, the layer's output as a row-major
-     * {@code [B, T, H]} array (DL4J sees it through a permuted {@code [B, H, T]} view); {@code x}, the input
-     * when it is laid out {@code [B, T, nIn]} without gaps (a layer below that wrote this layout), else null.
+     * Where an inference pass reads and writes in oneDNN's {@code ntc} layout: {@code out}, the layer's output
+     * as a row-major {@code [B, T, H]} array (DL4J sees it through a permuted {@code [B, H, T]} view); {@code x},
+     * the input when it is laid out {@code [B, T, nIn]} without gaps (a layer below that wrote this layout),
+     * else null. Null for a training pass.
      */
     record Ntc(FloatPointer out, FloatPointer x) {
     }
@@ -377,9 +378,10 @@ final class DnnlLstm {
     /** One block of rows: its primitives (by steps, rows and pass) and the buffers kept from forward to backward. */
     final class Block {
         private final Map<Long, Primitives> primitives = new HashMap<>();
-        private final Native src = new Native(0);      // [rows, T, nIn], training (and inputs laid out otherwise)
-        private final Native dst = new Native(0);      // [rows, T, H], training
-        private final Native diffDst = new Native(0);  // [rows, T, H]
+        private final Native src = new Native(0);      // training [T, rows, nIn]; inference [rows, T, nIn] (when copied)
+        private final Native dst = new Native(0);      // [T, rows, H], training
+        private final Native diffSrc = new Native(0);  // [T, rows, nIn]
+        private final Native diffDst = new Native(0);  // [T, rows, H]
         private final Native workspace = new Native(0);
         private final Native scratchpad = new Native(0);
         private final Native srcIter = new Native(0);  // [rows, H] h and c before the first step
@@ -397,9 +399,10 @@ final class DnnlLstm {
 
         /**
          * Forward pass of rows {@code [from, from + rows)} of {@code a}, whose rows have {@code lengths}
-         * real steps (see {@link #rightPaddedLengths}), into {@code io.out}; as {@link LstmKernel#forward}.
-         * Inference reads the input in place when it is laid out {@code [B, T, nIn]} and writes its output
-         * straight into {@code io.out}; training keeps its own copies of both for the backward pass.
+         * real steps (see {@link #rightPaddedLengths}); as {@link LstmKernel#forward}. Training: through this
+         * block's own {@code [T, rows, size]} copies, kept for the backward pass, into {@code a.out}
+         * (column-major {@code [B, H, T]}). Inference: in {@code [rows, T, size]}, output straight into
+         * {@code io.out} ({@code [B, T, H]}), the input read in place when it is laid out so.
          */
         void forward(LstmKernel.Arrays a, Ntc io, int from, int rows, int[] allLengths, boolean training) {
             final int T = a.steps(), B = a.batch(), H = hidden, I = nIn;
@@ -407,18 +410,19 @@ final class DnnlLstm {
             this.steps = T;
             this.lengths = java.util.Arrays.copyOfRange(allLengths, from, from + rows);
             Primitives p = primitives(T, rows, training);
-            final long dstAt = (long) from * T * H;
-            FloatPointer srcPtr;
-            if (io.x() != null && !training) {
+            FloatPointer srcPtr = src.ptr;
+            if (training) {
+                src.ensure((long) T * rows * I);
+                dst.ensure((long) T * rows * H);
+                workspace.ensureBytes(p.workspaceBytes);
+                timeMajorInput(a, from);
+                srcPtr = src.ptr;
+            } else if (io.x() != null) {
                 srcPtr = at(io.x(), (long) from * T * I);       // the input's own [rows, T, nIn]
             } else {
                 src.ensure((long) T * rows * I);
-                inputRows(a, io, from);
+                rowMajorInput(a, from);
                 srcPtr = src.ptr;
-            }
-            if (training) {
-                dst.ensure((long) T * rows * H);
-                workspace.ensureBytes(p.workspaceBytes);
             }
             srcIter.ensure((long) rows * H);
             srcIterC.ensure((long) rows * H);
@@ -435,7 +439,7 @@ final class DnnlLstm {
             p.weightsLayerFwd.set_data_handle(wlIgo.ptr);
             p.weightsIterFwd.set_data_handle(wiIgo.ptr);
             p.bias.set_data_handle(bias.ptr);
-            p.dstLayer.set_data_handle(training ? dst.ptr : at(io.out(), dstAt));
+            p.dstLayer.set_data_handle(training ? dst.ptr : at(io.out(), (long) from * T * H));
             p.dstIter.set_data_handle(dstIter.ptr);
             p.dstIterC.set_data_handle(dstIterC.ptr);
             if (training) {
@@ -445,13 +449,23 @@ final class DnnlLstm {
             p.forward.execute(p.stream, p.forwardArgs);
             p.stream._wait();
 
-            if (training) {                     // the block's rows of out [B, T, H] are one run of floats
-                Pointer.memcpy(at(io.out(), dstAt), dst.ptr, (long) T * rows * H * Float.BYTES);
-            }
-            for (int r = 0; r < rows; r++) {    // zero after each row's length (DL4J's masked steps)
-                if (lengths[r] < T) {
-                    Pointer.memset(at(io.out(), ((long) (from + r) * T + lengths[r]) * H), 0,
-                            (long) (T - lengths[r]) * H * Float.BYTES);
+            if (training) {
+                // dst [T, rows, H] → out [B, H, T] column-major, zero after each row's length
+                FloatBuffer out = a.out(), d = dst.buf;
+                for (int t = 0; t < T; t++) {
+                    for (int u = 0; u < H; u++) {
+                        int o = from + B * (u + H * t);
+                        for (int r = 0; r < rows; r++) {
+                            out.put(o + r, t < lengths[r] ? d.get((t * rows + r) * H + u) : 0f);
+                        }
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {    // zero after each row's length (DL4J's masked steps)
+                    if (lengths[r] < T) {
+                        Pointer.memset(at(io.out(), ((long) (from + r) * T + lengths[r]) * H), 0,
+                                (long) (T - lengths[r]) * H * Float.BYTES);
+                    }
                 }
             }
             if (a.hLast() != null) {
@@ -460,19 +474,28 @@ final class DnnlLstm {
             }
         }
 
-        /** x [B, nIn, T] (any strides) → src [rows, T, nIn]: runs of nIn floats when the input is laid out so. */
-        private void inputRows(LstmKernel.Arrays a, Ntc io, int from) {
-            final int T = steps, I = nIn;
-            if (io.x() != null) {
-                Pointer.memcpy(src.ptr, at(io.x(), (long) from * T * I), (long) rows * T * I * Float.BYTES);
-                return;
+        /** x [B, nIn, T] (any strides) → src [T, rows, nIn] (training's layout). */
+        private void timeMajorInput(LstmKernel.Arrays a, int from) {
+            FloatBuffer x = a.x(), s = src.buf;
+            LstmKernel.Strides xs = a.xStrides();
+            for (int t = 0; t < steps; t++) {
+                for (int r = 0; r < rows; r++) {
+                    int base = (t * rows + r) * nIn;
+                    for (int i = 0; i < nIn; i++) {
+                        s.put(base + i, x.get((int) xs.at(from + r, i, t)));
+                    }
+                }
             }
+        }
+
+        /** x [B, nIn, T] (any strides) → src [rows, T, nIn] (inference's layout). */
+        private void rowMajorInput(LstmKernel.Arrays a, int from) {
             FloatBuffer x = a.x(), s = src.buf;
             LstmKernel.Strides xs = a.xStrides();
             for (int r = 0; r < rows; r++) {
-                for (int t = 0; t < T; t++) {
-                    int base = (r * T + t) * I;
-                    for (int i = 0; i < I; i++) {
+                for (int t = 0; t < steps; t++) {
+                    int base = (r * steps + t) * nIn;
+                    for (int i = 0; i < nIn; i++) {
                         s.put(base + i, x.get((int) xs.at(from + r, i, t)));
                     }
                 }
@@ -482,31 +505,22 @@ final class DnnlLstm {
         /**
          * Backward pass of this block's rows (the last {@link #forward} must have been a training one):
          * {@code eps} is {@code dLoss/dOut} {@code [B, H, T]} at {@code epsStrides}; writes {@code dLoss/dx}
-         * into its rows of {@code epsOut} ({@code [B, T, nIn]}, row-major) and this block's weight gradients into
+         * into {@code epsOut} (column-major {@code [B, nIn, T]}) and this block's weight gradients into
          * {@link #dWl}, {@link #dWi}, {@link #dB} (summed by {@link DnnlLstm#gradients}).
          */
-        void backward(int from, FloatBuffer eps, LstmKernel.Strides es, FloatPointer epsOut) {
+        void backward(int batch, int from, FloatBuffer eps, LstmKernel.Strides es, FloatBuffer epsOut) {
             final int T = steps, H = hidden, I = nIn;
             Primitives p = primitives(T, rows, true);
+            diffSrc.ensure((long) T * rows * I);
             diffDst.ensure((long) T * rows * H);
             diffIter.ensure((long) rows * H);
             diffIterOut.ensure((long) rows * H);
             scratchpad.ensureBytes(p.scratchpadBytes);
             FloatBuffer dd = diffDst.buf;
-            for (int r = 0; r < rows; r++) {       // eps [B, H, T] → diffDst [rows, T, H], zero after each row's length
-                for (int t = 0; t < T; t++) {
-                    int base = (r * T + t) * H;
-                    long e = es.at(from + r, 0, t);
-                    if (t >= lengths[r]) {
-                        for (int u = 0; u < H; u++) {
-                            dd.put(base + u, 0f);
-                        }
-                    } else if (es.k() == 1) {
-                        dd.put(base, eps, (int) e, H);
-                    } else {
-                        for (int u = 0; u < H; u++) {
-                            dd.put(base + u, eps.get((int) (e + u * es.k())));
-                        }
+            for (int t = 0; t < T; t++) {          // rows innermost: DL4J's gradient is column-major, rows adjacent
+                for (int u = 0; u < H; u++) {
+                    for (int r = 0; r < rows; r++) {
+                        dd.put((t * rows + r) * H + u, t < lengths[r] ? eps.get((int) es.at(from + r, u, t)) : 0f);
                     }
                 }
             }
@@ -525,7 +539,7 @@ final class DnnlLstm {
             p.dstIter.set_data_handle(dstIter.ptr);
             p.dstIterC.set_data_handle(dstIterC.ptr);
             p.workspace.set_data_handle(workspace.ptr);
-            p.diffSrcLayer.set_data_handle(at(epsOut, (long) from * T * I));     // straight into the block's rows
+            p.diffSrcLayer.set_data_handle(diffSrc.ptr);
             p.diffSrcIter.set_data_handle(diffIterOut.ptr);
             p.diffSrcIterC.set_data_handle(diffIterOut.ptr);
             p.diffWeightsLayer.set_data_handle(dWl.ptr);
@@ -537,6 +551,17 @@ final class DnnlLstm {
             p.scratchpad.set_data_handle(scratchpad.ptr);
             p.backward.execute(p.stream, p.backwardArgs);
             p.stream._wait();
+
+            // diffSrc [T, rows, nIn] → epsOut [B, nIn, T] column-major
+            FloatBuffer ds = diffSrc.buf;
+            for (int t = 0; t < T; t++) {
+                for (int i = 0; i < I; i++) {
+                    int o = from + batch * (i + I * t);
+                    for (int r = 0; r < rows; r++) {
+                        epsOut.put(o + r, ds.get((t * rows + r) * I + i));
+                    }
+                }
+            }
         }
 
         /** The rows of a column-major [B, H] state (null: zeros) → [rows, H]. */
@@ -589,8 +614,10 @@ final class DnnlLstm {
         private final Object[] keep;   // the descriptors' Java objects live as long as the primitives made from them
 
         Primitives(int steps, int rows, boolean training) {
-            memory.desc src = desc(memory.format_tag.ntc, steps, rows, nIn);        // dims (T, N, C), laid out [N, T, C]
-            memory.desc dst = desc(memory.format_tag.ntc, steps, rows, hidden);
+            // dims (T, N, C); training lays them out [T, N, C], inference [N, T, C] (see the class comment)
+            memory.format_tag layout = training ? memory.format_tag.tnc : memory.format_tag.ntc;
+            memory.desc src = desc(layout, steps, rows, nIn);
+            memory.desc dst = desc(layout, steps, rows, hidden);
             memory.desc state = desc(memory.format_tag.ldnc, 1, 1, rows, hidden);
             memory.desc wlIgo = desc(memory.format_tag.ldigo, 1, 1, nIn, 4, hidden);
             memory.desc wiIgo = desc(memory.format_tag.ldigo, 1, 1, hidden, 4, hidden);

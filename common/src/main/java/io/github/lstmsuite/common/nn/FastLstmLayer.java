@@ -172,8 +172,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 ? DnnlLstm.rightPaddedLengths(mask == null ? null : buffer(mask), batch, steps) : null;
         // every element is written by the kernels (LstmKernel: each block's rows at every step; DnnlLstm: zeros
         // after each row's length), so no zero-filling (it was 5 % of an inference pass at h128).
-        // LstmKernel writes column-major [batch, H, T]; oneDNN row-major [batch, T, H], which DL4J sees permuted.
-        INDArray out = lengths == null
+        // LstmKernel and oneDNN's training pass write column-major [batch, H, T]; oneDNN's inference pass
+        // row-major [batch, T, H], which DL4J sees permuted.
+        final boolean rowMajorOut = lengths != null && !training;
+        INDArray out = !rowMajorOut
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, hidden, steps}, 'f')
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{batch, steps, hidden}, 'c');
         INDArray hLast;
@@ -206,7 +208,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             int before = DnnlLstm.ompThreads(1);          // one OpenMP thread per block: the workers are the parallelism
             try {
                 d.setWeights(arrays.w(), arrays.rw(), arrays.bias(), workers, training);
-                DnnlLstm.Ntc io = new DnnlLstm.Ntc(pointer(out), rowMajorSteps(x) ? pointer(x) : null);
+                DnnlLstm.Ntc io = rowMajorOut ? new DnnlLstm.Ntc(pointer(out), rowMajorSteps(x) ? pointer(x) : null) : null;
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
                     d.block(k).forward(arrays, io, starts[k], starts[k + 1] - starts[k], lengths, training);
@@ -214,7 +216,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             } finally {
                 DnnlLstm.ompThreads(before);
             }
-            out = out.permute(0, 2, 1);                  // [batch, T, H] → the [batch, H, T] view DL4J expects
+            if (rowMajorOut) {
+                out = out.permute(0, 2, 1);              // [batch, T, H] → the [batch, H, T] view DL4J expects
+            }
         } else {
             ensureKernels(starts.length - 1);
             runBlocks(starts, k -> kernels[k].forward(arrays, starts[k], starts[k + 1] - starts[k], training));
@@ -277,10 +281,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
         INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
-        // every element written; [batch, nIn, T] column-major from LstmKernel, [batch, T, nIn] row-major from oneDNN
-        INDArray epsOut = f.lengths() == null
-                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{batch, nIn, steps}, 'f')
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{batch, steps, nIn}, 'c');
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,   // every element written
+                new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
@@ -292,16 +294,14 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             final DnnlLstm d = dnnl;
             int before = DnnlLstm.ompThreads(1);
             try {
-                final FloatPointer epsOutPtr = pointer(epsOut);
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
-                    d.block(k).backward(starts[k], epsBuf, epsStrides, epsOutPtr);
+                    d.block(k).backward(batch, starts[k], epsBuf, epsStrides, epsOutBuf);
                 });
             } finally {
                 DnnlLstm.ompThreads(before);
             }
             d.gradients(n, pointer(gW), pointer(gRW), pointer(gB), workers);     // summed in block order
-            epsOut = epsOut.permute(0, 2, 1);                                    // the [batch, nIn, T] view
         } else {
             ensurePartials(n, nIn, (int) layerConf().getNOut());
             partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));

@@ -11,6 +11,7 @@ import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -80,13 +81,18 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         if (biasGrad != null) {
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);             // Σ δ over rows
         }
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
-        if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
+        // δ Wᵀ [B·T, nIn] in the input's layout: column-major for the Java kernel's [B, nIn, T] ('f'), row-major
+        // for oneDNN's [B, T, nIn] (features adjacent, as that layer's backward pass reads them)
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)},
+                x.ordering());
+        if (!Gemm.product(delta, false, w, true, eps, workers)) {
             Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
         }
         eps = backpropDropOutIfPresent(eps);
         this.input = input3d;
-        INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
+        INDArray eps3d = eps.ordering() == 'c' && Shape.hasDefaultStridesForShape(eps)                  // [B, nIn, T]
+                ? eps.reshape('c', n / batch, batch, eps.size(1)).permute(1, 2, 0)
+                : TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD);
         weightNoiseParams.clear();
 
         stored.keep(input3d, labels, loss);
@@ -194,22 +200,32 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
     }
 
     /**
-     * {@code [B, nIn, T]} → {@code [B·T, nIn]}, column-major, row {@code t·B + b}: the order of DL4J's
-     * {@code reshape3dTo2d}, which the labels and the mask follow. DL4J's version copies element by element
-     * through a permuted view; when the batch index has stride 1 (the suite's LSTM output, DL4J's 'f'
-     * arrays) this copies runs of B floats.
+     * {@code [B, nIn, T]} → {@code [B·T, nIn]}, row {@code t·B + b}: the order of DL4J's {@code reshape3dTo2d},
+     * which the labels and the mask follow. DL4J's version copies element by element through a permuted view;
+     * when the batch index has stride 1 (the Java kernel's output, DL4J's 'f' arrays) this copies runs of B
+     * floats into a column-major array, and when the features are adjacent (oneDNN's {@code [B, T, nIn]}
+     * output) runs of nIn floats into a row-major one.
      */
     static INDArray rowsPerStep(INDArray x3, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
-        if (x3.dataType() != DataType.FLOAT || x3.stride(0) != 1 || x3.size(0) == 1) {
+        if (x3.dataType() != DataType.FLOAT || x3.size(0) == 1 || x3.stride(0) != 1 && x3.stride(1) != 1) {
             return TimeSeriesUtils.reshape3dTo2d(x3, workspaceMgr, type);
         }
         final int b = (int) x3.size(0), k = (int) x3.size(1), t = (int) x3.size(2);
-        INDArray x2 = workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {(long) b * t, k}, 'f');
+        final boolean byBatch = x3.stride(0) == 1;
+        INDArray x2 = workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {(long) b * t, k}, byBatch ? 'f' : 'c');
         java.nio.FloatBuffer src = FastLstmLayer.spanBuffer(x3), dst = FastLstmLayer.buffer(x2);
-        final long sk = x3.stride(1), st = x3.stride(2);
-        for (int j = 0; j < k; j++) {
+        final long sb = x3.stride(0), sk = x3.stride(1), st = x3.stride(2);
+        if (byBatch) {
+            for (int j = 0; j < k; j++) {
+                for (int s = 0; s < t; s++) {
+                    dst.put(s * b + b * t * j, src, (int) (j * sk + s * st), b);
+                }
+            }
+        } else {
             for (int s = 0; s < t; s++) {
-                dst.put(s * b + b * t * j, src, (int) (j * sk + s * st), b);
+                for (int i = 0; i < b; i++) {
+                    dst.put((s * b + i) * k, src, (int) (i * sb + s * st), k);
+                }
             }
         }
         return x2;

@@ -145,6 +145,39 @@ class SoftmaxOutputTest {
     }
 
     @Test
+    void gradientsEqualDl4jsForEveryInputLayout() {
+        ComputationGraph theirs = direct(false);
+        ComputationGraph ours = direct(true);
+        ours.setParams(theirs.params().dup());
+        theirs.initGradientsView();
+        ours.initGradientsView();
+        Nd4j.getRandom().setSeed(10);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 5, 4).subi(0.5).muli(4);                  // [B, 5, T]
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 1, 4);
+        for (int b = 0; b < 6; b++) {
+            for (int t = 0; t < 4; t++) {
+                y.putScalar(b, 0, t, (b * 5 + t) % V);
+            }
+        }
+        // the Java kernel's column-major output, a row-major array, and oneDNN's [B, T, 5] seen as [B, 5, T]
+        for (INDArray in : new INDArray[] {x.dup('f'), x.dup('c'), x.permute(0, 2, 1).dup('c').permute(0, 2, 1)}) {
+            INDArray[] eps = new INDArray[2];
+            INDArray[] grads = new INDArray[2];
+            for (int i = 0; i < 2; i++) {
+                org.deeplearning4j.nn.api.Layer layer = (i == 0 ? theirs : ours).getLayer("out");
+                layer.setInput(in, LayerWorkspaceMgr.noWorkspaces());
+                ((org.deeplearning4j.nn.api.layers.IOutputLayer) layer).setLabels(y);
+                var g = layer.backpropGradient(null, LayerWorkspaceMgr.noWorkspaces());
+                eps[i] = g.getSecond().dup('c');
+                grads[i] = Nd4j.concat(0, g.getFirst().getGradientFor("W").reshape(-1), g.getFirst().getGradientFor("b").reshape(-1)).dup();
+            }
+            String where = "input strides " + java.util.Arrays.toString(in.stride());
+            assertTrue(eps[0].equalsWithEps(eps[1], 1e-5), where + ": input gradient " + eps[0] + " vs " + eps[1]);
+            assertTrue(grads[0].equalsWithEps(grads[1], 1e-5), where + ": parameter gradients " + grads[0] + " vs " + grads[1]);
+        }
+    }
+
+    @Test
     void stepRowsEqualDl4jsReshapeForEveryLayout() {
         Nd4j.getRandom().setSeed(9);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 5, 3);
