@@ -5,10 +5,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -25,10 +25,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * on the LSTM layers' two workers: the same masks for any number of threads.
  *
  * <p>Like DL4J's class, the constructor takes the probability of <em>keeping</em> an activation
- * (PyTorch's {@code nn.Dropout(p)} takes that of zeroing it). Float arrays without gaps, in any order of their
- * dimensions (both default orders, and the permuted {@code [batch, time, size]} output of the suite's LSTM
- * through oneDNN), take the Java loop, in memory order, the output laid out as the input (and, in the
- * backward pass, the gradient as the forward pass's output, else through a copy); anything else, DL4J's own code.
+ * (PyTorch's {@code nn.Dropout(p)} takes that of zeroing it). Float arrays whose input and output (and, in
+ * the backward pass, gradients) share one layout take the Java loop; anything else, DL4J's own code.
  * Saved models name this class in their configuration; it is a {@code Dropout}, so DL4J's code that asks
  * for one finds it.
  */
@@ -42,8 +40,7 @@ public class FastDropout extends Dropout {
     /** Bit i: element i (in the forward arrays' memory order) was kept; null when DL4J's code made the mask. */
     private transient long[] keep;
     private transient long[] keptShape;
-    private transient long[] keptStrides;
-    private transient int[] keptDims;
+    private transient char keptOrder;
 
     /** @param activationRetainProbability the probability of keeping an activation, in (0, 1] */
     public FastDropout(double activationRetainProbability) {
@@ -61,82 +58,25 @@ public class FastDropout extends Dropout {
         super(activationRetainProbability, activationRetainProbabilitySchedule);
     }
 
-    /**
-     * When {@code a} (float) fills one run of memory without gaps, its dimensions ordered from the largest stride
-     * to the smallest ({@code a.permute(dims)} is then a row-major array: the default layouts of both orders,
-     * and permuted views such as oneDNN's LSTM output); else null. The Java loop runs over such arrays in
-     * memory order.
-     */
-    static int[] denseDims(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.length() >= Integer.MAX_VALUE) {
-            return null;
-        }
-        final int r = a.rank();
-        Integer[] dims = new Integer[r];
-        for (int d = 0; d < r; d++) {
-            dims[d] = d;
-        }
-        // size-1 dimensions (any stride) outermost, then by stride, largest first
-        Arrays.sort(dims, (x, y) -> Long.compare(a.size(y) == 1 ? Long.MAX_VALUE : a.stride(y), a.size(x) == 1 ? Long.MAX_VALUE : a.stride(x)));
-        long expected = 1;
-        for (int i = r - 1; i >= 0; i--) {
-            int d = dims[i];
-            if (a.size(d) == 1) {
-                continue;
-            }
-            if (a.stride(d) != expected) {
-                return null;
-            }
-            expected *= a.size(d);
-        }
-        int[] out = new int[r];
-        for (int i = 0; i < r; i++) {
-            out[i] = dims[i];
-        }
-        return out;
+    /** Whether arrays of this layout take the Java loop (float, the default strides of their order). */
+    private static boolean plain(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.length() < Integer.MAX_VALUE && Shape.hasDefaultStridesForShape(a)
+                && (a.length() <= 1 || a.elementWiseStride() == 1);
     }
 
-    /** Whether {@code a} and {@code b} have the same shape and place every element at the same offset. */
     private static boolean sameLayout(INDArray a, INDArray b) {
-        return sameLayout(a, b.shape(), b.stride());
-    }
-
-    private static boolean sameLayout(INDArray a, long[] shape, long[] strides) {
-        if (!Arrays.equals(a.shape(), shape)) {
-            return false;
-        }
-        for (int d = 0; d < a.rank(); d++) {
-            if (a.size(d) > 1 && a.stride(d) != strides[d]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A new array of {@code shape} laid out as {@code dims} says (see {@link #denseDims}). */
-    private static INDArray laidOut(long[] shape, int[] dims, LayerWorkspaceMgr workspaceMgr) {
-        long[] rowMajor = new long[dims.length];
-        int[] inverse = new int[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            rowMajor[i] = shape[dims[i]];
-            inverse[dims[i]] = i;
-        }
-        INDArray a = workspaceMgr == null ? Nd4j.createUninitialized(DataType.FLOAT, rowMajor, 'c')
-                : workspaceMgr.createUninitialized(ArrayType.INPUT, DataType.FLOAT, rowMajor, 'c');
-        return a.permute(inverse);
+        return Arrays.equals(a.shape(), b.shape()) && (a.length() <= 1 || a.ordering() == b.ordering());
     }
 
     @Override
     public INDArray applyDropout(INDArray inputActivations, INDArray output, int iteration, int epoch, LayerWorkspaceMgr workspaceMgr) {
-        int[] inDims = denseDims(inputActivations);
-        if (inDims == null && denseDims(output) == null || !Arrays.equals(inputActivations.shape(), output.shape())) {
+        if (!plain(output) || inputActivations.dataType() != DataType.FLOAT
+                || !Arrays.equals(inputActivations.shape(), output.shape())) {
             keep = null;
             return super.applyDropout(inputActivations, output, iteration, epoch, workspaceMgr);
         }
         INDArray in = inputActivations;
-        if (inDims != null && !sameLayout(in, output)) {        // a permuted array: the output takes its layout
-            output = laidOut(in.shape(), inDims, workspaceMgr);
-        } else if (inDims == null) {                           // a view with gaps: copied into the output first
+        if (!plain(in) || !sameLayout(in, output)) {           // a view (or the other order): copied into the output first
             output.assign(in);
             in = output;
         }
@@ -166,8 +106,7 @@ public class FastDropout extends Dropout {
         });
         keep = bits;
         keptShape = output.shape();
-        keptStrides = output.stride();
-        keptDims = denseDims(output);
+        keptOrder = output.ordering();
         return output;
     }
 
@@ -208,10 +147,10 @@ public class FastDropout extends Dropout {
         long[] bits = keep;
         keep = null;
         float scale = 1.0f / (float) retain(iteration, epoch);     // the forward pass's, same iteration and epoch
-        boolean direct = denseDims(gradAtOutput) != null && denseDims(gradAtInput) != null
-                && sameLayout(gradAtOutput, gradAtInput) && sameLayout(gradAtOutput, keptShape, keptStrides);
-        if (!direct) {                                         // another layout: through a copy in the forward's layout
-            INDArray g = laidOut(keptShape, keptDims, null).assign(gradAtOutput);
+        boolean direct = plain(gradAtOutput) && plain(gradAtInput) && sameLayout(gradAtOutput, gradAtInput)
+                && Arrays.equals(gradAtOutput.shape(), keptShape) && (gradAtOutput.length() <= 1 || gradAtOutput.ordering() == keptOrder);
+        if (!direct) {                                         // another layout: through a copy in the forward's order
+            INDArray g = gradAtOutput.castTo(DataType.FLOAT).dup(keptOrder);
             multiply(g, g, bits, scale);
             gradAtInput.assign(g);
             return gradAtInput;
