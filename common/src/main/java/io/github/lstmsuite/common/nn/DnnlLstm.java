@@ -95,7 +95,7 @@ final class DnnlLstm {
      * {@link #worthIt} for a pass that is not training: also from {@code lstm.suite.dnnl.inference.minHidden}
      * units (default 64) and {@code lstm.suite.dnnl.inference.minSteps} steps (default 16). Measured on the
      * MNIST benchmark's shapes (28 steps, two 32-row blocks), the bench's inference alternating the two paths:
-     * through oneDNN 25–40 % faster at 128 units and 15–30 % at 64 since it writes its output in place
+     * through oneDNN about 15–30 % faster at both 128 and 64 units since it writes its output in place
      * (see the class comment); training is not faster at either (so training keeps the thresholds above).
      */
     static boolean worthIt(int hidden, int steps, boolean training) {
