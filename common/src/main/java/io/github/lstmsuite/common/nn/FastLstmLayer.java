@@ -309,11 +309,17 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
             runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, firstStep, epsOutBuf,
                     rwTransposed, partials[k]));
-            for (int k = 1; k < n; k++) {           // sum the other blocks' gradients into the first's, in block order
-                add(partials[k].dW(), partials[0].dW(), gW.length());
-                add(partials[k].dRW(), partials[0].dRW(), gRW.length());
-                add(partials[k].dB(), partials[0].dB(), gB.length());
-            }
+            // sum the other blocks' gradients into the first's, in block order (each element's sum is the same
+            // whoever adds it), every array in two halves on the workers
+            final long[] sizes = {gW.length(), gRW.length(), gB.length()};
+            runBlocks(workers, 2, half -> {
+                for (int v = 0; v < 3; v++) {
+                    long lo = half == 0 ? 0 : sizes[v] / 2, hi = half == 0 ? sizes[v] / 2 : sizes[v];
+                    for (int k = 1; k < n && hi > lo; k++) {
+                        add(at(partials[k].part(v), lo), at(partials[0].part(v), lo), hi - lo);
+                    }
+                }
+            });
         }
 
         Gradient g = new DefaultGradient();
@@ -512,6 +518,10 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         if (first != null) {
             throw new IllegalStateException("LSTM worker failed: " + first, first);
         }
+    }
+
+    private static FloatPointer at(FloatPointer p, long offset) {
+        return new FloatPointer(p).position(p.position() + offset);
     }
 
     /** dst += src over n floats (BLAS saxpy). */

@@ -126,6 +126,10 @@ final class LstmKernel implements AutoCloseable {
 
     /** Where a slice writes its weight gradients: {@code dW [nIn, 4H]}, {@code dRW [H, 4H]}, {@code db [4H]}. */
     record Gradients(FloatPointer dW, FloatPointer dRW, FloatPointer dB) {
+        /** dW, dRW, dB for 0, 1, 2. */
+        FloatPointer part(int v) {
+            return v == 0 ? dW : v == 1 ? dRW : dB;
+        }
     }
 
     /**
