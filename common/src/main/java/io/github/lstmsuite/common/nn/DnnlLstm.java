@@ -415,13 +415,13 @@ final class DnnlLstm {
                 src.ensure((long) T * rows * I);
                 dst.ensure((long) T * rows * H);
                 workspace.ensureBytes(p.workspaceBytes);
-                timeMajorInput(a, from);
+                input(a, from, true);
                 srcPtr = src.ptr;
             } else if (io.x() != null) {
                 srcPtr = at(io.x(), (long) from * T * I);       // the input's own [rows, T, nIn]
             } else {
                 src.ensure((long) T * rows * I);
-                rowMajorInput(a, from);
+                input(a, from, false);
                 srcPtr = src.ptr;
             }
             srcIter.ensure((long) rows * H);
@@ -474,27 +474,16 @@ final class DnnlLstm {
             }
         }
 
-        /** x [B, nIn, T] (any strides) → src [T, rows, nIn] (training's layout). */
-        private void timeMajorInput(LstmKernel.Arrays a, int from) {
-            FloatBuffer x = a.x(), s = src.buf;
-            LstmKernel.Strides xs = a.xStrides();
-            for (int t = 0; t < steps; t++) {
-                for (int r = 0; r < rows; r++) {
-                    int base = (t * rows + r) * nIn;
-                    for (int i = 0; i < nIn; i++) {
-                        s.put(base + i, x.get((int) xs.at(from + r, i, t)));
-                    }
-                }
-            }
-        }
-
-        /** x [B, nIn, T] (any strides) → src [rows, T, nIn] (inference's layout). */
-        private void rowMajorInput(LstmKernel.Arrays a, int from) {
+        /**
+         * x [B, nIn, T] (any strides) → src, {@code [T, rows, nIn]} ({@code timeMajor}: training's layout) or
+         * {@code [rows, T, nIn]} (inference's).
+         */
+        private void input(LstmKernel.Arrays a, int from, boolean timeMajor) {
             FloatBuffer x = a.x(), s = src.buf;
             LstmKernel.Strides xs = a.xStrides();
             for (int r = 0; r < rows; r++) {
                 for (int t = 0; t < steps; t++) {
-                    int base = (r * steps + t) * nIn;
+                    int base = (timeMajor ? t * rows + r : r * steps + t) * nIn;
                     for (int i = 0; i < nIn; i++) {
                         s.put(base + i, x.get((int) xs.at(from + r, i, t)));
                     }
