@@ -24,7 +24,7 @@ public final class BasicsApp implements Callable<String> {
               masking        a padded batch of different lengths: masked steps change nothing (PyTorch's pack_padded_sequence)
               architectures  one-to-one, many-to-one, one-to-many, many-to-many, encoder–decoder, with real shapes
               cells          the recurrent cells DL4J lacks (GRU, JANET) as real layers, next to the LSTM and the Elman RNN
-              compare        the four cells on MNIST rows and on Shakespeare with the same parameter budget (~15 min)
+              compare        the four cells on MNIST rows and on Shakespeare with the same parameter budget (the longest lesson)
             """;
 
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")

@@ -206,7 +206,7 @@ final class DnnlLstm {
                     copy(src, DL4J_GATE[k] * gate, goi.ptr, k * gate, gate);
                 }
             }
-            toIgo(src, (task == 0 ? wlIgo : wiIgo).buf, task == 0 ? nIn : hidden, scratch[task]);
+            toIgo(src, (task == 0 ? wlIgo : wiIgo).buf, task == 0 ? nIn : hidden, scratch[task], training);
         });
     }
 
@@ -214,11 +214,11 @@ final class DnnlLstm {
      * DL4J's column-major {@code [rows, 4H]} weights (gate order g, f, o, i) → oneDNN's {@code ldigo} (row, gate
      * i, f, g, o, unit; units fastest). Java rather than oneDNN's reorder, which took 0.45 ms for RW at H = 128.
      */
-    private void toIgo(FloatPointer from, FloatBuffer igo, int rows, Scratch scratch) {
+    private void toIgo(FloatPointer from, FloatBuffer igo, int rows, Scratch scratch, boolean training) {
         final int H = hidden, n = rows * 4 * H;
         float[] s = scratch.a(n), d = scratch.b(n);
         new FloatPointer(from).get(s, 0, n);
-        if (scratch.holds(s, n)) {             // the same weights as last time (inference): igo already holds them
+        if (!training && scratch.holds(s, n)) {  // the weights of the last inference pass: igo already holds them
             return;
         }
         for (int k = 0; k < 4; k++) {        // d[i][k][o] = s[DL4J gate of k][o][i], in 16 × 16 tiles
@@ -237,7 +237,11 @@ final class DnnlLstm {
             }
         }
         igo.put(0, d, 0, n);
-        scratch.remember(s, n);
+        if (training) {                      // they change at every step: nothing to compare next time
+            scratch.forget();
+        } else {
+            scratch.remember(s, n);
+        }
     }
 
     /** The inverse of {@link #toIgo}: oneDNN's {@code ldigo} → DL4J's column-major {@code [rows, 4H]}. */
@@ -265,7 +269,7 @@ final class DnnlLstm {
 
     /**
      * Two heap arrays for one transpose (one per worker: W's and RW's run at once), and the weights the last
-     * {@link #toIgo} transposed (so that a pass with unchanged weights skips it).
+     * inference pass's {@link #toIgo} transposed (so that the next one with unchanged weights skips it).
      */
     private static final class Scratch {
         private float[] a = new float[0];
@@ -298,6 +302,10 @@ final class DnnlLstm {
             }
             System.arraycopy(s, 0, last, 0, n);
             lastLength = n;
+        }
+
+        void forget() {
+            lastLength = -1;
         }
     }
 
@@ -410,7 +418,7 @@ final class DnnlLstm {
             this.steps = T;
             this.lengths = java.util.Arrays.copyOfRange(allLengths, from, from + rows);
             Primitives p = primitives(T, rows, training);
-            FloatPointer srcPtr = src.ptr;
+            final FloatPointer srcPtr;
             if (training) {
                 src.ensure((long) T * rows * I);
                 dst.ensure((long) T * rows * H);

@@ -316,7 +316,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
                 for (int v = 0; v < 3; v++) {
                     long lo = half == 0 ? 0 : sizes[v] / 2, hi = half == 0 ? sizes[v] / 2 : sizes[v];
                     for (int k = 1; k < n && hi > lo; k++) {
-                        add(at(partials[k].part(v), lo), at(partials[0].part(v), lo), hi - lo);
+                        add(DnnlLstm.at(partials[k].part(v), lo), DnnlLstm.at(partials[0].part(v), lo), hi - lo);
                     }
                 }
             });
@@ -518,10 +518,6 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         if (first != null) {
             throw new IllegalStateException("LSTM worker failed: " + first, first);
         }
-    }
-
-    private static FloatPointer at(FloatPointer p, long offset) {
-        return new FloatPointer(p).position(p.position() + offset);
     }
 
     /** dst += src over n floats (BLAS saxpy). */

@@ -11,7 +11,6 @@ import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -81,18 +80,13 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         if (biasGrad != null) {
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);             // Σ δ over rows
         }
-        // δ Wᵀ [B·T, nIn] in the input's layout: column-major for the Java kernel's [B, nIn, T] ('f'), row-major
-        // for oneDNN's [B, T, nIn] (features adjacent, as that layer's backward pass reads them)
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)},
-                x.ordering());
-        if (!Gemm.product(delta, false, w, true, eps, workers)) {
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {n, w.size(0)}, 'f');
+        if (!Gemm.product(delta, false, w, true, eps, workers)) {                                      // δ Wᵀ [B·T, nIn]
             Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
         }
         eps = backpropDropOutIfPresent(eps);
         this.input = input3d;
-        INDArray eps3d = eps.ordering() == 'c' && Shape.hasDefaultStridesForShape(eps)                  // [B, nIn, T]
-                ? eps.reshape('c', n / batch, batch, eps.size(1)).permute(1, 2, 0)
-                : TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD);
+        INDArray eps3d = TimeSeriesUtils.reshape2dTo3d(eps, batch, workspaceMgr, ArrayType.ACTIVATION_GRAD); // [B, nIn, T]
         weightNoiseParams.clear();
 
         stored.keep(input3d, labels, loss);
