@@ -7,6 +7,7 @@ import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.FastUpdater;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -51,17 +53,22 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     /** A model shape to measure. {@code manyToOne}: last step → dense softmax; else softmax at every step. */
     public record Case(String name, int nIn, int hidden, int layers, int steps, int batch, int classes,
                        boolean manyToOne) {
-        /** Floating-point operations of one training sample in the LSTM layers (forward + backward ≈ 3 × forward); with no LSTM layer, in the output layer. */
-        double lstmTrainFlops() {
+        /**
+         * Floating-point operations of one training sample in the LSTM layers: each product three times (forward,
+         * its weight gradient, its input gradient), except the first layer's input gradient when
+         * {@code inputGradient} is false (the fast layer reading data computes none); with no LSTM layer, in the
+         * output layer.
+         */
+        double lstmTrainFlops(boolean inputGradient) {
             if (layers == 0) {
                 return 3 * 2.0 * steps * nIn * classes;
             }
             double f = 0;
             for (int l = 0; l < layers; l++) {
                 int in = l == 0 ? nIn : hidden;
-                f += 2.0 * steps * 4 * hidden * (in + hidden);
+                f += 2.0 * steps * 4 * hidden * ((l == 0 && !inputGradient ? 2 : 3) * in + 3 * hidden);
             }
-            return 3 * f;
+            return f;
         }
     }
 
@@ -235,7 +242,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));
         double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()), c.batch()));
         return new Measurement(c.name(), impl, impl == LstmImpl.fast ? workers : 1, train, infer,
-                train * c.lstmTrainFlops() / 1e9, peakRssMb());
+                train * c.lstmTrainFlops(impl != LstmImpl.fast) / 1e9, peakRssMb());
     }
 
     /** Warm-up, then {@link #blocks} timed blocks; returns samples/s of each block. */
@@ -271,8 +278,12 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         var list = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(impl == LstmImpl.fast ? new FastAdam(1e-3) : new Adam(1e-3)).list();
         for (int l = 0; l < c.layers(); l++) {
-            LSTM lstm = impl.build(new LSTM.Builder().nIn(l == 0 ? c.nIn() : c.hidden()).nOut(c.hidden())
+            Layer lstm = impl.build(new LSTM.Builder().nIn(l == 0 ? c.nIn() : c.hidden()).nOut(c.hidden())
                     .activation(Activation.TANH));
+            if (l == 0) {
+                // it reads the data: no dLoss/dInput (as libtorch, for an input that does not require grad)
+                lstm = FastLstm.withoutInputGradient(lstm);
+            }
             list.layer(c.manyToOne() && l == c.layers() - 1 ? new LastTimeStep(lstm) : lstm);
         }
         if (c.layers() == 0) {

@@ -42,7 +42,8 @@ class BenchAppTest {
         assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(x.shape()).boxed().toList());
         assertEquals(java.util.List.of(32L, 65L, 100L), java.util.Arrays.stream(net.output(x).shape()).boxed().toList());
         // 13.4 MFLOP per training sample for the MNIST-row h128 model
-        assertEquals(13.4e6, BenchApp.CASES.get(2).lstmTrainFlops(), 0.1e6);
+        assertEquals(13.4e6, BenchApp.CASES.get(2).lstmTrainFlops(true), 0.1e6);
+        assertEquals(13.4e6 - 0.80e6, BenchApp.CASES.get(2).lstmTrainFlops(false), 0.02e6);   // no input gradient: 2·28·512·28 fewer
     }
 
     @Test

@@ -502,7 +502,7 @@ final class DnnlLstm {
         /**
          * Backward pass of this block's rows (the last {@link #forward} must have been a training one):
          * {@code eps} is {@code dLoss/dOut} {@code [B, H, T]} at {@code epsStrides}; writes {@code dLoss/dx}
-         * into {@code epsOut} (column-major {@code [B, nIn, T]}) and this block's weight gradients into
+         * into {@code epsOut} (column-major {@code [B, nIn, T]}; null: not wanted) and this block's weight gradients into
          * {@link #dWl}, {@link #dWi}, {@link #dB} (summed by {@link DnnlLstm#gradients}).
          */
         void backward(int batch, int from, FloatBuffer eps, LstmKernel.Strides es, FloatBuffer epsOut) {
@@ -549,6 +549,9 @@ final class DnnlLstm {
             p.backward.execute(p.stream, p.backwardArgs);
             p.stream._wait();
 
+            if (epsOut == null) {
+                return;             // the input is data (oneDNN computed diffSrc all the same)
+            }
             // diffSrc [T, rows, nIn] → epsOut [B, nIn, T] column-major
             FloatBuffer ds = diffSrc.buf;
             for (int t = 0; t < T; t++) {

@@ -25,8 +25,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Limits (checked when the layer is created): float32 networks, sigmoid gates and tanh activation
  * (DL4J's defaults). Other settings fall back to nothing: they are an error, so a run never silently
  * changes speed or maths.
+ *
+ * <p>One setting DL4J's layer lacks: {@link #withoutInputGradient}, for a network's first layer, whose input
+ * is data. PyTorch's autograd computes no gradient for an input that does not require one; DL4J computes
+ * {@code dLoss/dInput} for every layer and {@code MultiLayerNetwork.fit} throws the first layer's away.
  */
 public class FastLstm extends LSTM {
+
+    /** Whether backprop computes {@code dLoss/dInput} (DL4J's behaviour, the default). */
+    private boolean inputGradient = true;
 
     /** For JSON deserialisation. */
     public FastLstm() {
@@ -42,6 +49,44 @@ public class FastLstm extends LSTM {
         f.setGateActivationFn(standard.getGateActivationFn());
         f.setHelperAllowFallback(standard.isHelperAllowFallback());
         return f;
+    }
+
+    /**
+     * {@code layer} as the first layer of a {@code MultiLayerNetwork}, reading data: when it is a
+     * {@code FastLstm}, a copy whose backward pass skips {@code dLoss/dInput} (one product of every step's
+     * gate gradients with the input weights, and a copy; at the MNIST model's 28 inputs and 128 units about
+     * a twentieth of a training step) and returns {@code null} for it, as DL4J's embedding layers do. Any
+     * other layer is returned as it is. Only for a layer whose input gradient nobody reads: not inside a
+     * {@code Bidirectional} (it adds both directions' input gradients) nor after another layer, and
+     * {@code MultiLayerNetwork.calculateGradients} then returns no input gradient.
+     */
+    public static org.deeplearning4j.nn.conf.layers.Layer withoutInputGradient(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (!(layer instanceof FastLstm f)) {
+            return layer;
+        }
+        FastLstm copy = (FastLstm) f.clone();
+        copy.inputGradient = false;
+        return copy;
+    }
+
+    /** Whether the backward pass computes {@code dLoss/dInput} (true unless {@link #withoutInputGradient}). */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    /** For JSON deserialisation; see {@link #withoutInputGradient}. */
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastLstm f && super.equals(o) && inputGradient == f.inputGradient;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(inputGradient);
     }
 
     @Override

@@ -282,12 +282,14 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
         INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,   // every element written
-                new long[]{batch, nIn, steps}, 'f');                                          // [batch, nIn, T]
+        // dLoss/dInput [batch, nIn, T], every element written; none when the input is data (FastLstm.withoutInputGradient)
+        final boolean inputGradient = layerConf().isInputGradient();
+        INDArray epsOut = inputGradient ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                new long[]{batch, nIn, steps}, 'f') : null;
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        final FloatBuffer epsBuf = spanBuffer(eps), epsOutBuf = buffer(epsOut);
+        final FloatBuffer epsBuf = spanBuffer(eps), epsOutBuf = inputGradient ? buffer(epsOut) : null;
         final LstmKernel.Strides epsStrides = strides(eps);
         final int[] starts = f.sliceStarts();
         final int n = starts.length - 1;
@@ -327,6 +329,9 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
         g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, gB);
         weightNoiseParams.clear();
+        if (!inputGradient) {
+            return new Pair<>(g, null);         // as DL4J's embedding layers: no gradient for the data
+        }
         INDArray epsilonOut = epsilon.rank() == 2 ? epsOut.reshape('f', batch, nIn) : permuteIfNWC(epsOut);
         return new Pair<>(g, backpropDropOutIfPresent(epsilonOut));
     }

@@ -284,7 +284,7 @@ final class LstmKernel implements AutoCloseable {
 
     /**
      * Backward pass of the slice last run forward: {@code eps} is dLoss/dOutput ({@code [batch, H, T]}),
-     * {@code epsOut} receives dLoss/dInput ({@code [batch, nIn, T]}), {@code grads} the weight gradients of
+     * {@code epsOut} receives dLoss/dInput ({@code [batch, nIn, T]}; null: not computed), {@code grads} the weight gradients of
      * this slice (overwritten, not accumulated). Steps before {@code firstStep} are not back-propagated
      * (truncated BPTT); their input gradients are zero. {@code eps} may have any strides ({@code epsStrides});
      * {@code epsOut} is column-major. {@code rwT} is RWᵀ, column-major {@code [4H, H]}.
@@ -371,6 +371,9 @@ final class LstmKernel implements AutoCloseable {
         // db[4H] = dzᵀ · 1, the 1s being xs's last column
         cblas_sgemv(CblasColMajor, CblasTrans, k, 4 * H, 1f, at(gates.ptr, r0), L, at(xs.ptr, (long) L * I + r0), 1,
                 0f, grads.dB(), 1);
+        if (epsOut == null) {
+            return;                                 // the input is data: no dLoss/dInput
+        }
         sgemm(false, true, k, I, 4 * H, gates.ptr, r0, L, a.w(), 0, I, 0f, dxs.ptr, r0, L);
         final FloatBuffer dx = dxs.buf;
         for (int t = 0; t < T; t++) {

@@ -1,7 +1,12 @@
 package io.github.lstmsuite.common.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -43,10 +48,16 @@ class FastLstmTest {
 
     /** {@code lstm.apply(builder)} makes the LSTM layers, so the same function builds both networks. */
     static MultiLayerNetwork sequenceNet(DataType type, boolean fast, int layers, BackpropType bp) {
+        return sequenceNet(type, fast, layers, bp, false);
+    }
+
+    /** {@code dataInput}: the first layer through {@link FastLstm#withoutInputGradient}. */
+    static MultiLayerNetwork sequenceNet(DataType type, boolean fast, int layers, BackpropType bp, boolean dataInput) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(7).dataType(type).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).list();
         for (int l = 0; l < layers; l++) {
-            b.layer(lstm(fast, l == 0 ? N_IN : HIDDEN, HIDDEN));
+            LSTM layer = lstm(fast, l == 0 ? N_IN : HIDDEN, HIDDEN);
+            b.layer(l == 0 && dataInput ? FastLstm.withoutInputGradient(layer) : layer);
         }
         b.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                 .nIn(HIDDEN).nOut(CLASSES).build());
@@ -352,6 +363,45 @@ class FastLstmTest {
         assertInstanceOf(FastLstmLayer.class, back.getLayer(0));
         INDArray x = randomInput(4, 5, 9).castTo(DataType.FLOAT);
         assertEquals(fast.output(x), back.output(x));
+    }
+
+    @Test
+    void firstLayerWithoutInputGradientHasTheSameWeightGradientsAndKeepsTheSetting(@TempDir Path dir) throws Exception {
+        for (BackpropType bp : BackpropType.values()) {
+            MultiLayerNetwork with = sequenceNet(DataType.FLOAT, true, 2, bp, false);
+            MultiLayerNetwork without = sequenceNet(DataType.FLOAT, true, 2, bp, true);
+            copyParams(with, without);
+            INDArray x = randomInput(37, 6, 3).castTo(DataType.FLOAT), y = randomLabels(37, 6, 4).castTo(DataType.FLOAT);
+            for (MultiLayerNetwork n : new MultiLayerNetwork[]{with, without}) {
+                n.setInput(x);
+                n.setLabels(y);
+                n.computeGradientAndScore();
+            }
+            assertEquals(with.score(), without.score(), bp + " score");
+            assertArrayEquals(with.gradient().gradient().toFloatVector(), without.gradient().gradient().toFloatVector(),
+                    bp + ": every weight gradient, bit for bit");
+        }
+        MultiLayerNetwork with = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard, false);
+        MultiLayerNetwork without = sequenceNet(DataType.FLOAT, true, 2, BackpropType.Standard, true);
+        copyParams(with, without);
+        INDArray x = randomInput(5, 6, 3).castTo(DataType.FLOAT), y = randomLabels(5, 6, 4).castTo(DataType.FLOAT);
+        Pair<Gradient, INDArray> gWith = with.calculateGradients(x, y, null, null);
+        Pair<Gradient, INDArray> gWithout = without.calculateGradients(x, y, null, null);
+        assertEquals("[5, 5, 6]", java.util.Arrays.toString(gWith.getSecond().shape()), "dLoss/dInput by default");
+        assertNull(gWithout.getSecond(), "no dLoss/dInput for data");
+        assertArrayEquals(gWith.getFirst().gradient().toFloatVector(), gWithout.getFirst().gradient().toFloatVector());
+
+        MultiLayerConfiguration conf = without.getLayerWiseConfigurations();
+        assertFalse(((FastLstm) conf.getConf(0).getLayer()).isInputGradient());
+        assertTrue(((FastLstm) conf.getConf(1).getLayer()).isInputGradient(), "only the first layer's setting changes");
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+        assertNotEquals(with.getLayerWiseConfigurations(), conf);
+        File f = dir.resolve("m.zip").toFile();
+        ModelSerializer.writeModel(without, f, true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, true);
+        assertFalse(((FastLstm) back.getLayerWiseConfigurations().getConf(0).getLayer()).isInputGradient());
+        LSTM dl4j = lstm(false, N_IN, HIDDEN);
+        assertSame(dl4j, FastLstm.withoutInputGradient(dl4j), "DL4J's layer is left as it is");
     }
 
     @Test
