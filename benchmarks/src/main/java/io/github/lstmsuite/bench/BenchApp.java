@@ -7,6 +7,7 @@ import io.github.lstmsuite.common.train.OptimizerThreads;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastLastTimeStep;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.FastUpdater;
 import io.github.lstmsuite.common.nn.SoftmaxOutput;
@@ -284,7 +285,10 @@ public final class BenchApp implements Callable<BenchApp.Result> {
                 // it reads the data: no dLoss/dInput (as libtorch, for an input that does not require grad)
                 lstm = FastLstm.withoutInputGradient(lstm);
             }
-            list.layer(c.manyToOne() && l == c.layers() - 1 ? new LastTimeStep(lstm) : lstm);
+            if (c.manyToOne() && l == c.layers() - 1) {
+                lstm = impl == LstmImpl.fast ? new FastLastTimeStep(lstm) : new LastTimeStep(lstm);   // [B, H, T] → [B, H]
+            }
+            list.layer(lstm);
         }
         if (c.layers() == 0) {
             list.layer(impl == LstmImpl.fast ? new SoftmaxOutput.Builder().nIn(c.nIn()).nOut(c.classes()).build()

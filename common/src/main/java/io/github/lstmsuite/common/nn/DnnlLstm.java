@@ -501,11 +501,12 @@ final class DnnlLstm {
 
         /**
          * Backward pass of this block's rows (the last {@link #forward} must have been a training one):
-         * {@code eps} is {@code dLoss/dOut} {@code [B, H, T]} at {@code epsStrides}; writes {@code dLoss/dx}
+         * {@code eps} is {@code dLoss/dOut} {@code [B, H, T - epsFrom]} at {@code epsStrides} (the steps from
+         * {@code epsFrom}, zero before); writes {@code dLoss/dx}
          * into {@code epsOut} (column-major {@code [B, nIn, T]}; null: not wanted) and this block's weight gradients into
          * {@link #dWl}, {@link #dWi}, {@link #dB} (summed by {@link DnnlLstm#gradients}).
          */
-        void backward(int batch, int from, FloatBuffer eps, LstmKernel.Strides es, FloatBuffer epsOut) {
+        void backward(int batch, int from, FloatBuffer eps, LstmKernel.Strides es, int epsFrom, FloatBuffer epsOut) {
             final int T = steps, H = hidden, I = nIn;
             Primitives p = primitives(T, rows, true);
             diffSrc.ensure((long) T * rows * I);
@@ -517,7 +518,8 @@ final class DnnlLstm {
             for (int t = 0; t < T; t++) {          // rows innermost: DL4J's gradient is column-major, rows adjacent
                 for (int u = 0; u < H; u++) {
                     for (int r = 0; r < rows; r++) {
-                        dd.put((t * rows + r) * H + u, t < lengths[r] ? eps.get((int) es.at(from + r, u, t)) : 0f);
+                        dd.put((t * rows + r) * H + u, t < lengths[r] && t >= epsFrom
+                                ? eps.get((int) es.at(from + r, u, t - epsFrom)) : 0f);
                     }
                 }
             }

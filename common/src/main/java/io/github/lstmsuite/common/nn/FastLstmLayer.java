@@ -246,16 +246,25 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        return backprop(epsilon, false, -1, workspaceMgr);
+        return backprop(epsilon, false, -1, false, workspaceMgr);
     }
 
     @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackwardLength,
                                                           LayerWorkspaceMgr workspaceMgr) {
-        return backprop(epsilon, true, tbpttBackwardLength, workspaceMgr);
+        return backprop(epsilon, true, tbpttBackwardLength, false, workspaceMgr);
     }
 
-    private Pair<Gradient, INDArray> backprop(INDArray epsilon, boolean truncated, int backLength,
+    /**
+     * The backward pass from {@code dLoss/dOutput} of the last step only ({@code [batch, H]}; every earlier
+     * step's is zero), for {@link FastLastTimeStep}: what DL4J's {@code LastTimeStep} computes by writing it
+     * into a {@code [batch, H, T]} array of zeros.
+     */
+    Pair<Gradient, INDArray> backpropLastStep(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return backprop(epsilon, false, -1, true, workspaceMgr);
+    }
+
+    private Pair<Gradient, INDArray> backprop(INDArray epsilon, boolean truncated, int backLength, boolean lastStepOnly,
                                               LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         Forward f = cached;
@@ -281,7 +290,8 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
 
         INDArray eps3 = epsilon.rank() == 2 ? epsilon.reshape(epsilon.ordering(), epsilon.size(0), epsilon.size(1), 1)
                 : permuteIfNWC(epsilon);
-        INDArray eps = floats(eps3);                                            // [batch, H, T], any strides
+        INDArray eps = floats(eps3);                         // [batch, H, T - epsFrom], any strides: steps from epsFrom
+        final int epsFrom = lastStepOnly ? steps - 1 : 0;
         // dLoss/dInput [batch, nIn, T], every element written; none when the input is data (FastLstm.withoutInputGradient)
         final boolean inputGradient = layerConf().isInputGradient();
         INDArray epsOut = inputGradient ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
@@ -299,7 +309,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             try {
                 runBlocks(starts, k -> {
                     DnnlLstm.ompThreads(1);
-                    d.block(k).backward(batch, starts[k], epsBuf, epsStrides, epsOutBuf);
+                    d.block(k).backward(batch, starts[k], epsBuf, epsStrides, epsFrom, epsOutBuf);
                 });
             } finally {
                 DnnlLstm.ompThreads(before);
@@ -309,7 +319,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
             ensurePartials(n, nIn, (int) layerConf().getNOut());
             partials[0] = new LstmKernel.Gradients(pointer(gW), pointer(gRW), pointer(gB));
             final FloatPointer rwTransposed = transposeRecurrent(a.rw(), (int) layerConf().getNOut());
-            runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, firstStep, epsOutBuf,
+            runBlocks(starts, k -> kernels[k].backward(a, starts[k], epsBuf, epsStrides, epsFrom, firstStep, epsOutBuf,
                     rwTransposed, partials[k]));
             // sum the other blocks' gradients into the first's, in block order (each element's sum is the same
             // whoever adds it), every array in two halves on the workers
@@ -332,7 +342,7 @@ public class FastLstmLayer extends BaseRecurrentLayer<FastLstm> {
         if (!inputGradient) {
             return new Pair<>(g, null);         // as DL4J's embedding layers: no gradient for the data
         }
-        INDArray epsilonOut = epsilon.rank() == 2 ? epsOut.reshape('f', batch, nIn) : permuteIfNWC(epsOut);
+        INDArray epsilonOut = epsilon.rank() == 2 && !lastStepOnly ? epsOut.reshape('f', batch, nIn) : permuteIfNWC(epsOut);
         return new Pair<>(g, backpropDropOutIfPresent(epsilonOut));
     }
 

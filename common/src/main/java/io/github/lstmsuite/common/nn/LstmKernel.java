@@ -283,24 +283,25 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /**
-     * Backward pass of the slice last run forward: {@code eps} is dLoss/dOutput ({@code [batch, H, T]}),
+     * Backward pass of the slice last run forward: {@code eps} is dLoss/dOutput ({@code [batch, H, T - epsFrom]}:
+     * the steps from {@code epsFrom}, zero before),
      * {@code epsOut} receives dLoss/dInput ({@code [batch, nIn, T]}; null: not computed), {@code grads} the weight gradients of
      * this slice (overwritten, not accumulated). Steps before {@code firstStep} are not back-propagated
      * (truncated BPTT); their input gradients are zero. {@code eps} may have any strides ({@code epsStrides});
      * {@code epsOut} is column-major. {@code rwT} is RWᵀ, column-major {@code [4H, H]}.
      */
-    void backward(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int firstStep, FloatBuffer epsOut,
+    void backward(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int epsFrom, int firstStep, FloatBuffer epsOut,
                   FloatPointer rwT, Gradients grads) {
         int omp = oneOmpThread();
         try {
-            backwardRows(a, from, eps, epsStrides, firstStep, epsOut, rwT, grads);
+            backwardRows(a, from, eps, epsStrides, epsFrom, firstStep, epsOut, rwT, grads);
         } finally {
             restoreOmpThreads(omp);
         }
     }
 
-    private void backwardRows(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int firstStep, FloatBuffer epsOut,
-                              FloatPointer rwT, Gradients grads) {
+    private void backwardRows(Arrays a, int from, FloatBuffer eps, Strides epsStrides, int epsFrom, int firstStep,
+                              FloatBuffer epsOut, FloatPointer rwT, Gradients grads) {
         final int B = a.batch(), T = steps, H = hidden, I = nIn, rows = this.rows, n = H * rows;
         if (a.steps() != T) {
             throw new IllegalStateException("backward over " + a.steps() + " steps after a forward over " + T);
@@ -316,18 +317,20 @@ final class LstmKernel implements AutoCloseable {
         final int eb = (int) epsStrides.b();
         for (int t = T - 1; t >= firstStep; t--) {
             final int r0 = t * rows, s0 = t * n;
-            for (int j = 0; j < H; j++) {                                   // h: scratch for eps_t
-                int src = (int) epsStrides.at(from, j, t);
-                if (eb == 1) {
-                    eps.get(src, h, j * rows, rows);
-                } else {
-                    for (int b = 0; b < rows; b++) {
-                        h[j * rows + b] = eps.get(src + b * eb);
+            if (t >= epsFrom) {                                             // eps_t = 0 before epsFrom
+                for (int j = 0; j < H; j++) {                               // h: scratch for eps_t
+                    int src = (int) epsStrides.at(from, j, t - epsFrom);
+                    if (eb == 1) {
+                        eps.get(src, h, j * rows, rows);
+                    } else {
+                        for (int b = 0; b < rows; b++) {
+                            h[j * rows + b] = eps.get(src + b * eb);
+                        }
                     }
                 }
-            }
-            for (int q = 0; q < n; q++) {
-                dh[q] += h[q];
+                for (int q = 0; q < n; q++) {
+                    dh[q] += h[q];
+                }
             }
             if (stepMask(t, rows)) {        // a masked step passes nothing back
                 for (int j = 0; j < H; j++) {

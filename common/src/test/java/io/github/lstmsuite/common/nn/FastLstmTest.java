@@ -353,6 +353,69 @@ class FastLstmTest {
         compareGradients(ref, fast, new DataSet(x, y));
     }
 
+    /** LSTM → (DL4J's or the suite's) last-step wrapper → softmax; {@code bidirectional}: inside the wrapper. */
+    private static MultiLayerNetwork lastStepNet(boolean fastWrapper, boolean bidirectional) {
+        org.deeplearning4j.nn.conf.layers.Layer inner = bidirectional
+                ? new Bidirectional(Bidirectional.Mode.CONCAT, lstm(true, N_IN, HIDDEN)) : lstm(true, N_IN, HIDDEN);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).list()
+                .layer(lstm(true, N_IN, N_IN))
+                .layer(fastWrapper ? new FastLastTimeStep(inner) : new LastTimeStep(inner))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(bidirectional ? 2 * HIDDEN : HIDDEN).nOut(CLASSES).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    @Test
+    void fastLastTimeStepGivesDl4jsLastTimeStepResults(@TempDir Path dir) throws Exception {
+        int batch = 19, steps = 6;
+        INDArray x = randomInput(batch, steps, 11).castTo(DataType.FLOAT);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, CLASSES);
+        INDArray mask = Nd4j.ones(DataType.FLOAT, batch, steps);
+        for (int b = 0; b < batch; b++) {
+            y.putScalar(b, b % CLASSES, 1);
+            for (int t = 1 + b % steps; t < steps; t++) {
+                mask.putScalar(b, t, 0);
+            }
+        }
+        for (boolean bidirectional : new boolean[]{false, true}) {
+            for (INDArray m : new INDArray[]{null, mask}) {     // no mask: the last-step gradient alone; a mask: DL4J's path
+                MultiLayerNetwork dl4j = lastStepNet(false, bidirectional), fast = lastStepNet(true, bidirectional);
+                copyParams(dl4j, fast);
+                String what = (bidirectional ? "bidirectional" : "LSTM") + (m == null ? "" : ", masked");
+                assertEquals(dl4j.output(x, false, m, null), fast.output(x, false, m, null), what + " output");
+                for (MultiLayerNetwork n : new MultiLayerNetwork[]{dl4j, fast}) {
+                    n.setInput(x);
+                    n.setLabels(y);
+                    n.setLayerMaskArrays(m, null);
+                    n.computeGradientAndScore();
+                }
+                assertArrayEquals(dl4j.gradient().gradient().toFloatVector(), fast.gradient().gradient().toFloatVector(),
+                        what + ": weight gradients, bit for bit");
+                if (m != null) {
+                    continue;           // (DL4J's calculateGradients takes a feature mask for a label mask here)
+                }
+                Pair<Gradient, INDArray> expected = dl4j.calculateGradients(x, y, null, null);
+                Pair<Gradient, INDArray> actual = fast.calculateGradients(x, y, null, null);
+                assertEquals(java.util.Arrays.toString(expected.getSecond().shape()), java.util.Arrays.toString(actual.getSecond().shape()));
+                assertArrayEquals(expected.getSecond().dup('c').reshape(-1).toFloatVector(),
+                        actual.getSecond().dup('c').reshape(-1).toFloatVector(), what + ": input gradient");
+            }
+        }
+        MultiLayerNetwork fast = lastStepNet(true, false);
+        MultiLayerConfiguration conf = fast.getLayerWiseConfigurations();
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+        File f = dir.resolve("m.zip").toFile();
+        ModelSerializer.writeModel(fast, f, true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, true);
+        assertInstanceOf(FastLastTimeStep.class, back.getLayerWiseConfigurations().getConf(1).getLayer());
+        assertInstanceOf(FastLastTimeStepLayer.class, back.getLayer(1));
+        assertEquals(fast.output(x), back.output(x));
+    }
+
     @Test
     void savesAndLoadsWithTheModel(@TempDir Path dir) throws Exception {
         MultiLayerNetwork fast = sequenceNet(DataType.FLOAT, true, 1, BackpropType.Standard);
