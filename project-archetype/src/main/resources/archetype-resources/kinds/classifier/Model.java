@@ -37,7 +37,8 @@ public final class Model {
                 .updater(new FastAdam(c.learningRate()))
                 .list();
         for (int l = 0; l < c.layers(); l++) {
-            b.layer(new FastLstm.Builder().nIn(l == 0 ? features : c.hidden()).nOut(c.hidden())
+            b.layer(new FastLstm.Builder().inputGradient(l > 0)    // layer 0 reads the data: no dLoss/dInput
+                    .nIn(l == 0 ? features : c.hidden()).nOut(c.hidden())
                     .activation(Activation.TANH).build());                               // [batch, hidden, time]
         }
         b.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)

@@ -1,13 +1,13 @@
 package com.example.lstm;
 
 import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.common.nn.FastLastTimeStep;
 import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.series.Forecaster;
 import io.github.lstmsuite.common.series.TimeSeries;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -43,8 +43,9 @@ public final class Model {
                 .updater(new FastAdam(c.learningRate()))
                 .list();
         for (int l = 0; l < c.layers(); l++) {
-            LSTM lstm = new FastLstm.Builder().nIn(l == 0 ? 1 : c.hidden()).nOut(c.hidden()).activation(Activation.TANH).build();
-            b.layer(l == c.layers() - 1 ? new LastTimeStep(lstm) : lstm);               // the top one: last step only
+            LSTM lstm = new FastLstm.Builder().inputGradient(l > 0)    // layer 0 reads the data: no dLoss/dInput
+                    .nIn(l == 0 ? 1 : c.hidden()).nOut(c.hidden()).activation(Activation.TANH).build();
+            b.layer(l == c.layers() - 1 ? new FastLastTimeStep(lstm) : lstm);           // the top one: last step only
         }
         b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
                 .nIn(c.hidden()).nOut(c.horizon()).build());                            // [batch, h]

@@ -4,6 +4,8 @@ import io.github.lstmsuite.common.nn.CellType;
 import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
 import io.github.lstmsuite.common.nn.FastAdam;
 import io.github.lstmsuite.common.nn.FastDropout;
+import io.github.lstmsuite.common.nn.FastLastTimeStep;
+import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -14,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,9 +80,11 @@ public final class MnistModel {
             Layer layer = c.cellType().build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm());
             if (c.bidirectional()) {
                 layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
+            } else if (i == 0) {
+                layer = FastLstm.withoutInputGradient(layer);   // it reads the pixels: no dLoss/dInput (common/nn)
             }
             if (i == c.layers() - 1) {
-                layer = new LastTimeStep(layer);        // [B, H, 28] -> [B, H]
+                layer = new FastLastTimeStep(layer);    // [B, H, 28] -> [B, H]: DL4J's LastTimeStep (common/nn)
             }
             list.layer(layer);
             nIn = c.bidirectional() ? 2 * c.hidden() : c.hidden();

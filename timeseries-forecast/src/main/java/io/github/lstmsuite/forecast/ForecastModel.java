@@ -6,10 +6,12 @@ import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
 import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.common.nn.FastLstm;
 import io.github.lstmsuite.common.nn.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -67,7 +69,8 @@ public final class ForecastModel {
         int nIn = c.channels();
         for (int i = 0; i < c.layers(); i++) {
             CellType cell = c.cell() == null ? CellType.lstm : c.cell();
-            list.layer(cell.build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm()));
+            Layer layer = cell.build(nIn, c.hidden(), i > 0 ? c.dropout() : 0, c.lstm());
+            list.layer(i == 0 ? FastLstm.withoutInputGradient(layer) : layer);   // layer 0 reads the series: no dLoss/dInput
             nIn = c.hidden();
         }
         RnnOutputLayer out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)

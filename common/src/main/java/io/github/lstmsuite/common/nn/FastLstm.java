@@ -99,9 +99,22 @@ public class FastLstm extends LSTM {
 
     /** DL4J's {@link LSTM.Builder}; {@link #build()} returns a {@link FastLstm}. */
     public static class Builder extends LSTM.Builder {
+        private boolean inputGradient = true;
+
+        /**
+         * {@code false}: the layer reads data, its backward pass skips {@code dLoss/dInput} (see
+         * {@link #withoutInputGradient}). Call it first: DL4J's setters return an {@code LSTM.Builder}.
+         */
+        public Builder inputGradient(boolean inputGradient) {
+            this.inputGradient = inputGradient;
+            return this;
+        }
+
         @Override
         public FastLstm build() {
-            return FastLstm.of(super.build());
+            FastLstm f = FastLstm.of(super.build());
+            f.inputGradient = inputGradient;
+            return f;
         }
     }
 }
