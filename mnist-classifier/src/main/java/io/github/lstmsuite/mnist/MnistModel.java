@@ -28,7 +28,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * <pre>
  *   input        [B, 28, 28]      batch, 28 features (pixels of a row), 28 time steps (rows)
  *   LSTM 1..L    [B, H, 28]       one hidden vector per row (2H if bidirectional)
- *   last step    [B, H]           LastTimeStep keeps h at t = 27: the whole digit has been read
+ *   last step    [B, H]           FastLastTimeStep (DL4J's LastTimeStep) keeps h at t = 27: the whole digit has been read
  *   output       [B, 10]          softmax probabilities
  * </pre>
  *
