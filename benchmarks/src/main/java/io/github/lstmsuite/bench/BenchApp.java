@@ -243,7 +243,16 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));
         double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()), c.batch()));
         return new Measurement(c.name(), impl, impl == LstmImpl.fast ? workers : 1, train, infer,
-                train * c.lstmTrainFlops(impl != LstmImpl.fast) / 1e9, peakRssMb());
+                train * c.lstmTrainFlops(firstLayerInputGradient(net)) / 1e9, peakRssMb());
+    }
+
+    /** Whether the network's first layer computes its input gradient (see {@link FastLstm#withoutInputGradient}). */
+    static boolean firstLayerInputGradient(MultiLayerNetwork net) {
+        Layer first = net.getLayerWiseConfigurations().getConf(0).getLayer();
+        if (first instanceof LastTimeStep wrapper) {
+            first = wrapper.getUnderlying();
+        }
+        return !(first instanceof FastLstm f) || f.isInputGradient();
     }
 
     /** Warm-up, then {@link #blocks} timed blocks; returns samples/s of each block. */

@@ -1,6 +1,7 @@
 package io.github.lstmsuite.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmsuite.common.cli.Cli;
@@ -44,6 +45,8 @@ class BenchAppTest {
         // 13.4 MFLOP per training sample for the MNIST-row h128 model
         assertEquals(13.4e6, BenchApp.CASES.get(2).lstmTrainFlops(true), 0.1e6);
         assertEquals(13.4e6 - 0.80e6, BenchApp.CASES.get(2).lstmTrainFlops(false), 0.02e6);   // no input gradient: 2·28·512·28 fewer
+        assertFalse(BenchApp.firstLayerInputGradient(BenchApp.build(BenchApp.CASES.get(2), LstmImpl.fast)));
+        assertTrue(BenchApp.firstLayerInputGradient(BenchApp.build(BenchApp.CASES.get(2), LstmImpl.dl4j)));
     }
 
     @Test
