@@ -273,6 +273,39 @@ public final class RunDirs {
     }
 
     /**
+     * What is wrong with {@code runDir/summary.json}, in a few words ("not valid JSON: …, line 3"), or
+     * {@code null} when it reads as a JSON object or is not there at all (a run that has not finished).
+     */
+    public static String summaryProblem(Path runDir) {
+        Path file = runDir.resolve("summary.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "not UTF-8 text";
+        } catch (IOException e) {
+            return "cannot be read (" + e.getMessage() + ")";
+        }
+        if (text.isBlank()) {
+            return "empty (" + text.length() + " bytes)";
+        }
+        try {
+            Object o = Json.mapper().readValue(text, Object.class);
+            return o instanceof java.util.Map ? null : "not a JSON object";
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            String what = e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(.*$", "");
+            return "not valid JSON (" + what + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() : "") + ")";
+        } catch (IOException e) {
+            return "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
+    }
+
+    /**
      * One line on which model a command uses: its path, the headline of the run that made it (from the
      * {@code summary.json} beside it), and a warning when that was a {@code --quick} smoke run.
      */

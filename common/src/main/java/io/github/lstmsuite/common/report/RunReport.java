@@ -52,7 +52,11 @@ public final class RunReport {
         if (Boolean.TRUE.equals(s.get("quick"))) {
             h.append("<p class=\"warn\">A <code>--quick</code> smoke run: its numbers say nothing about what the model can do.</p>\n");
         }
-        if (s.isEmpty()) {
+        String damaged = RunDirs.summaryProblem(runDir);
+        if (damaged != null) {
+            h.append("<p class=\"warn\" id=\"summary-problem\">summary.json is damaged: ").append(esc(damaged))
+                    .append(". Its headline, metrics and configuration cannot be shown; what the other files hold is below.</p>\n");
+        } else if (s.isEmpty()) {
             h.append("<p class=\"warn\">No summary.json: the run has not finished (or was stopped); what it wrote so far is below.</p>\n");
         }
         facts(h, s);

@@ -55,8 +55,11 @@ public final class RunsApp {
                     }
                     Map<String, Object> s = RunDirs.summaryOf(d);
                     String app = s.get("app") != null ? String.valueOf(s.get("app")) : d.getParent().getFileName().toString();
+                    String problem = RunDirs.summaryProblem(d);
+                    String headline = problem != null ? "(summary.json damaged: " + problem + ")"
+                            : s.get("headline") == null ? null : String.valueOf(s.get("headline"));
                     runs.add(new Run(d, app, s.get("finishedAt") == null ? null : String.valueOf(s.get("finishedAt")),
-                            s.get("headline") == null ? null : String.valueOf(s.get("headline")), Boolean.TRUE.equals(s.get("quick"))));
+                            headline, Boolean.TRUE.equals(s.get("quick"))));
                 }
             } catch (IOException e) {
                 throw new UserException("cannot list " + root + ": " + e.getMessage());
@@ -81,6 +84,7 @@ public final class RunsApp {
         @Override
         public List<Path> call() {
             List<Path> out = new ArrayList<>();
+            String damaged = null;
             for (Path d : dirs) {
                 if (!Files.isDirectory(d)) {
                     throw new UserException(d + ": no such run folder");
@@ -91,6 +95,13 @@ public final class RunsApp {
                 Path f = RunReport.write(d);
                 System.out.println(f.toAbsolutePath().normalize());
                 out.add(f);
+                String problem = RunDirs.summaryProblem(d);
+                if (problem != null && damaged == null) {
+                    damaged = d.resolve("summary.json") + ": " + problem + "; report.html shows what the other files hold";
+                }
+            }
+            if (damaged != null) {
+                throw new UserException(damaged);          // every page is written; the exit code says a file is damaged
             }
             return out;
         }

@@ -73,6 +73,31 @@ class RunReportTest {
     }
 
     @Test
+    void aDamagedSummaryIsNamedOnStderrAndOnThePageWhichStillShowsTheOtherFiles(@TempDir Path tmp) throws Exception {
+        Path dir = fakeRun(tmp);
+        String whole = Files.readString(dir.resolve("summary.json"));
+        Files.writeString(dir.resolve("summary.json"), whole.substring(0, whole.length() / 2));   // cut short, as by a full disk
+        Cli.Captured r = Cli.captured(() -> RunsApp.runExample("report", dir.toString()));
+        assertEquals(2, r.outcome().exitCode());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("summary.json: not valid JSON") && r.err().contains("line "), r.err());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("summary.json is damaged: not valid JSON"), html);
+        assertTrue(!html.contains("has not finished"), "a damaged file is not a missing one");
+        assertTrue(html.contains("<svg") && html.contains("data:image/png;base64,"), "the curves and the chart are still shown");
+        Cli.Captured list = Cli.captured(() -> RunsApp.runExample("runs", tmp.toString()));
+        assertTrue(list.out().contains("summary.json damaged"), list.out());
+
+        Files.writeString(dir.resolve("summary.json"), "[1, 2]");
+        assertEquals("not a JSON object", RunDirs.summaryProblem(dir));
+        Files.writeString(dir.resolve("summary.json"), "");
+        assertTrue(RunDirs.summaryProblem(dir).startsWith("empty"));
+        Files.writeString(dir.resolve("summary.json"), whole);
+        assertEquals(null, RunDirs.summaryProblem(dir));
+        assertEquals(0, Cli.captured(() -> RunsApp.runExample("report", dir.toString())).outcome().exitCode());
+    }
+
+    @Test
     void aHeatMapHasACellPerValueScaledToTheLargestAndTheReportShowsItAsAnImage(@TempDir Path tmp) throws Exception {
         double[][] w = {{0.7, 0.2, 0.1}, {0.05, 0.05, 0.9}};
         String svg = Svg.heatmap("attention", List.of("le", "</s>"), List.of("the", " ", "<unk>"), w);
