@@ -15,8 +15,10 @@ import javax.imageio.ImageIO;
  * <ol>
  *   <li>greyscale (luma 0.299 R + 0.587 G + 0.114 B; transparent pixels count as background);</li>
  *   <li>ink must be bright on dark: if the border is mostly light (a white page), invert;</li>
+ *   <li>the paper's level (the median of the border pixels) is subtracted, so grey paper becomes 0 as MNIST's background is;</li>
  *   <li>crop to the bounding box of the ink (pixels above 25% of the brightest);</li>
- *   <li>scale so the longer side is 20 pixels, keeping the aspect ratio (bilinear);</li>
+ *   <li>scale so the longer side is 20 pixels, keeping the aspect ratio (halving by 2×2 averages while more than
+ *       twice too large, then bilinear);</li>
  *   <li>paste into 28×28 so that the centre of mass of the ink sits at the centre (14, 14).</li>
  * </ol>
  */
@@ -70,12 +72,23 @@ public final class DigitImages {
             borderCount += 2;
         }
         boolean invert = border / borderCount > 127.5;
+        double[] edge = new double[borderCount];
+        int e = 0;
+        for (int x = 0; x < w; x++) {
+            edge[e++] = invert ? 255 - grey[0][x] : grey[0][x];
+            edge[e++] = invert ? 255 - grey[h - 1][x] : grey[h - 1][x];
+        }
+        for (int y = 0; y < h; y++) {
+            edge[e++] = invert ? 255 - grey[y][0] : grey[y][0];
+            edge[e++] = invert ? 255 - grey[y][w - 1] : grey[y][w - 1];
+        }
+        java.util.Arrays.sort(edge);
+        double paper = edge[edge.length / 2];        // the paper's level: grey paper is not ink (MNIST's background is 0)
         double max = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (invert) {
-                    grey[y][x] = 255 - grey[y][x];
-                }
+                double v = invert ? 255 - grey[y][x] : grey[y][x];
+                grey[y][x] = Math.max(0, v - paper);
                 max = Math.max(max, grey[y][x]);
             }
         }
@@ -108,12 +121,12 @@ public final class DigitImages {
                 crop.getRaster().setSample(x, y, 0, v);
             }
         }
-        BufferedImage small = new BufferedImage(sw, sh, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = small.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(crop, 0, 0, sw, sh, null);
-        g.dispose();
+        // halve (averaging 2×2 pixels) while more than twice too large, then bilinear: one bilinear step from a large
+        // photo would sample only 4 of the many pixels under each output pixel and lose thin strokes
+        while (crop.getWidth() >= 2 * sw && crop.getHeight() >= 2 * sh) {
+            crop = resize(crop, crop.getWidth() / 2, crop.getHeight() / 2);
+        }
+        BufferedImage small = resize(crop, sw, sh);
         // centre of mass of the scaled digit
         double mass = 0, cx = 0, cy = 0;
         for (int y = 0; y < sh; y++) {
@@ -134,6 +147,16 @@ public final class DigitImages {
             }
         }
         return new Prepared(out, invert, w, h);
+    }
+
+    private static BufferedImage resize(BufferedImage src, int w, int h) {
+        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = dst.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return dst;
     }
 
     private static double borderGuess(boolean alpha) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mnist", mixinStandardHelpOptions = true, version = "lstm-suite mnist 0.1.0",
         description = "An LSTM reads MNIST digits row by row (28 steps of 28 pixels) and classifies them.",
-        subcommands = {MnistApp.Train.class, MnistEvaluate.class, MnistPredict.class})
+        subcommands = {MnistApp.Train.class, MnistEvaluate.class, MnistPredict.class, PrintedDigits.class})
 public final class MnistApp {
     public static final String APP = "mnist";
 
@@ -67,12 +67,13 @@ public final class MnistApp {
      * Everything a run was made with; saved in {@code summary.json} and inside the model and checkpoints.
      *
      * @param pixelScale inputs are {@code pixel * pixelScale} (pixels 0–255 → [0, 1])
+     * @param augment    training images drawn anew each time ({@link DigitAugment}); false in runs made before it existed
      */
     public record RunConfig(String preset, MnistModel.Config model, int epochs, int batchSize, int trainSize,
-                            int valSize, int testSize, int patience, double pixelScale) {
+                            int valSize, int testSize, int patience, double pixelScale, boolean augment) {
         /** This configuration with another number of epochs ({@code --resume --epochs N}). */
         public RunConfig withEpochs(int n) {
-            return new RunConfig(preset, model, n, batchSize, trainSize, valSize, testSize, patience, pixelScale);
+            return new RunConfig(preset, model, n, batchSize, trainSize, valSize, testSize, patience, pixelScale, augment);
         }
     }
 
@@ -81,12 +82,12 @@ public final class MnistApp {
         public TrainDefaults() {
             super("hidden", "64; --preset best: 128", "layers", "1; best: 2", "dropout", "0; best: 0.25", "patience", "0; best: 3",
                     "metric", "validation accuracy (needs --val-size)", "epochs", "1; best: 10", "batch-size", "64",
-                    "learning-rate", "0.01; best: 0.005");
+                    "learning-rate", "0.01; best: 0.005", "augment", "off; best: on");
         }
     }
 
     public static RunConfig configure(Preset preset, CommonOptions o, ShapeOptions shape, Boolean bidirectional,
-                               Integer trainSize, Integer valSize, Integer testSize, Double lrDecay) {
+                               Integer trainSize, Integer valSize, Integer testSize, Double lrDecay, Boolean augment) {
         boolean best = preset == Preset.best;
         int h = shape.hidden(best ? 128 : 64);
         int l = shape.layers(best ? 2 : 1);
@@ -105,7 +106,7 @@ public final class MnistApp {
         }
         Limits.checkRecurrent(28, h, bi ? 2 * l : l, bi ? 20 : 10, 10);
         return new RunConfig(preset.name(), new MnistModel.Config(h, l, d, bi, lr, decay, o.seed, o.lstm(), o.cell),
-                epochs, batch, train, val, test, pat, 1.0 / 255);
+                epochs, batch, train, val, test, pat, 1.0 / 255, requireNonNullElse(augment, best));
     }
 
     // ------------------------------------------------------------------ train
@@ -143,6 +144,10 @@ public final class MnistApp {
         @Option(names = "--test-size", paramLabel = "N", description = "Evaluate on the first N test images (default all 10,000; --quick: 1000).")
         Integer testSize;
 
+        @Option(names = "--augment", negatable = true, description = "Draw each training image anew: small rotations, "
+                + "scales, shears, shifts, bolder or thinner strokes (default: ${bundle:default.augment}).")
+        Boolean augment;
+
         @Option(names = "--explain", description = "Print the tensor shape at each stage, beside PyTorch's.")
         boolean explain;
 
@@ -150,7 +155,7 @@ public final class MnistApp {
         public TrainResult call() throws Exception {
             int threads = NativeSetup.apply(common.threads);
             try (TrainingRun<RunConfig> run = TrainingRun.start(APP, common, RunConfig.class,
-                    () -> configure(preset, common, shape, bidirectional, trainSize, valSize, testSize, lrDecay),
+                    () -> configure(preset, common, shape, bidirectional, trainSize, valSize, testSize, lrDecay, augment),
                     stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
                 RunConfig cfg = run.config();
                 Path runDir = run.runDir();
@@ -173,7 +178,7 @@ public final class MnistApp {
                 // ---- train (the best epoch by validation accuracy is kept, when there is a validation part)
                 Split val = data.validation();
                 Trainer.Result<MultiLayerNetwork> fit = run.fit(net,
-                        MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed()),
+                        MnistData.trainingBatches(data.train(), cfg.batchSize(), cfg.model().seed(), cfg.augment()),
                         val.size() > 0 ? n -> validate(n, val) : null,
                         cfg.epochs(), cfg.model().seed(), "val_accuracy", true, cfg.patience());
                 if (fit.interrupted()) {
@@ -188,13 +193,24 @@ public final class MnistApp {
                 Charts.confusionMatrix(runDir.resolve("confusion_matrix.png"), report.confusion(), MnistData.LABELS,
                         String.format("MNIST test, accuracy %.4f", report.accuracy()));
                 MnistMistakes.write(runDir.resolve("mistakes.png"), fit.network(), data.test());   // the most confident wrong answers
+                // ---- out of distribution: printed digits (data/printed-digits), prepared as predict prepares an image
+                Split printed = MnistData.printedDigits(DatasetResolver.standard());
+                ClassificationReport printedReport = printed == null ? null : evaluate(fit.network(), printed);
+                if (printedReport != null) {
+                    System.out.printf("printed digits (out of distribution: %,d from 127 fonts, prepared as predict does): accuracy %.4f%n",
+                            printed.size(), printedReport.accuracy());
+                }
                 Path model = run.saveModel(fit.network());
                 RunSummary summary = run.summary(fit.state(), cfg.model().seed());
                 summary.data.put("name", "mnist");
                 summary.data.put("train_images_sha256", data.trainSha256());
                 summary.data.put("test_images_sha256", data.testSha256());
                 summary.metrics.putAll(report.toMetrics("test_"));   // test_accuracy, test_macro_f1, per class, matrix
-                summary.headline = String.format("test accuracy %.4f", report.accuracy());
+                if (printedReport != null) {
+                    summary.metrics.put("printed_accuracy", printedReport.accuracy());
+                }
+                summary.headline = String.format("test accuracy %.4f", report.accuracy())
+                        + (printedReport == null ? "" : String.format(", printed digits %.4f", printedReport.accuracy()));
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%ntest accuracy %.4f   training %s (%,.0f samples/s)   wall %s%n", report.accuracy(),
                         Progress.formatSeconds(summary.trainSeconds), summary.trainSamplesPerSecond, Progress.formatSeconds(summary.wallSeconds));

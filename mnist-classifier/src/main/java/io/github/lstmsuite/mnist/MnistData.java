@@ -51,6 +51,24 @@ public final class MnistData {
         return new DatasetFile("mnist", name, sha256, MIRRORS.stream().map(m -> m + name).toList());
     }
 
+    /** The printed digits of {@code data/printed-digits} ({@link PrintedDigits}): bundled only, nothing to download. */
+    public static final DatasetFile PRINTED_IMAGES = new DatasetFile("printed-digits", "images-idx3-ubyte.gz",
+            "7c6aad55f74ceda3e4862d4b6b3d52d34e5d727c2a8164b070697dfa768a3386", List.of());
+    public static final DatasetFile PRINTED_LABELS = new DatasetFile("printed-digits", "labels-idx1-ubyte.gz",
+            "0b8bbb89e19732088a07330c574a2034f53329eecdccc5238ce76efac48b077e", List.of());
+
+    /**
+     * The bundled printed digits, prepared as {@code predict} prepares an image (3,810 images), or {@code null} where
+     * the data folder does not hold them (a model used outside this repository).
+     */
+    public static Split printedDigits(DatasetResolver resolver) {
+        try {
+            return read(resolver.resolve(PRINTED_IMAGES), resolver.resolve(PRINTED_LABELS));
+        } catch (UserException e) {
+            return null;
+        }
+    }
+
     /** A set of labelled images in memory (pixels 0–255, as in the file). */
     public record Split(Images images, int[] labels) {
         public Split {
@@ -85,9 +103,26 @@ public final class MnistData {
     private MnistData() {
     }
 
-    /** Reads an images file and its labels file. */
+    /**
+     * Reads an images file and its labels file. Images of another size than 28×28 (scans, such as the printed digits
+     * of {@code render-digits}) are prepared one by one as {@code predict} prepares an image file ({@link DigitImages}).
+     */
     public static Split read(Path images, Path labels) {
-        return new Split(IdxReader.readImages(images), IdxReader.readLabels(labels));
+        Images raw = IdxReader.readImages(images);
+        return new Split(raw.rows() == ROWS && raw.cols() == COLS ? raw : prepared(raw), IdxReader.readLabels(labels));
+    }
+
+    /** Every image of {@code raw} (greyscale pages of any size) made MNIST-like by {@link DigitImages#prepare}. */
+    static Images prepared(Images raw) {
+        int px = raw.rows() * raw.cols();
+        byte[] out = new byte[raw.count() * ROWS * COLS];
+        java.awt.image.BufferedImage page = new java.awt.image.BufferedImage(raw.cols(), raw.rows(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        byte[] pageData = ((java.awt.image.DataBufferByte) page.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < raw.count(); i++) {
+            System.arraycopy(raw.pixels(), i * px, pageData, 0, px);
+            System.arraycopy(DigitImages.prepare(page).pixels(), 0, out, i * ROWS * COLS, ROWS * COLS);
+        }
+        return new Images(raw.count(), ROWS, COLS, out);
     }
 
     /**
@@ -144,7 +179,32 @@ public final class MnistData {
 
     /** Shuffled training batches, a new order each epoch drawn from {@code seed + epoch}. */
     public static Batches trainingBatches(Split train, int batchSize, long seed) {
-        return new ShuffledBatches(train.size(), batchSize, seed, idx -> batch(train, idx));
+        return trainingBatches(train, batchSize, seed, false);
+    }
+
+    /** Shuffled training batches, each image drawn anew by {@link DigitAugment} when {@code augment} is on. */
+    public static Batches trainingBatches(Split train, int batchSize, long seed, boolean augment) {
+        return new ShuffledBatches(train.size(), batchSize, seed,
+                idx -> augment ? new DataSet(augmentedFeatures(train.images(), idx, seed), oneHot(train.labels(), idx)) : batch(train, idx));
+    }
+
+    /** {@link #features} of the given examples, each under its own random map of {@link DigitAugment}. */
+    static INDArray augmentedFeatures(Images images, int[] idx, long seed) {
+        java.util.SplittableRandom rnd = DigitAugment.stream(seed, idx);
+        float[] buf = new float[idx.length * COLS * ROWS];
+        float[] img = new float[ROWS * COLS];
+        for (int b = 0; b < idx.length; b++) {
+            for (int p = 0; p < ROWS * COLS; p++) {
+                img[p] = images.pixel(idx[b], p / COLS, p % COLS);
+            }
+            float[] a = DigitAugment.apply(img, rnd);
+            for (int row = 0; row < ROWS; row++) {
+                for (int col = 0; col < COLS; col++) {
+                    buf[(b * COLS + col) * ROWS + row] = Math.min(255f, a[row * COLS + col]) / 255f;
+                }
+            }
+        }
+        return Nd4j.create(buf, new long[] {idx.length, COLS, ROWS}, 'c');   // [B, 28, 28] NCW
     }
 
     /** Examples {@code [from, to)} of a split as one batch, in file order. */

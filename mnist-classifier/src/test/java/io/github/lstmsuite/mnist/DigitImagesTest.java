@@ -51,6 +51,46 @@ class DigitImagesTest {
     }
 
     @Test
+    void greyPaperBecomesBlackBackgroundAndTheCropIsTheInkNotThePage() {
+        DigitImages.Prepared p = DigitImages.prepare(page(new Color(190, 190, 190), new Color(60, 60, 60)));
+        assertTrue(p.inverted());
+        int lit = 0;
+        for (byte b : p.pixels()) {
+            lit += (b & 0xff) > 0 ? 1 : 0;
+        }
+        assertEquals(0, p.pixels()[0] & 0xff, "the paper's level is removed");
+        assertEquals(255, p.pixels()[14 * 28 + 14] & 0xff, "ink is bright");
+        assertTrue(lit <= 9 * 20, "only the 8 × 20 bar (and its anti-aliased edge) is lit, not the page: " + lit);
+    }
+
+    @Test
+    void aLargePhotoKeepsAThinStroke() {
+        // a 2 px wide stroke on a 1,000 px tall page: scaled down 50 times, it must not vanish between sampled pixels
+        BufferedImage img = new BufferedImage(600, 1000, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 600, 1000);
+        g.setColor(Color.BLACK);
+        g.fillRect(100, 10, 400, 2);      // a thin horizontal line (the top of a 7)
+        g.fillRect(480, 10, 20, 980);     // and its stem
+        g.dispose();
+        DigitImages.Prepared p = DigitImages.prepare(img);
+        int top = 0;
+        for (int c = 0; c < 28; c++) {
+            top = Math.max(top, p.pixels()[4 * 28 + c] & 0xff);
+        }
+        int row = -1;
+        for (int r = 0; r < 28 && row < 0; r++) {
+            for (int c = 0; c < 20; c++) {
+                if ((p.pixels()[r * 28 + c] & 0xff) > 0) {
+                    row = r;
+                }
+            }
+        }
+        assertTrue(row >= 0, "the thin line survives the scaling");
+    }
+
+    @Test
     void lightInkOnBlackIsNotInverted() {
         DigitImages.Prepared p = DigitImages.prepare(page(Color.BLACK, Color.WHITE));
         assertFalse(p.inverted());

@@ -84,7 +84,7 @@ public final class SparkMnist implements Callable<SparkMnist.Result> {
         SparkOptions o = spark;
         try (JavaSparkContext sc = SparkSetup.start("mnist", o.settings());
              TrainingRun<MnistApp.RunConfig> run = TrainingRun.start(MnistApp.APP, TrainingRun.Options.of(common), MnistApp.RunConfig.class,
-                     () -> MnistApp.configure(preset, common, shape, null, trainSize, valSize, testSize, null),
+                     () -> MnistApp.configure(preset, common, shape, null, trainSize, valSize, testSize, null, false),
                      stored -> common.epochs == null ? stored : stored.withEpochs(common.epochs))) {
             MnistApp.RunConfig cfg = run.config();
             JavaRDD<Digit> all = digits(sc, dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz").cache();
