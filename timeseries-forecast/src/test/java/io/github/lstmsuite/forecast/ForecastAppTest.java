@@ -125,10 +125,15 @@ class ForecastAppTest {
             assertTrue(s.lo95() <= s.lo80() && s.lo80() <= s.hi80() && s.hi80() <= s.hi95(), s.toString());
             assertTrue(s.forecast() > 80 && s.forecast() < 135, s.toString());
         }
-        // January is near the level (sin 0), March near the top of the cycle (+10)
-        double level = 100 + 0.05 * 240;
-        assertEquals(level, steps.get(0).forecast(), 4);
-        assertEquals(level + 10, steps.get(3 - 1).forecast(), 4);
+        // the series without its noise: 100 + 0.05 t + 10 sin(2π t / 12), t = 240 (January 2020) … 245. Over seeds 1–5 with
+        // AVX-512 and AVX2 dispatch the six forecasts were within 3.3 of it (a little damped), and April stood 8.5–10.7 above
+        // January (10.2 in truth): bounds of 5 and 5 leave a third or more of margin
+        for (int h = 0; h < 6; h++) {
+            int t = 240 + h;
+            double truth = 100 + 0.05 * t + 10 * Math.sin(2 * Math.PI * t / 12);
+            assertEquals(truth, steps.get(h).forecast(), 5, "step " + (h + 1));
+        }
+        assertTrue(steps.get(3).forecast() - steps.get(0).forecast() > 5, "the cycle: April above January");
         assertEquals(7, Files.readAllLines(out).size());
     }
 
