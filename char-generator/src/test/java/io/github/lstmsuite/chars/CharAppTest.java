@@ -21,7 +21,10 @@ class CharAppTest {
      * ({@code benchmarks/test-seeds.sh} does, for seeds 1–5 and both instruction sets); the floors below hold for all of them.
      */
     static final long SEED = Long.getLong("lstm.test.seed", 3);
-    /** Validation loss the tiny run must beat (nats/char); uniform over its ~60 characters is 4.1. */
+    /**
+     * Validation loss the tiny run must beat (nats/char); uniform over its ~60 characters is 4.1. Measured 2.47–2.50 over
+     * seeds 1–5 with AVX-512 and with AVX2 dispatch (the same five values on both): the bound sits 0.3 above the worst.
+     */
     static final double LOSS_BOUND = 2.8;
 
     @TempDir
