@@ -167,10 +167,10 @@ public final class MnistApp {
 
                 // ---- model
                 MultiLayerNetwork net = MnistModel.build(cfg.model());
-                System.out.printf("model: %s %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s), %d thread(s)%n",
+                System.out.printf("model: %s %d×%d%s, dropout %.2f → last step → softmax 10 (%,d parameters); Adam lr %s, batch %d, %d epoch(s)%s, %d thread(s)%n",
                         cfg.model().cellType().label(cfg.model().lstm()), cfg.model().layers(), cfg.model().hidden(),
                         cfg.model().bidirectional() ? " bidirectional" : "", cfg.model().dropout(), net.numParams(), cfg.model().learningRate(), cfg.batchSize(),
-                        cfg.epochs(), threads);
+                        cfg.epochs(), cfg.augment() ? ", training images augmented" : "", threads);
                 if (explain) {
                     System.out.print(MnistShapes.explain(net, data.test()));
                 }

@@ -69,6 +69,16 @@ class PrintedDigitsTest {
     }
 
     @Test
+    void aRunConfigurationSavedBeforeAugmentationExistedReadsAsNotAugmented() {
+        String old = "{\"preset\":\"seed\",\"model\":{\"hidden\":64,\"layers\":1,\"dropout\":0.0,\"bidirectional\":false,"
+                + "\"learningRate\":0.01,\"lrDecay\":1.0,\"seed\":42,\"lstm\":\"fast\",\"cell\":null},\"epochs\":1,\"batchSize\":64,"
+                + "\"trainSize\":60000,\"valSize\":0,\"testSize\":10000,\"patience\":0,\"pixelScale\":0.00392156862745098}";
+        MnistApp.RunConfig c = io.github.lstmsuite.common.report.Json.read(old, MnistApp.RunConfig.class);
+        assertFalse(c.augment());
+        assertEquals(64, c.model().hidden());
+    }
+
+    @Test
     void augmentationIsDrawnFromTheSeedAndTheBatchAndKeepsTheDigit() {
         float[] img = new float[784];
         for (int r = 6; r < 22; r++) {
