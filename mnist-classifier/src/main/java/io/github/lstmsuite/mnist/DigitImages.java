@@ -61,29 +61,20 @@ public final class DigitImages {
                 grey[y][x] = a * luma + (1 - a) * borderGuess(alpha);
             }
         }
-        double border = 0;
-        int borderCount = 0;
-        for (int x = 0; x < w; x++) {
-            border += grey[0][x] + grey[h - 1][x];
-            borderCount += 2;
-        }
-        for (int y = 0; y < h; y++) {
-            border += grey[y][0] + grey[y][w - 1];
-            borderCount += 2;
-        }
-        boolean invert = border / borderCount > 127.5;
-        double[] edge = new double[borderCount];
+        double[] edge = new double[2 * w + 2 * h];           // the border's pixels: they tell paper from ink
         int e = 0;
         for (int x = 0; x < w; x++) {
-            edge[e++] = invert ? 255 - grey[0][x] : grey[0][x];
-            edge[e++] = invert ? 255 - grey[h - 1][x] : grey[h - 1][x];
+            edge[e++] = grey[0][x];
+            edge[e++] = grey[h - 1][x];
         }
         for (int y = 0; y < h; y++) {
-            edge[e++] = invert ? 255 - grey[y][0] : grey[y][0];
-            edge[e++] = invert ? 255 - grey[y][w - 1] : grey[y][w - 1];
+            edge[e++] = grey[y][0];
+            edge[e++] = grey[y][w - 1];
         }
+        boolean invert = java.util.Arrays.stream(edge).average().orElse(0) > 127.5;
         java.util.Arrays.sort(edge);
-        double paper = edge[edge.length / 2];        // the paper's level: grey paper is not ink (MNIST's background is 0)
+        // the paper's level, the border's median after any inversion: grey paper is not ink (MNIST's background is 0)
+        double paper = invert ? 255 - edge[edge.length - 1 - edge.length / 2] : edge[edge.length / 2];
         double max = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

@@ -75,10 +75,6 @@ class DigitImagesTest {
         g.fillRect(480, 10, 20, 980);     // and its stem
         g.dispose();
         DigitImages.Prepared p = DigitImages.prepare(img);
-        int top = 0;
-        for (int c = 0; c < 28; c++) {
-            top = Math.max(top, p.pixels()[4 * 28 + c] & 0xff);
-        }
         int row = -1;
         for (int r = 0; r < 28 && row < 0; r++) {
             for (int c = 0; c < 20; c++) {

@@ -68,9 +68,8 @@ public final class Theta implements Forecaster {
         for (int j = 0; j < order.length; j++) {
             int o = origins[order[j]];
             if (j % every == 0) {
-                double[] history = java.util.Arrays.copyOf(y, o + 1);
-                fit = fit(history, period);
-                level = sse(adjusted(history, fit), fit.alpha())[1];
+                fit = fit(java.util.Arrays.copyOf(y, o + 1), period);
+                level = fit.level();
             } else {
                 for (int t = at + 1; t <= o; t++) {
                     level += fit.alpha() * (fit.adjust(y[t], t) - level);
@@ -83,10 +82,10 @@ public final class Theta implements Forecaster {
     }
 
     /**
-     * A fitted Theta model: the seasonal index of each position in the cycle (null: not seasonal), SES's α and initial
-     * level ℓ₀, and half the slope of the adjusted history's least-squares line.
+     * A fitted Theta model: the seasonal index of each position in the cycle (null: not seasonal), SES's α, initial
+     * level ℓ₀ and the level after the last fitted value, and half the slope of the adjusted history's least-squares line.
      */
-    record Fit(int m, double[] index, double alpha, double l0, double halfSlope) {
+    record Fit(int m, double[] index, double alpha, double l0, double level, double halfSlope) {
         /** {@code v} at time {@code t} divided by its seasonal index. */
         double adjust(double v, int t) {
             return index == null ? v : v / index[t % m];
@@ -107,16 +106,7 @@ public final class Theta implements Forecaster {
     /** The Theta forecasts of the {@code h} values after {@code y}, with seasonal period {@code m} (R's {@code thetaf}). */
     public static double[] forecast(double[] y, int m, int h) {
         Fit fit = fit(y, m);
-        double[] ses = sse(adjusted(y, fit), fit.alpha());
-        return fit.forecast(ses[1], y.length, h);
-    }
-
-    private static double[] adjusted(double[] y, Fit fit) {
-        double[] x = new double[y.length];
-        for (int t = 0; t < y.length; t++) {
-            x[t] = fit.adjust(y[t], t);
-        }
-        return x;
+        return fit.forecast(fit.level(), y.length, h);
     }
 
     /** Fits the model to {@code y}. */
@@ -141,8 +131,9 @@ public final class Theta implements Forecaster {
                 }
             }
         }
-        double alpha = ses(x)[0];
-        return new Fit(m, index, alpha, sse(x, alpha)[2], slope(x) / 2);
+        double alpha = ses(x);
+        double[] s = sse(x, alpha);
+        return new Fit(m, index, alpha, s[2], s[1], slope(x) / 2);
     }
 
     /** Whether the autocorrelation at lag m is significant (R's thetaf test, 90 % one-sided). */
@@ -215,8 +206,8 @@ public final class Theta implements Forecaster {
         return figure;
     }
 
-    /** Simple exponential smoothing fitted by least squares: {alpha, the level after the last value}. */
-    static double[] ses(double[] x) {
+    /** The α of simple exponential smoothing fitted by least squares. */
+    static double ses(double[] x) {
         double lo = 1e-4;
         double hi = 0.9999;
         int grid = 200;
@@ -254,10 +245,7 @@ public final class Theta implements Forecaster {
             }
         }
         double alpha = (a + b) / 2;
-        if (sse(x, alpha)[0] > bestSse) {
-            alpha = best;
-        }
-        return new double[] {alpha, sse(x, alpha)[1]};
+        return sse(x, alpha)[0] > bestSse ? best : alpha;
     }
 
     /**

@@ -39,9 +39,9 @@ class ThetaTest {
         for (int t = 0; t < 40; t++) {
             y[t] = 10 + 2 * t;
         }
-        double[] ses = Theta.ses(y);
-        assertTrue(ses[0] > 0.99, "a line is followed with α near 1: " + ses[0]);
-        assertEquals(y[39], ses[1], 0.05);
+        Theta.Fit fit = Theta.fit(y, 1);
+        assertTrue(fit.alpha() > 0.99, "a line is followed with α near 1: " + fit.alpha());
+        assertEquals(y[39], fit.level(), 0.05);
         double[] f = Theta.forecast(y, 1, 5);
         for (int k = 0; k < 5; k++) {               // ℓ + b/2 · (k + (1 − (1 − α)^n)/α) with b = 2, α ≈ 1
             assertEquals(y[39] + (k + 1), f[k], 0.1, "step " + (k + 1));
@@ -98,7 +98,7 @@ class ThetaTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(f[1], g[1], 1e-9);
         org.junit.jupiter.api.Assertions.assertArrayEquals(f[3], g[3], 1e-9);
         Theta.Fit fit = Theta.fit(java.util.Arrays.copyOf(y, 126), 12);
-        double level = Theta.sse(adjusted(y, 126, fit), fit.alpha())[1];
+        double level = fit.level();
         for (int t = 126; t <= 131; t++) {
             level += fit.alpha() * (fit.adjust(y[t], t) - level);
         }
@@ -107,14 +107,6 @@ class ThetaTest {
         double[] z = y.clone();
         z[127] += 500;
         org.junit.jupiter.api.Assertions.assertArrayEquals(g[3], new Theta(12, 4 * 132 / 2).forecast(TimeSeries.of("z", z), origins, 12)[3], 0);
-    }
-
-    private static double[] adjusted(double[] y, int n, Theta.Fit fit) {
-        double[] x = new double[n];
-        for (int t = 0; t < n; t++) {
-            x[t] = fit.adjust(y[t], t);
-        }
-        return x;
     }
 
     /**
