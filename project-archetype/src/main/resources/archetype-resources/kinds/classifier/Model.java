@@ -1,7 +1,7 @@
 package com.example.lstm;
 
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastLstm;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastLstm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;

@@ -1,8 +1,8 @@
 package com.example.lstm;
 
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastLastTimeStep;
-import io.github.lstmsuite.common.nn.FastLstm;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastLastTimeStep;
+import io.github.lstmsuite.layers.FastLstm;
 import io.github.lstmsuite.common.series.Forecaster;
 import io.github.lstmsuite.common.series.TimeSeries;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

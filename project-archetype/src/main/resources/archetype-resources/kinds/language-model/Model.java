@@ -1,9 +1,9 @@
 package com.example.lstm;
 
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastEmbedding;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastEmbedding;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.layers.SoftmaxOutput;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,12 +1,12 @@
 package com.example.lstm;
 
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastEmbedding;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.GreedyDecoding;
-import io.github.lstmsuite.common.nn.LastStep;
-import io.github.lstmsuite.common.nn.MergeFeatures;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastEmbedding;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.common.decode.GreedyDecoding;
+import io.github.lstmsuite.layers.LastStep;
+import io.github.lstmsuite.layers.MergeFeatures;
+import io.github.lstmsuite.layers.SoftmaxOutput;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;

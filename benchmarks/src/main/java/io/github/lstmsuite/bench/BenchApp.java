@@ -4,13 +4,13 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.train.OptimizerThreads;
-import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastLastTimeStep;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.FastUpdater;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.layers.LstmImpl;
+import io.github.lstmsuite.layers.DenseSoftmaxOutput;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastLastTimeStep;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.layers.FastUpdater;
+import io.github.lstmsuite.layers.SoftmaxOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             new Case("mnist-row-h128-b256", 28, 128, 1, 28, 256, 10, true),
             new Case("char-2x256-s100-b32", 65, 256, 2, 100, 32, 65, false),
             // the translator's output layer alone (decoder ⊕ attention 512 → 3,084 French words, 12 steps):
-            // impl fast = common/nn/SoftmaxOutput, dl4j = DL4J's RnnOutputLayer with sparse cross-entropy
+            // impl fast = lstm-layers/SoftmaxOutput, dl4j = DL4J's RnnOutputLayer with sparse cross-entropy
             new Case("softmax-512-v3084-s12-b64", 512, 0, 0, 12, 64, 3084, false));
 
     /** One measured case and implementation. */

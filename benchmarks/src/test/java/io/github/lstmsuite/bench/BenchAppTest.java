@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmsuite.common.cli.Cli;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.LstmImpl;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

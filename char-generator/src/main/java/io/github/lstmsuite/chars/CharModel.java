@@ -1,13 +1,13 @@
 package io.github.lstmsuite.chars;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastDropout;
-import io.github.lstmsuite.common.nn.FastEmbedding;
-import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
-import io.github.lstmsuite.common.nn.SoftmaxOutputLayer;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastDropout;
+import io.github.lstmsuite.layers.FastEmbedding;
+import io.github.lstmsuite.layers.LstmImpl;
+import io.github.lstmsuite.layers.SoftmaxOutput;
+import io.github.lstmsuite.layers.SoftmaxOutputLayer;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.common.text.Sampling;
 import io.github.lstmsuite.common.train.ModelZip;
@@ -88,7 +88,7 @@ public final class CharModel {
         // MCXENT computes the same loss from one-hot labels [B, V, T], with more copies per step).
         RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().nIn(nIn).nOut(c.vocab());
         if (c.dropout() > 0) {
-            out.dropOut(new FastDropout(1.0 - c.dropout()));     // DL4J: retain probability (common/nn)
+            out.dropOut(new FastDropout(1.0 - c.dropout()));     // DL4J: retain probability (lstm-layers)
         }
         MultiLayerNetwork net = new MultiLayerNetwork(list.layer(out.build())
                 .backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(c.tbptt()).tBPTTBackwardLength(c.tbptt())

@@ -1,8 +1,8 @@
 package io.github.lstmsuite.basics;
 
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.Float64;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.Float64;
+import io.github.lstmsuite.layers.LstmImpl;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Lesson 6, “Recurrent neural networks, chapter 5”, “nn.LSTM() parameters explained”, “LSTM principles, a digest”: the recurrent cells side by side. DL4J 1.0.0-M2.1 has the LSTM and the
- * Elman RNN ({@code SimpleRnn}) but no GRU and no forget-gate-only LSTM; {@code common/nn} adds both
+ * Elman RNN ({@code SimpleRnn}) but no GRU and no forget-gate-only LSTM; {@code lstm-layers} adds both
  * ({@code Gru}, {@code Janet}) as real layers, and every app takes {@code --cell lstm|gru|janet|rnn}.
  * The lesson prints each cell's equations and parameter count, and runs DL4J's own gradient check
  * (float64, finite differences against the backward pass) on each, with a padded, masked batch.

@@ -3,7 +3,7 @@ package io.github.lstmsuite.basics;
 import io.github.lstmsuite.chars.CharApp;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
-import io.github.lstmsuite.common.nn.CellType;
+import io.github.lstmsuite.layers.CellType;
 import io.github.lstmsuite.mnist.MnistApp;
 import java.io.PrintStream;
 import java.nio.file.Path;

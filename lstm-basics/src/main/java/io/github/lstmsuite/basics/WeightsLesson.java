@@ -1,7 +1,7 @@
 package io.github.lstmsuite.basics;
 
-import io.github.lstmsuite.common.nn.LstmCellMath;
-import io.github.lstmsuite.common.nn.LstmWeights;
+import io.github.lstmsuite.layers.LstmCellMath;
+import io.github.lstmsuite.layers.LstmWeights;
 import java.io.PrintStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;

@@ -116,8 +116,8 @@ class LessonsTest {
             assertTrue(e.getValue(), e.getKey() + " failed DL4J's gradient check");
         }
         assertEquals(4, c.gradientCheck().size());
-        assertEquals(23_808L, c.params().get(io.github.lstmsuite.common.nn.CellType.lstm));
-        assertEquals(3L * 64 * (28 + 64 + 1) + 64, c.params().get(io.github.lstmsuite.common.nn.CellType.gru));
+        assertEquals(23_808L, c.params().get(io.github.lstmsuite.layers.CellType.lstm));
+        assertEquals(3L * 64 * (28 + 64 + 1) + 64, c.params().get(io.github.lstmsuite.layers.CellType.gru));
     }
 
     @Test

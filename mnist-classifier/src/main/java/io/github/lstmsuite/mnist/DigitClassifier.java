@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Needs on the class path: this module ({@code io.github.lstmsuite:mnist-classifier}) and the suite's
  * {@code io.github.lstmsuite:common} (the model's configuration names its layer classes, e.g.
- * {@code io.github.lstmsuite.common.nn.FastLstm}), with their dependencies (DL4J, ND4J's natives).
+ * {@code io.github.lstmsuite.layers.FastLstm}), with their dependencies (DL4J, ND4J's natives).
  * Not thread-safe: one instance per thread.
  */
 public final class DigitClassifier {

@@ -1,12 +1,12 @@
 package io.github.lstmsuite.mnist;
 
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.DenseSoftmaxOutput;
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastDropout;
-import io.github.lstmsuite.common.nn.FastLastTimeStep;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.DenseSoftmaxOutput;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastDropout;
+import io.github.lstmsuite.layers.FastLastTimeStep;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.layers.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -81,18 +81,18 @@ public final class MnistModel {
             if (c.bidirectional()) {
                 layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
             } else if (i == 0) {
-                layer = FastLstm.withoutInputGradient(layer);   // it reads the pixels: no dLoss/dInput (common/nn)
+                layer = FastLstm.withoutInputGradient(layer);   // it reads the pixels: no dLoss/dInput (lstm-layers)
             }
             if (i == c.layers() - 1) {
-                layer = new FastLastTimeStep(layer);    // [B, H, 28] -> [B, H]: DL4J's LastTimeStep (common/nn)
+                layer = new FastLastTimeStep(layer);    // [B, H, 28] -> [B, H]: DL4J's LastTimeStep (lstm-layers)
             }
             list.layer(layer);
             nIn = c.bidirectional() ? 2 * c.hidden() : c.hidden();
         }
-        // softmax + cross-entropy over the 10 digits: DL4J's OutputLayer, computed in one pass (common/nn)
+        // softmax + cross-entropy over the 10 digits: DL4J's OutputLayer, computed in one pass (lstm-layers)
         OutputLayer.Builder out = new DenseSoftmaxOutput.Builder().nIn(nIn).nOut(MnistData.CLASSES);
         if (c.dropout() > 0) {
-            out.dropOut(new FastDropout(1.0 - c.dropout()));     // DL4J: retain probability (common/nn)
+            out.dropOut(new FastDropout(1.0 - c.dropout()));     // DL4J: retain probability (lstm-layers)
         }
         MultiLayerConfiguration conf = list.layer(out.build())
                 .setInputType(InputType.recurrent(MnistData.COLS, MnistData.ROWS, RNNFormat.NCW))

@@ -9,7 +9,7 @@ import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.cli.ShapeOptions;
-import io.github.lstmsuite.common.nn.NativeMemory;
+import io.github.lstmsuite.layers.NativeMemory;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.text.SurfaceForm;
 import io.github.lstmsuite.common.text.Tokenizer;

@@ -90,7 +90,7 @@ public final class TranslateEval {
         MultiDataSet one = io.github.lstmsuite.common.text.PairBatch.encode(List.of(source), List.of(output));
         net.clearLayerMaskArrays();                                                     // one sentence: no padding
         Map<String, INDArray> acts = net.feedForward(one.getFeatures(), false);
-        INDArray w = io.github.lstmsuite.common.nn.DotAttentionVertex.weights(
+        INDArray w = io.github.lstmsuite.layers.DotAttentionVertex.weights(
                 acts.get("decoder"), acts.get(TranslateModel.ENCODER), null);          // [1, Tt, Ts]
         double[][] rows = new double[(int) w.size(1)][];
         for (int t = 0; t < rows.length; t++) {

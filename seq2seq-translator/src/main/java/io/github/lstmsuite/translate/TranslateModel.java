@@ -1,16 +1,16 @@
 package io.github.lstmsuite.translate;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.DotAttention;
-import io.github.lstmsuite.common.nn.FastAdam;
-import io.github.lstmsuite.common.nn.FastDropout;
-import io.github.lstmsuite.common.nn.FastEmbedding;
-import io.github.lstmsuite.common.nn.LastStep;
-import io.github.lstmsuite.common.nn.LstmImpl;
-import io.github.lstmsuite.common.nn.MergeFeatures;
-import io.github.lstmsuite.common.nn.ReverseSteps;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.DotAttention;
+import io.github.lstmsuite.layers.FastAdam;
+import io.github.lstmsuite.layers.FastDropout;
+import io.github.lstmsuite.layers.FastEmbedding;
+import io.github.lstmsuite.layers.LastStep;
+import io.github.lstmsuite.layers.LstmImpl;
+import io.github.lstmsuite.layers.MergeFeatures;
+import io.github.lstmsuite.layers.ReverseSteps;
+import io.github.lstmsuite.layers.SoftmaxOutput;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +136,7 @@ public final class TranslateModel {
                     .addVertex("attended", new MergeFeatures(), "decoder", "attention");             // [B, 2H, Tt]
             last = "attended";
         }
-        // softmax + sparse cross-entropy, NCW: DL4J's RnnOutputLayer computed in one pass (common/nn/SoftmaxOutput)
+        // softmax + sparse cross-entropy, NCW: DL4J's RnnOutputLayer computed in one pass (lstm-layers/SoftmaxOutput)
         RnnOutputLayer.Builder out = new SoftmaxOutput.Builder().labelSmoothing(c.labelSmoothing())
                 .nIn(c.attention() ? 2L * c.hidden() : c.hidden()).nOut(c.targetVocab());
         if (c.dropout() > 0) {

@@ -1,7 +1,7 @@
 package io.github.lstmsuite.translate;
 
-import io.github.lstmsuite.common.nn.BeamDecoding;
-import io.github.lstmsuite.common.nn.GreedyDecoding;
+import io.github.lstmsuite.common.decode.BeamDecoding;
+import io.github.lstmsuite.common.decode.GreedyDecoding;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.lstmsuite.translate;
 
 import io.github.lstmsuite.common.cli.Cli;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.LstmImpl;
 import io.github.lstmsuite.common.text.SentencePairs;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import io.github.lstmsuite.common.text.Tokenizer;
@@ -196,7 +196,7 @@ class TranslateAppTest {
         TokenVocabulary tv = TokenVocabulary.of(List.of("<pad>", "<s>", "</s>", "<unk>", "x", "y", "z"));
         for (boolean attention : new boolean[] {true, false}) {
             TranslateModel.Config c = new TranslateModel.Config(sv.size(), tv.size(), 6, 8, attention, 0.01, 3,
-                    io.github.lstmsuite.common.nn.LstmImpl.fast, null, 2, true, 0.3, 0.1, 1.0);
+                    io.github.lstmsuite.layers.LstmImpl.fast, null, 2, true, 0.3, 0.1, 1.0);
             checkPaddingAndBeam(c, sv, tv);
         }
     }

@@ -22,7 +22,7 @@ class TranslatorTest {
             int k = 1 + r.nextInt(8);
             int[] sorted = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -p[from + j]))
                     .limit(k).mapToInt(Integer::intValue).toArray();
-            assertArrayEquals(sorted, io.github.lstmsuite.common.nn.BeamDecoding.topK(p, from, n, k), "trial " + trial);
+            assertArrayEquals(sorted, io.github.lstmsuite.common.decode.BeamDecoding.topK(p, from, n, k), "trial " + trial);
         }
     }
 }

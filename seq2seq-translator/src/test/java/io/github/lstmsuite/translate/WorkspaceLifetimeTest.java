@@ -3,8 +3,8 @@ package io.github.lstmsuite.translate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.LstmImpl;
 import io.github.lstmsuite.common.text.TokenVocabulary;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.github.lstmsuite.common.cli.Cli;
 import io.github.lstmsuite.common.cli.CommonOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.cli.ShapeOptions;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.LstmImpl;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.ForecastMetrics;
 import io.github.lstmsuite.common.series.Intervals;
@@ -79,7 +79,7 @@ public final class ForecastApp {
                             boolean log, boolean diff, double valFraction, double testFraction, String strategy,
                             int epochs, int stepsPerEpoch, int batchSize, int patience, int hidden, int layers,
                             double dropout, double learningRate, long seed, LstmImpl lstm,
-                            io.github.lstmsuite.common.nn.CellType cell) {
+                            io.github.lstmsuite.layers.CellType cell) {
     }
 
     /** What a model file holds besides the network: how to feed it and how wide its intervals are. */

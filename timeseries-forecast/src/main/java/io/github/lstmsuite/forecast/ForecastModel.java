@@ -1,13 +1,13 @@
 package io.github.lstmsuite.forecast;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.nn.FastAdam;
+import io.github.lstmsuite.layers.FastAdam;
 import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.train.ModelZip;
 import java.nio.file.Path;
-import io.github.lstmsuite.common.nn.CellType;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.layers.LstmImpl;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;

@@ -1,8 +1,8 @@
 package io.github.lstmsuite.ui;
 
-import io.github.lstmsuite.common.nn.DotAttention;
-import io.github.lstmsuite.common.nn.FastLstm;
-import io.github.lstmsuite.common.nn.SoftmaxOutput;
+import io.github.lstmsuite.layers.DotAttention;
+import io.github.lstmsuite.layers.FastLstm;
+import io.github.lstmsuite.layers.SoftmaxOutput;
 import io.github.lstmsuite.common.train.LiveView;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -29,11 +29,11 @@ public class CommonOptions {
 
     @Option(names = "--lstm", paramLabel = "IMPL",
             description = "LSTM implementation: fast (the suite's layer, default) or dl4j (DL4J's own); same maths and parameters.")
-    public io.github.lstmsuite.common.nn.LstmImpl lstm;
+    public io.github.lstmsuite.layers.LstmImpl lstm;
 
     @Option(names = "--cell", paramLabel = "CELL",
             description = "Recurrent cell: lstm (default), gru, janet (forget-gate-only LSTM) or rnn (Elman); see lstm-basics.")
-    public io.github.lstmsuite.common.nn.CellType cell;
+    public io.github.lstmsuite.layers.CellType cell;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Where the run writes its files (default: runs/<app>/<timestamp>).")
     public Path outputDir;
@@ -83,7 +83,7 @@ public class CommonOptions {
     }
 
     /** {@code --lstm}, or the suite's fast layer. */
-    public io.github.lstmsuite.common.nn.LstmImpl lstm() {
-        return lstm != null ? lstm : io.github.lstmsuite.common.nn.LstmImpl.fast;
+    public io.github.lstmsuite.layers.LstmImpl lstm() {
+        return lstm != null ? lstm : io.github.lstmsuite.layers.LstmImpl.fast;
     }
 }

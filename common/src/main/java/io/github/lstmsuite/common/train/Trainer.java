@@ -1,7 +1,7 @@
 package io.github.lstmsuite.common.train;
 
 import io.github.lstmsuite.common.UserException;
-import io.github.lstmsuite.common.nn.FastUpdater;
+import io.github.lstmsuite.layers.FastUpdater;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.common.report.MetricsCsv;
@@ -310,7 +310,7 @@ public final class Trainer<N extends Model & NeuralNetwork> {
      */
     private static void collectBetweenEpochs(double epochSeconds) {
         if (epochSeconds > FULL_GC_MIN_EPOCH_SECONDS) {
-            io.github.lstmsuite.common.nn.NativeMemory.release();   // collect, and give the freed native memory back
+            io.github.lstmsuite.layers.NativeMemory.release();   // collect, and give the freed native memory back
         }
     }
 

@@ -2,7 +2,7 @@ package io.github.lstmsuite.common.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.lstmsuite.common.nn.LstmImpl;
+import io.github.lstmsuite.layers.LstmImpl;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
