@@ -1,0 +1,11 @@
+package io.github.lstmsuite.common.nn;
+
+/**
+ * The name {@link io.github.lstmsuite.layers.FastEmbedding} had in version 0.1.0, kept so that model zips saved then still load
+ * (their configurations name this class). New code uses {@link io.github.lstmsuite.layers.FastEmbedding}.
+ *
+ * @deprecated moved to the lstm-layers module: {@link io.github.lstmsuite.layers.FastEmbedding}
+ */
+@Deprecated
+public class FastEmbedding extends io.github.lstmsuite.layers.FastEmbedding {
+}
