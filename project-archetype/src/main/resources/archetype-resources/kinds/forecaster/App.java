@@ -7,6 +7,7 @@ import io.github.lstmsuite.common.cli.RunOptions;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.Baselines;
+import io.github.lstmsuite.common.series.Ets;
 import io.github.lstmsuite.common.series.ForecastMetrics;
 import io.github.lstmsuite.common.series.Forecaster;
 import io.github.lstmsuite.common.series.Theta;
@@ -128,9 +129,10 @@ public final class App implements Callable<App.Result> {
                 return new Result(run.runDir(), null, Map.of(), fit.state());
             }
 
-            // ---- evaluate: the LSTM, the baselines and the Theta method (R's thetaf) on the same test origins
+            // ---- evaluate: the LSTM, the baselines, ETS (R's ets) and the Theta method (R's thetaf) on the same test origins
             List<Forecaster> methods = new ArrayList<>(List.of(Model.forecaster(fit.network(), mc)));
             methods.addAll(Baselines.all(cfg.period()));
+            methods.add(new Ets(cfg.period()));
             methods.add(new Theta(cfg.period()));
             Map<String, ForecastMetrics.Scores> scores = new LinkedHashMap<>();
             System.out.printf("%ntest: %d forecasts of %d steps%n%-16s %10s %10s %8s %6s%n", testOrigins.length, h,

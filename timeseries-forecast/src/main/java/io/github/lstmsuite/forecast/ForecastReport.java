@@ -4,6 +4,7 @@ import io.github.lstmsuite.common.report.AtomicFiles;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.Baselines;
+import io.github.lstmsuite.common.series.Ets;
 import io.github.lstmsuite.common.series.ForecastMetrics;
 import io.github.lstmsuite.common.series.Forecaster;
 import io.github.lstmsuite.common.series.Intervals;
@@ -79,9 +80,11 @@ final class ForecastReport {
                 sn = r;
             }
         }
-        // a statistical method forecasters use, beside the LSTM: Theta (R's thetaf), fitted on everything before the test part
-        Forecaster theta = new Theta(saved.run().period());
-        rows.add(new Row(theta.name(), RollingOrigin.evaluate(theta, series, split.valEnd(), split.n(), h, scale).scores()));
+        // the statistical methods forecasters use, beside the LSTM: ETS (R's ets: chosen and fitted on everything before
+        // the test part, its states updated at each origin) and Theta (R's thetaf, refitted at each origin)
+        for (Forecaster stat : List.of(new Ets(saved.run().period()), new Theta(saved.run().period()))) {
+            rows.add(new Row(stat.name(), RollingOrigin.evaluate(stat, series, split.valEnd(), split.n(), h, scale).scores()));
+        }
         double[][] az = RollingOrigin.actuals(enc.z(series.target()), origins, h);
         Intervals iv = saved.intervals();
         return new Comparison(l.origins().length, rows, iv.coverage(0, az, lz), iv.coverage(1, az, lz), l, lz, sn);

@@ -166,44 +166,7 @@ public final class Theta implements Forecaster {
 
     /** R's {@code decompose(type = "multiplicative")} figure: one index per position from the first value, mean 1. */
     static double[] multiplicativeIndices(double[] y, int m) {
-        int n = y.length;
-        double[] trend = new double[n];
-        java.util.Arrays.fill(trend, Double.NaN);
-        int half = m / 2;
-        for (int t = half; t < n - half; t++) {
-            double s = 0;
-            if (m % 2 == 0) {                                   // weights 1/2, 1, …, 1, 1/2 over m + 1 values
-                s += 0.5 * y[t - half] + 0.5 * y[t + half];
-                for (int j = t - half + 1; j < t + half; j++) {
-                    s += y[j];
-                }
-            } else {
-                for (int j = t - half; j <= t + half; j++) {
-                    s += y[j];
-                }
-            }
-            trend[t] = s / m;
-        }
-        double[] figure = new double[m];
-        for (int p = 0; p < m; p++) {
-            double s = 0;
-            int c = 0;
-            for (int t = p; t < n; t += m) {
-                if (!Double.isNaN(trend[t])) {
-                    s += y[t] / trend[t];
-                    c++;
-                }
-            }
-            figure[p] = s / c;
-        }
-        double mean = 0;
-        for (double f : figure) {
-            mean += f / m;
-        }
-        for (int p = 0; p < m; p++) {
-            figure[p] /= mean;
-        }
-        return figure;
+        return Decomposition.figure(y, m, true);
     }
 
     /** The α of simple exponential smoothing fitted by least squares. */

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.lstmsuite.common.data.DatasetResolver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * installs them, so there it must run; elsewhere it is skipped when R is missing.
  */
 class ThetaTest {
-    /** The bundled airpassengers series (144 monthly values). */
-    private static double[] airpassengers() throws IOException {
-        Path csv = DatasetResolver.findBundledDir().resolve("timeseries/airpassengers.csv");
-        List<String> lines = Files.readAllLines(csv);
-        double[] y = new double[lines.size() - 1];
-        for (int i = 1; i < lines.size(); i++) {
-            y[i - 1] = Double.parseDouble(lines.get(i).split(",")[1]);
-        }
-        return y;
-    }
-
     @Test
     void onAStraightLineItFollowsTheLineAtHalfItsSlopePlusTheLevel() {
         double[] y = new double[40];
@@ -66,7 +49,7 @@ class ThetaTest {
 
     @Test
     void aSeasonalSeriesIsAdjustedByItsMultiplicativeIndices() throws IOException {
-        double[] y = airpassengers();
+        double[] y = RReference.airpassengers();
         assertTrue(Theta.seasonal(y, 12));
         double[] idx = Theta.multiplicativeIndices(y, 12);
         double mean = 0;
@@ -85,7 +68,7 @@ class ThetaTest {
 
     @Test
     void asAForecasterItIsRefittedAtEachOriginOrEveryRthOnALongSeries() throws IOException {
-        double[] y = airpassengers();
+        double[] y = RReference.airpassengers();
         TimeSeries s = TimeSeries.of("airpassengers", y);
         int[] origins = {131, 119, 120, 125};                 // any order
         double[][] f = new Theta(12).forecast(s, origins, 12);
@@ -117,25 +100,12 @@ class ThetaTest {
      */
     @Test
     void agreesWithRsThetaf(@TempDir Path tmp) throws Exception {
-        boolean ci = System.getenv("CI") != null;
-        boolean haveR = rAvailable();
-        if (!ci) {
-            Assumptions.assumeTrue(haveR, "Rscript with the forecast package is not installed");
-        }
-        assertTrue(haveR, "CI must have Rscript and R's forecast package (apt-get install r-base-core r-cran-forecast)");
-        double[] y = airpassengers();
+        RReference.require();
+        double[] y = RReference.airpassengers();
         int[] origins = {30, 36, 48, 60, 96, 120, 132, 140};
-        StringBuilder values = new StringBuilder();
-        for (double v : y) {
-            values.append(v).append('\n');
-        }
-        Path data = Files.writeString(tmp.resolve("y.txt"), values);
-        Path script = Files.writeString(tmp.resolve("theta.R"), """
-                suppressMessages(library(forecast))
-                y <- scan("%s", quiet = TRUE)
+        List<String> out = RReference.script(tmp, y, """
                 for (o in c(%s)) cat(o, format(as.numeric(thetaf(ts(y[1:o], frequency = 12), h = 12)$mean), digits = 12), "\\n")
-                """.formatted(data.toString().replace("\\", "/"), java.util.Arrays.toString(origins).replaceAll("[\\[\\]]", "")));
-        List<String> out = run("Rscript", script.toString());
+                """.formatted(java.util.Arrays.toString(origins).replaceAll("[\\[\\]]", "")));
         assertEquals(origins.length, out.size(), String.join("\n", out));
         double worst = 0;
         for (int i = 0; i < origins.length; i++) {
@@ -149,21 +119,5 @@ class ThetaTest {
             }
         }
         System.out.printf("Theta against R's thetaf: largest relative difference %.2e%n", worst);
-    }
-
-    private static boolean rAvailable() {
-        try {
-            return run("Rscript", "-e", "suppressMessages(library(forecast)); cat('ok\\n')").contains("ok");
-        } catch (IOException | InterruptedException | AssertionError e) {
-            return false;
-        }
-    }
-
-    private static List<String> run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Rscript did not finish");
-        assertEquals(0, p.exitValue(), String.join("\n", lines));
-        return lines;
     }
 }
