@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, version = "lstm-suite forecast 0.1.0",
         description = "Multi-step LSTM forecasts of a time series, against naive, seasonal-naive, drift and mean baselines.",
-        subcommands = {ForecastApp.Train.class, ForecastEvaluate.class, ForecastPredict.class})
+        subcommands = {ForecastApp.Train.class, ForecastEvaluate.class, ForecastPredict.class, ForecastPanel.class})
 public final class ForecastApp {
     static final String APP = "forecast";
     /** Interval levels reported everywhere. */
@@ -60,9 +60,10 @@ public final class ForecastApp {
         System.exit(runExample(args).exitCode());
     }
 
-    /** Runs the app as the command line does; no command means {@code train}. */
+    /** Runs the app as the command line does; no command means {@code train}, or {@code panel} when {@code --panel} is given. */
     public static Cli.Outcome runExample(String... args) {
-        return Cli.runDefaulting(new ForecastApp(), "train", args);
+        boolean panel = java.util.Arrays.stream(args).anyMatch(a -> a.equals("--panel") || a.startsWith("--panel="));
+        return Cli.runDefaulting(new ForecastApp(), panel ? "panel" : "train", args);
     }
 
     // ------------------------------------------------------------------ configuration

@@ -62,6 +62,39 @@ public final class Baselines {
         };
     }
 
+    /**
+     * Naive2, the M4 competition's benchmark for OWA: the last value of the seasonally adjusted history, put back into
+     * season — the history y[0..o] divided by its multiplicative seasonal indices when the Theta method's test finds a
+     * season (see {@link Theta}), plain naive otherwise (and for a history with a value ≤ 0).
+     */
+    public static Forecaster naive2(int m) {
+        if (m < 1) {
+            throw new IllegalArgumentException("period must be at least 1");
+        }
+        return new Forecaster() {
+            @Override
+            public String name() {
+                return "naive2";
+            }
+
+            @Override
+            public double[][] forecast(TimeSeries series, int[] origins, int h) {
+                double[] y = series.target();
+                double[][] out = new double[origins.length][h];
+                for (int i = 0; i < origins.length; i++) {
+                    int o = origins[i];
+                    double[] history = java.util.Arrays.copyOf(y, o + 1);
+                    boolean positive = java.util.Arrays.stream(history).allMatch(v -> v > 0);
+                    double[] index = positive ? Theta.seasonalIndex(history, m) : null;
+                    for (int k = 0; k < h; k++) {
+                        out[i][k] = index == null ? y[o] : y[o] / index[o % m] * index[(o + 1 + k) % m];
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
     /** ŷ[o + k] for k = 1..h from the values y[0..o]. */
     private interface PointRule {
         double at(double[] y, int origin, int k);

@@ -242,8 +242,8 @@ public final class CsvSeries {
         }
     }
 
-    /** Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes). */
-    static String[] splitLine(String line, String source, int lineNumber) {
+    /** Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes); an unclosed quote is a one-line error naming {@code source} and the line. */
+    public static String[] splitLine(String line, String source, int lineNumber) {
         List<String> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         boolean quoted = false;

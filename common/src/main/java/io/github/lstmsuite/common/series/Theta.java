@@ -116,19 +116,10 @@ public final class Theta implements Forecaster {
             throw new IllegalArgumentException("Theta needs at least 2 values, got " + n);
         }
         double[] x = y.clone();
-        double[] index = null;                                  // the seasonal index of each position in the cycle
-        if (m > 1 && n > 2 * m && !constant(y) && seasonal(y, m)) {
-            index = multiplicativeIndices(y, m);
-            boolean nearZero = false;
-            for (double s : index) {
-                nearZero |= Math.abs(s) < 1e-4;
-            }
-            if (nearZero) {
-                index = null;                                   // as R: the non-seasonal method then
-            } else {
-                for (int t = 0; t < n; t++) {
-                    x[t] = y[t] / index[t % m];
-                }
+        double[] index = seasonalIndex(y, m);                   // the seasonal index of each position in the cycle
+        if (index != null) {
+            for (int t = 0; t < n; t++) {
+                x[t] = y[t] / index[t % m];
             }
         }
         double alpha = ses(x);
@@ -162,6 +153,24 @@ public final class Theta implements Forecaster {
         }
         double stat = Math.sqrt((1 + 2 * sum) / n);
         return Math.abs(r[m]) / stat > 1.6448536269514722;     // qnorm(0.95)
+    }
+
+    /**
+     * The multiplicative seasonal index of each position in the cycle (counted from the first value) when {@code y} is
+     * seasonal by thetaf's test (m &gt; 1, more than 2m values, not constant, the autocorrelation test below, no index
+     * near 0); null otherwise. The M4 competition's Naive2 adjusts by the same test and indices.
+     */
+    public static double[] seasonalIndex(double[] y, int m) {
+        if (m <= 1 || y.length <= 2 * m || constant(y) || !seasonal(y, m)) {
+            return null;
+        }
+        double[] index = multiplicativeIndices(y, m);
+        for (double s : index) {
+            if (Math.abs(s) < 1e-4) {
+                return null;                                    // as R: the non-seasonal method then
+            }
+        }
+        return index;
     }
 
     /** R's {@code decompose(type = "multiplicative")} figure: one index per position from the first value, mean 1. */

@@ -1,0 +1,396 @@
+package io.github.lstmsuite.forecast;
+
+import static java.util.Objects.requireNonNullElse;
+
+import io.github.lstmsuite.common.UserException;
+import io.github.lstmsuite.common.cli.CommonOptions;
+import io.github.lstmsuite.common.cli.HelpDefaults;
+import io.github.lstmsuite.common.cli.Limits;
+import io.github.lstmsuite.common.cli.NativeSetup;
+import io.github.lstmsuite.common.cli.ShapeOptions;
+import io.github.lstmsuite.common.report.Charts;
+import io.github.lstmsuite.common.report.RunSummary;
+import io.github.lstmsuite.common.series.Baselines;
+import io.github.lstmsuite.common.series.Ets;
+import io.github.lstmsuite.common.series.ForecastMetrics;
+import io.github.lstmsuite.common.series.Forecaster;
+import io.github.lstmsuite.common.series.RollingOrigin;
+import io.github.lstmsuite.common.series.Theta;
+import io.github.lstmsuite.common.series.TimeSeries;
+import io.github.lstmsuite.common.train.Progress;
+import io.github.lstmsuite.common.train.TrainState;
+import io.github.lstmsuite.common.train.Trainer;
+import io.github.lstmsuite.common.train.TrainingRun;
+import io.github.lstmsuite.layers.CellType;
+import io.github.lstmsuite.layers.LstmImpl;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./lstm forecast --panel [FILE|DIR]}: one LSTM trained across many series, scored series by series beside the
+ * statistical methods forecasters use (ETS, Theta) and the M4 competition's benchmarks, aggregated as in M4 (mean sMAPE,
+ * mean MASE, OWA relative to Naive2) over the whole panel and per frequency.
+ *
+ * <p>The story: read the panel → split every series in time (train | validation | test, the last 2H values for the
+ * test) → put each on a common scale fitted on its training part ({@link PanelModel.Encoding}) → train K networks on
+ * windows drawn across all series, each stopped early on the panel's validation MASE → forecast every test origin of
+ * every series with the median of the K → the same origins for every peer → tables, charts, {@code summary.json}.
+ */
+@Command(name = "panel", mixinStandardHelpOptions = true, resourceBundle = "io.github.lstmsuite.forecast.ForecastPanel$Defaults",
+        description = "One LSTM for many series (--panel FILE|DIR; default: the bundled 19-series panel), against ETS, Theta, Naive2, naive and seasonal naive, scored as in the M4 competition.")
+final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
+    /** The methods in the table, the LSTM first; OWA is relative to naive2. */
+    static final List<String> METHODS = List.of("lstm", "ets", "theta", "naive2", "seasonal_naive", "naive");
+
+    /** The defaults {@code --help} shows. */
+    public static final class Defaults extends HelpDefaults {
+        public Defaults() {
+            super("hidden", "64; --quick: 16", "layers", "1", "dropout", "0", "patience", "6", "metric", "validation MASE",
+                    "epochs", "30; --quick: 2", "batch-size", "64", "learning-rate", "0.003");
+        }
+    }
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Mixin
+    ShapeOptions shape = new ShapeOptions();
+
+    @Option(names = "--panel", arity = "0..1", fallbackValue = "", paramLabel = "FILE|DIR",
+            description = "A long CSV (series,time,value) or a folder of time,value CSVs; an index.csv beside it (series,frequency) gives the periods. Default: the bundled panel (19 real series).")
+    String panel;
+
+    @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast, for every series (default 12).")
+    Integer horizon;
+
+    @Option(names = "--period", paramLabel = "M", description = "Seasonal period of every series (default: index.csv, then the time labels, then detected).")
+    Integer period;
+
+    @Option(names = "--window", paramLabel = "W", description = "Steps the LSTM reads before a forecast (default 24).")
+    Integer window;
+
+    @Option(names = "--members", paramLabel = "K", description = "Networks in the ensemble, each from its own seed; the forecast is their median (default 5; --quick: 2).")
+    Integer members;
+
+    @Option(names = "--steps-per-epoch", paramLabel = "N", description = "Mini-batches per epoch (default 50).")
+    Integer stepsPerEpoch;
+
+    /**
+     * Everything a panel run was made with.
+     *
+     * @param panel   the panel's file or folder ({@code null}: the bundled panel)
+     * @param members K, networks in the ensemble (seeds seed … seed + K − 1)
+     */
+    public record PanelConfig(String panel, int horizon, Integer period, int window, int members, int epochs, int stepsPerEpoch,
+                              int batchSize, int patience, int hidden, int layers, double dropout, double learningRate, long seed,
+                              LstmImpl lstm, CellType cell) {
+    }
+
+    /**
+     * One series' place in the evaluation: its rows {@code [0, trainEnd)} train, {@code [trainEnd, valEnd)} validate (may
+     * be empty), {@code [valEnd, n)} test.
+     */
+    record Part(PanelData.Series series, int trainEnd, int valEnd) {
+        int n() {
+            return series.length();
+        }
+
+        String group() {
+            return switch (series.period()) {
+                case 12 -> "monthly";
+                case 4 -> "quarterly";
+                case 1 -> "yearly or non-seasonal";
+                default -> "period " + series.period();
+            };
+        }
+    }
+
+    /** One series' scores: MASE and sMAPE per method. */
+    public record SeriesScores(String name, int period, int trainRows, int testRows, Map<String, ForecastMetrics.Scores> scores) {
+    }
+
+    /** Mean sMAPE, mean MASE and OWA of one method over a group of series. */
+    public record Aggregate(double meanSmape, double meanMase, double owa) {
+    }
+
+    /** What the command returns: the run folder, the aggregates per group ("all" first) and method, each series' scores. */
+    public record PanelResult(Path runDir, Map<String, Map<String, Aggregate>> groups, List<SeriesScores> series,
+                              double wallSeconds, boolean interrupted) {
+    }
+
+    @Override
+    public PanelResult call() throws Exception {
+        int threads = NativeSetup.apply(common.threads);
+        int k = members != null ? members : common.quick ? 2 : 5;
+        List<String> parts = IntStream.rangeClosed(1, Math.max(1, k)).mapToObj(i -> "member-" + i).toList();
+        try (TrainingRun<PanelConfig> run = TrainingRun.start(ForecastApp.APP, TrainingRun.Options.of(common), PanelConfig.class,
+                () -> configure(k), stored -> stored, parts)) {
+            PanelConfig cfg = run.config();
+            int h = cfg.horizon();
+            int w = cfg.window();
+
+            // ---- data: every series split in time, put on the common scale by its training part
+            Path path = PanelData.resolve(cfg.panel() == null ? null : Path.of(cfg.panel()));
+            PanelData.Panel data = PanelData.read(path, cfg.period());
+            List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
+            List<PanelModel.Encoding> enc = split.stream()
+                    .map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(), p.series().period())).toList();
+            List<PanelModel.Prepared> prepared = new ArrayList<>();
+            for (int i = 0; i < split.size(); i++) {
+                Part p = split.get(i);
+                prepared.add(new PanelModel.Prepared(enc.get(i).z(p.series().values()), enc.get(i), p.trainEnd() - 1 - h));
+            }
+            printPanel(data, split, h);
+
+            // ---- train K networks on windows across the series; each stops early on the validation MASE
+            double[] scale = split.stream().mapToDouble(p -> ForecastMetrics.maseScale(p.series().values(), p.trainEnd(),
+                    p.series().period())).toArray();
+            List<MultiLayerNetwork> nets = new ArrayList<>();
+            List<TrainState> trained = new ArrayList<>();
+            for (int m = 0; m < cfg.members(); m++) {
+                long seed = cfg.seed() + m;
+                ForecastModel.Config mc = new ForecastModel.Config(PanelModel.CHANNELS, h, cfg.hidden(), cfg.layers(),
+                        cfg.dropout(), cfg.learningRate(), seed, cfg.lstm(), cfg.cell());
+                PanelModel.PanelBatches batches = new PanelModel.PanelBatches(prepared, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed);
+                if (m == 0) {
+                    System.out.printf("%nmodel: %s (%,d parameters), window %d; %d series give training windows, %d × %d per epoch, %d thread(s); %d member(s)%n",
+                            ForecastModel.describe(mc), ForecastModel.build(mc).numParams(), w, batches.series(), cfg.stepsPerEpoch(),
+                            cfg.batchSize(), threads, cfg.members());
+                }
+                System.out.printf("%nmember %d of %d (seed %d)%n", m + 1, cfg.members(), seed);
+                Trainer.Result<MultiLayerNetwork> fit = run.fitIn(parts.get(m), ForecastModel.build(mc), batches,
+                        n -> new TreeMap<>(Map.of("val_mase", validationMase(List.of(n), split, enc, scale, w, h))),
+                        cfg.epochs(), seed, "val_mase", false, cfg.patience());
+                if (fit.interrupted()) {
+                    return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);
+                }
+                trained.add(fit.state());
+                nets.add(fit.network());
+            }
+
+            // ---- the test part of every series: the ensemble and the peers from the same origins
+            List<SeriesScores> rows = new ArrayList<>();
+            Map<String, double[][]> firstForecasts = new LinkedHashMap<>();
+            for (int i = 0; i < split.size(); i++) {
+                Part p = split.get(i);
+                TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
+                int m = p.series().period();
+                List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets, enc.get(i), w),
+                        new Ets(m, 1), new Theta(m), Baselines.naive2(m), Baselines.seasonalNaive(m), Baselines.naive());
+                Map<String, ForecastMetrics.Scores> sc = new LinkedHashMap<>();
+                for (Forecaster f : methods) {
+                    RollingOrigin.Result r = RollingOrigin.evaluate(f, ts, p.valEnd(), p.n(), h, scale[i]);
+                    sc.put(f.name(), r.scores());
+                    if (f.name().equals("lstm") || f.name().equals("ets")) {
+                        firstForecasts.put(p.series().name() + "/" + f.name(), r.predicted());
+                    }
+                }
+                rows.add(new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc));
+            }
+            Map<String, Map<String, Aggregate>> groups = aggregate(split, rows);
+            String table = table(groups, cfg.members());
+            System.out.print(table);
+            charts(run.runDir(), split, rows, firstForecasts, h);
+
+            RunSummary summary = run.summary(trained, cfg.seed());
+            Aggregate all = groups.get("all").get("lstm");
+            summary.headline = String.format("panel of %d series: LSTM mean MASE %.3f, OWA %.3f (ETS %.3f / %.3f, Theta %.3f / %.3f)",
+                    rows.size(), all.meanMase(), all.owa(), groups.get("all").get("ets").meanMase(), groups.get("all").get("ets").owa(),
+                    groups.get("all").get("theta").meanMase(), groups.get("all").get("theta").owa());
+            summary.data.put("panel", data.source());
+            for (String method : METHODS) {
+                Aggregate a = groups.get("all").get(method);
+                summary.metrics.put(method, new LinkedHashMap<>(Map.of("mean_smape", a.meanSmape(), "mean_mase", a.meanMase(), "owa", a.owa())));
+            }
+            summary.metrics.put("panel table", table);
+            List<Map<String, Object>> series = new ArrayList<>();
+            for (SeriesScores r : rows) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("name", r.name());
+                s.put("period", r.period());
+                s.put("train_rows", r.trainRows());
+                s.put("test_rows", r.testRows());
+                Map<String, Double> mase = new LinkedHashMap<>();
+                Map<String, Double> smape = new LinkedHashMap<>();
+                r.scores().forEach((m, v) -> {
+                    mase.put(m, v.mase());
+                    smape.put(m, v.smape());
+                });
+                s.put("mase", mase);
+                s.put("smape", smape);
+                series.add(s);
+            }
+            Map<String, Object> byGroup = new LinkedHashMap<>();
+            groups.forEach((g, methods) -> byGroup.put(g, methods));
+            summary.data.put("series_count", String.valueOf(rows.size()));
+            summary.metrics.put("series", series);
+            summary.metrics.put("groups", byGroup);
+            summary.write(run.runDir().resolve("summary.json"));
+            System.out.printf("%nrun folder: %s   wall %s%n", run.runDir().toAbsolutePath().normalize(),
+                    Progress.formatSeconds(summary.wallSeconds));
+            return new PanelResult(run.runDir(), groups, rows, summary.wallSeconds, false);
+        }
+    }
+
+    /** The run's configuration from the flags and the defaults. */
+    private PanelConfig configure(int k) {
+        boolean quick = common.quick;
+        int h = requireNonNullElse(horizon, 12);
+        int w = requireNonNullElse(window, 24);
+        if (h < 1 || w < 2 || k < 1) {
+            throw new UserException("--horizon and --members must be at least 1 and --window at least 2, got " + h + ", " + k + " and " + w);
+        }
+        if (period != null && period < 1) {
+            throw new UserException("--period must be at least 1, got " + period);
+        }
+        int steps = requireNonNullElse(stepsPerEpoch, quick ? 10 : 50);
+        if (steps < 1) {
+            throw new UserException("--steps-per-epoch must be at least 1, got " + steps);
+        }
+        int hid = shape.hidden(quick ? 16 : 64);
+        int lay = shape.layers(1);
+        Limits.checkRecurrent(PanelModel.CHANNELS, hid, lay, h, h);
+        return new PanelConfig(panel == null || panel.isEmpty() ? null : panel, h, period, w, k, common.epochs(quick ? 2 : 30), steps,
+                common.batchSize(64), shape.patience(6), hid, lay, shape.dropout(0.0), common.learningRate(0.003), common.seed,
+                common.lstm(), common.cell);
+    }
+
+    /**
+     * The last 2H values test; the 2H before them validate; the rest trains. A series too short for that validates on H
+     * values, then on none (its test origins still count), and then tests on H; shorter still is an error naming it.
+     */
+    static Part split(PanelData.Series s, int h) {
+        int n = s.length();
+        int minTrain = Math.max(2 * Math.min(s.period(), 24), Math.max(h, 8)) + 1;
+        int[][] plans = {{2 * h, 2 * h}, {2 * h, h}, {2 * h, 0}, {h, 0}};    // {test, validation}
+        for (int[] plan : plans) {
+            int valEnd = n - plan[0];
+            int trainEnd = valEnd - plan[1];
+            if (trainEnd >= minTrain && trainEnd > s.period()) {
+                return new Part(s, trainEnd, valEnd);
+            }
+        }
+        throw new UserException("series " + s.name() + ": " + n + " values are too few for horizon " + h + " with period "
+                + s.period() + " (it needs " + (h + minTrain) + ": " + minTrain + " to fit on and " + h + " to test)");
+    }
+
+    /** The mean over the series that have a validation part of their validation MASE. */
+    static double validationMase(List<MultiLayerNetwork> nets, List<Part> split, List<PanelModel.Encoding> enc, double[] scale,
+                                 int w, int h) {
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < split.size(); i++) {
+            Part p = split.get(i);
+            if (p.valEnd() - p.trainEnd() < h) {
+                continue;
+            }
+            TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
+            sum += RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(nets, enc.get(i), w), ts, p.trainEnd(), p.valEnd(), h,
+                    scale[i]).scores().mase();
+            count++;
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** M4's aggregates, over all series and per frequency group: mean sMAPE, mean MASE, OWA relative to Naive2. */
+    static Map<String, Map<String, Aggregate>> aggregate(List<Part> split, List<SeriesScores> rows) {
+        Map<String, List<SeriesScores>> byGroup = new LinkedHashMap<>();
+        byGroup.put("all", rows);
+        for (int i = 0; i < rows.size(); i++) {
+            byGroup.computeIfAbsent(split.get(i).group(), g -> new ArrayList<>()).add(rows.get(i));
+        }
+        Map<String, Map<String, Aggregate>> out = new LinkedHashMap<>();
+        byGroup.forEach((g, rs) -> {
+            Map<String, double[]> means = new LinkedHashMap<>();
+            for (String m : METHODS) {
+                double smape = rs.stream().mapToDouble(r -> r.scores().get(m).smape()).average().orElse(Double.NaN);
+                double mase = rs.stream().mapToDouble(r -> r.scores().get(m).mase()).average().orElse(Double.NaN);
+                means.put(m, new double[] {smape, mase});
+            }
+            double[] n2 = means.get("naive2");
+            Map<String, Aggregate> a = new LinkedHashMap<>();
+            means.forEach((m, v) -> a.put(m, new Aggregate(v[0], v[1], 0.5 * (v[0] / n2[0] + v[1] / n2[1]))));
+            out.put(g + (g.equals("all") ? "" : " (" + rs.size() + ")"), a);
+        });
+        return out;
+    }
+
+    static String table(Map<String, Map<String, Aggregate>> groups, int members) {
+        StringBuilder sb = new StringBuilder();
+        groups.forEach((g, methods) -> {
+            sb.append(String.format("%n%s%n%-22s %11s %10s %7s%n", g.equals("all") ? "all series" : g, "method", "mean sMAPE", "mean MASE", "OWA"));
+            methods.forEach((m, a) -> sb.append(String.format("%-22s %11.2f %10.3f %7.3f%n",
+                    m.equals("lstm") ? "lstm (median of " + members + ")" : m, a.meanSmape(), a.meanMase(), a.owa())));
+        });
+        return sb.toString();
+    }
+
+    private static void printPanel(PanelData.Panel data, List<Part> split, int h) {
+        Map<String, Integer> groups = new TreeMap<>();
+        split.forEach(p -> groups.merge(p.group(), 1, Integer::sum));
+        System.out.printf("panel: %s — %d series (%s), horizon %d%n", data.source(), split.size(),
+                groups.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse(""), h);
+        System.out.println("each series: train | validation | test = the last 2 × horizon values (shorter series: less validation)");
+        for (Part p : split) {
+            System.out.printf("  %-24s period %3d (%s)  %5d | %4d | %3d%n", p.series().name(), p.series().period(), p.series().periodFrom(),
+                    p.trainEnd(), p.valEnd() - p.trainEnd(), p.n() - p.valEnd());
+        }
+    }
+
+    /** The three series where the LSTM does best and worst against ETS: history, actuals, both forecasts from the first test origin. */
+    private static void charts(Path runDir, List<Part> split, List<SeriesScores> rows, Map<String, double[][]> first, int h) {
+        List<Integer> order = IntStream.range(0, rows.size()).boxed().sorted(Comparator.comparingDouble(
+                i -> rows.get(i).scores().get("lstm").mase() / rows.get(i).scores().get("ets").mase())).toList();
+        List<Integer> picks = new ArrayList<>();
+        for (int j = 0; j < Math.min(3, order.size()); j++) {
+            picks.add(order.get(j));
+        }
+        for (int j = Math.max(3, order.size() - 3); j < order.size(); j++) {
+            picks.add(order.get(j));
+        }
+        for (int rank = 0; rank < picks.size(); rank++) {
+            int i = picks.get(rank);
+            Part p = split.get(i);
+            double[] y = p.series().values();
+            int o = p.valEnd() - 1;
+            int from = Math.max(0, o + 1 - Math.max(4 * h, 3 * Math.min(p.series().period(), 48)));
+            List<Charts.Line> lines = new ArrayList<>();
+            lines.add(new Charts.Line("history", range(from, o + 1), slice(y, from, o + 1), Color.DARK_GRAY, false));
+            lines.add(new Charts.Line("actual (test)", range(o + 1, p.n()), slice(y, o + 1, p.n()), Color.BLACK, false));
+            double[] x = range(o + 1, o + 1 + h);
+            lines.add(new Charts.Line("LSTM (panel)", x, first.get(p.series().name() + "/lstm")[0], new Color(31, 119, 180), false));
+            lines.add(new Charts.Line("ETS", x, first.get(p.series().name() + "/ets")[0], new Color(214, 39, 40), true));
+            SeriesScores s = rows.get(i);
+            String kind = rank < Math.min(3, order.size()) ? "best" : "worst";
+            String[] t = p.series().times();
+            Charts.lines(runDir.resolve(String.format("panel-%s-%d-%s.png", kind, kind.equals("best") ? rank + 1 : picks.size() - rank,
+                            p.series().name())),
+                    String.format("%s (%s vs ETS): test MASE LSTM %.2f, ETS %.2f, Theta %.2f", p.series().name(), kind,
+                            s.scores().get("lstm").mase(), s.scores().get("ets").mase(), s.scores().get("theta").mase()),
+                    "time", "value", lines, at -> {
+                        int row = (int) Math.round(at) - 1;
+                        return row >= 0 && row < t.length ? t[row] : "";
+                    });
+        }
+    }
+
+    private static double[] range(int from, int to) {
+        return IntStream.range(from, to).mapToDouble(i -> i + 1).toArray();
+    }
+
+    private static double[] slice(double[] y, int from, int to) {
+        return java.util.Arrays.copyOfRange(y, from, to);
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.lstmsuite.forecast;
+
+import io.github.lstmsuite.common.series.Forecaster;
+import io.github.lstmsuite.common.series.TimeSeries;
+import io.github.lstmsuite.common.train.Batches;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One LSTM for many series: how each series is put on a common scale, the training windows drawn across the series,
+ * and the forecasts of an ensemble.
+ *
+ * <p><b>A common scale.</b> Series differ in level, unit, season and volatility. Each is brought to the same footing
+ * with what its training part alone tells: divided by its multiplicative seasonal indices when the Theta method's test
+ * finds a season (the adjustment of M4's Naive2), taken to logs when it is positive, and measured in units of its mean
+ * absolute one-step change σ. The network then reads a window of those changes and forecasts, at every step, where
+ * the next H values lie relative to that step — so an output of 0 is the seasonally adjusted naive forecast.
+ *
+ * <pre>
+ *   input   [B, 2, W]   (z[t] − z[t−1]) / σ, and the series' period as log(m) / log(336), over W steps
+ *   output  [B, H, W]   (z[t+k] − z[t]) / σ for k = 1..H, at every step; the forecast is the last step's
+ * </pre>
+ */
+final class PanelModel {
+    /** Input channels: the scaled change and the period. */
+    static final int CHANNELS = 2;
+
+    private PanelModel() {
+    }
+
+    /**
+     * One series on the common scale: z[t] = log(y[t] / s[t]) (or y[t] / s[t] / scale when a value is ≤ 0).
+     *
+     * @param index seasonal index per position in the cycle (null: not seasonal)
+     * @param m     the period
+     * @param log   whether z is a log
+     * @param scale the divisor when not a log (the training part's mean |y|)
+     * @param sigma the training part's mean |z[t] − z[t−1]|
+     */
+    record Encoding(double[] index, int m, boolean log, double scale, double sigma) {
+        /** Fitted on {@code y[0..trainEnd)} only. */
+        static Encoding fit(double[] y, int trainEnd, int m) {
+            double[] train = Arrays.copyOf(y, trainEnd);
+            boolean positive = Arrays.stream(train).allMatch(v -> v > 0);
+            double[] index = positive ? io.github.lstmsuite.common.series.Theta.seasonalIndex(train, m) : null;
+            double scale = Math.max(1e-12, Arrays.stream(train).map(Math::abs).average().orElse(1));
+            Encoding e = new Encoding(index, m, positive, scale, 1);
+            double[] z = e.z(train);
+            double s = 0;
+            for (int t = 1; t < z.length; t++) {
+                s += Math.abs(z[t] - z[t - 1]);
+            }
+            s /= Math.max(1, z.length - 1);
+            return new Encoding(index, m, positive, scale, s > 1e-9 ? s : 1);
+        }
+
+        double z(double y, int t) {
+            double a = index == null ? y : y / index[t % m];
+            return log ? Math.log(Math.max(a, 1e-12)) : a / scale;
+        }
+
+        double[] z(double[] y) {
+            double[] z = new double[y.length];
+            for (int t = 0; t < y.length; t++) {
+                z[t] = z(y[t], t);
+            }
+            return z;
+        }
+
+        /** The value at time {@code t} whose z is {@code z}. */
+        double y(double z, int t) {
+            double a = log ? Math.exp(z) : z * scale;
+            return index == null ? a : a * index[t % m];
+        }
+    }
+
+    /** The period as an input channel, in [0, 1] for periods up to 336. */
+    static float periodChannel(int m) {
+        return (float) (Math.log(Math.max(1, m)) / Math.log(336));
+    }
+
+    /** Fills window {@code b} of {@code x} ([B, 2, W]) with the W scaled changes up to and including {@code origin}; steps before the data are 0. */
+    static void window(INDArray x, int b, double[] z, Encoding e, int origin, int w) {
+        float period = periodChannel(e.m());
+        for (int j = 0; j < w; j++) {
+            int t = origin - w + 1 + j;
+            x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma()) : 0f);
+            x.putScalar(b, 1, j, period);
+        }
+    }
+
+    /** One series prepared for training: its z values and the last origin whose H targets lie in its training part. */
+    record Prepared(double[] z, Encoding enc, int lastOrigin) {
+    }
+
+    /**
+     * Mini-batches of windows drawn across the series: a series uniformly (so long series do not drown short ones), then
+     * an origin in its training part uniformly; every step of the window that has real data before it is a training
+     * target. The same seed, epoch and index give the same batch.
+     */
+    static final class PanelBatches implements Batches {
+        private final List<Prepared> series;
+        private final int w;
+        private final int h;
+        private final int batch;
+        private final int steps;
+        private final long seed;
+
+        PanelBatches(List<Prepared> all, int w, int h, int batch, int steps, long seed) {
+            this.series = all.stream().filter(p -> p.lastOrigin() >= 1).toList();
+            if (series.isEmpty()) {
+                throw new IllegalArgumentException("no series has a training window");
+            }
+            this.w = w;
+            this.h = h;
+            this.batch = batch;
+            this.steps = steps;
+            this.seed = seed;
+        }
+
+        /** Series that give training windows. */
+        int series() {
+            return series.size();
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return steps;
+        }
+
+        @Override
+        public DataSet batch(int epoch, int index) {
+            Random r = new Random(seed * 1_000_003L + epoch * 10_007L + index);
+            INDArray x = Nd4j.zeros(DataType.FLOAT, batch, CHANNELS, w);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, h, w);
+            INDArray mask = Nd4j.zeros(DataType.FLOAT, batch, w);
+            for (int b = 0; b < batch; b++) {
+                Prepared p = series.get(r.nextInt(series.size()));
+                int o = 1 + r.nextInt(p.lastOrigin());               // 1..lastOrigin
+                window(x, b, p.z(), p.enc(), o, w);
+                for (int j = 0; j < w; j++) {
+                    int t = o - w + 1 + j;
+                    if (t < 1) {
+                        continue;                                    // before the data: no target
+                    }
+                    mask.putScalar(b, j, 1f);
+                    for (int k = 1; k <= h; k++) {
+                        y.putScalar(b, k - 1, j, (float) ((p.z()[t + k] - p.z()[t]) / p.enc().sigma()));
+                    }
+                }
+            }
+            return new DataSet(x, y, null, mask);
+        }
+
+        @Override
+        public double stepsPerExample(org.nd4j.linalg.dataset.api.DataSet b) {
+            return b.getLabelsMaskArray().sumNumber().doubleValue() / b.getLabelsMaskArray().size(0);
+        }
+    }
+
+    /**
+     * The ensemble's forecasts for one series: each member forecasts from the window ending at each origin, the median
+     * of the members' scaled forecasts is taken step by step, then put back on the series' scale.
+     */
+    static final class EnsembleForecaster implements Forecaster {
+        private final List<MultiLayerNetwork> members;
+        private final Encoding enc;
+        private final int w;
+
+        EnsembleForecaster(List<MultiLayerNetwork> members, Encoding enc, int w) {
+            this.members = members;
+            this.enc = enc;
+            this.w = w;
+        }
+
+        @Override
+        public String name() {
+            return "lstm";
+        }
+
+        @Override
+        public double[][] forecast(TimeSeries series, int[] origins, int h) {
+            double[] z = enc.z(series.target());
+            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS, w);
+            for (int i = 0; i < origins.length; i++) {
+                window(x, i, z, enc, origins[i], w);
+            }
+            List<float[][]> outs = new ArrayList<>();
+            for (MultiLayerNetwork net : members) {
+                INDArray out = net.output(x, false);                 // [n, H, W]
+                float[][] last = new float[origins.length][h];
+                for (int i = 0; i < origins.length; i++) {
+                    for (int k = 0; k < h; k++) {
+                        last[i][k] = out.getFloat(i, k, w - 1);
+                    }
+                }
+                outs.add(last);
+            }
+            double[][] f = new double[origins.length][h];
+            double[] vals = new double[members.size()];
+            for (int i = 0; i < origins.length; i++) {
+                for (int k = 0; k < h; k++) {
+                    for (int j = 0; j < members.size(); j++) {
+                        vals[j] = outs.get(j)[i][k];
+                    }
+                    Arrays.sort(vals);
+                    int n = vals.length;
+                    double med = n % 2 == 1 ? vals[n / 2] : 0.5 * (vals[n / 2 - 1] + vals[n / 2]);
+                    f[i][k] = enc.y(z[origins[i]] + enc.sigma() * med, origins[i] + 1 + k);
+                }
+            }
+            return f;
+        }
+    }
+}
