@@ -58,6 +58,11 @@ public final class ForecastModel {
     }
 
     public static MultiLayerNetwork build(Config c) {
+        return build(c, LossFunctions.LossFunction.MSE);
+    }
+
+    /** As {@link #build(Config)} with another loss at every step (the panel model's: mean absolute error). */
+    public static MultiLayerNetwork build(Config c, LossFunctions.LossFunction loss) {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
@@ -73,7 +78,7 @@ public final class ForecastModel {
             list.layer(i == 0 ? FastLstm.withoutInputGradient(layer) : layer);   // layer 0 reads the series: no dLoss/dInput
             nIn = c.hidden();
         }
-        RnnOutputLayer out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+        RnnOutputLayer out = new RnnOutputLayer.Builder(loss)
                 .activation(Activation.IDENTITY).nIn(nIn).nOut(c.outputs()).dataFormat(RNNFormat.NCW).build();
         MultiLayerNetwork net = new MultiLayerNetwork(list.layer(out).build());
         net.init();

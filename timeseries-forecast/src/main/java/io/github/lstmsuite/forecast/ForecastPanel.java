@@ -135,22 +135,26 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         int threads = NativeSetup.apply(common.threads);
         int k = members != null ? members : common.quick ? 2 : 5;
         List<String> parts = IntStream.rangeClosed(1, Math.max(1, k)).mapToObj(i -> "member-" + i).toList();
+        PanelData.Panel[] read = new PanelData.Panel[1];    // a fresh run reads and checks the panel before its folder exists
         try (TrainingRun<PanelConfig> run = TrainingRun.start(ForecastApp.APP, TrainingRun.Options.of(common), PanelConfig.class,
-                () -> configure(k), stored -> stored, parts)) {
+                () -> {
+                    PanelConfig c = configure(k);
+                    read[0] = read(c);
+                    return c;
+                }, stored -> stored, parts)) {
             PanelConfig cfg = run.config();
             int h = cfg.horizon();
             int w = cfg.window();
 
             // ---- data: every series split in time, put on the common scale by its training part
-            Path path = PanelData.resolve(cfg.panel() == null ? null : Path.of(cfg.panel()));
-            PanelData.Panel data = PanelData.read(path, cfg.period());
+            PanelData.Panel data = read[0] != null ? read[0] : read(cfg);
             List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
             List<PanelModel.Encoding> enc = split.stream()
                     .map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(), p.series().period())).toList();
             List<PanelModel.Prepared> prepared = new ArrayList<>();
             for (int i = 0; i < split.size(); i++) {
                 Part p = split.get(i);
-                prepared.add(new PanelModel.Prepared(enc.get(i).z(p.series().values()), enc.get(i), p.trainEnd() - 1 - h));
+                prepared.add(new PanelModel.Prepared(enc.get(i).zIn, enc.get(i), p.trainEnd() - 1 - h));
             }
             printPanel(data, split, h);
 
@@ -177,7 +181,21 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                     return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);
                 }
                 trained.add(fit.state());
-                nets.add(fit.network());
+                // the same network trained afresh on training and validation values, for the epochs that were best:
+                // the statistical peers are fitted on everything before the test part too
+                int epochs = Math.max(1, fit.state().bestEpoch);
+                List<PanelModel.Prepared> all = new ArrayList<>();
+                for (int i = 0; i < split.size(); i++) {
+                    all.add(new PanelModel.Prepared(enc.get(i).zIn, enc.get(i), split.get(i).valEnd() - 1 - h));
+                }
+                System.out.printf("member %d: refitted on training and validation values, %d epoch(s)%n", m + 1, epochs);
+                Trainer.Result<MultiLayerNetwork> refit = run.fitIn(parts.get(m) + "-refit", ForecastModel.build(mc),
+                        new PanelModel.PanelBatches(all, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
+                        null, false, 0);
+                if (refit.interrupted()) {
+                    return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);
+                }
+                nets.add(refit.network());
             }
 
             // ---- the test part of every series: the ensemble and the peers from the same origins
@@ -212,7 +230,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             summary.data.put("panel", data.source());
             for (String method : METHODS) {
                 Aggregate a = groups.get("all").get(method);
-                summary.metrics.put(method, new LinkedHashMap<>(Map.of("mean_smape", a.meanSmape(), "mean_mase", a.meanMase(), "owa", a.owa())));
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("mean_smape", a.meanSmape());
+                m.put("mean_mase", a.meanMase());
+                m.put("owa", a.owa());
+                summary.metrics.put(method, m);
             }
             summary.metrics.put("panel table", table);
             List<Map<String, Object>> series = new ArrayList<>();
@@ -233,7 +255,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 series.add(s);
             }
             Map<String, Object> byGroup = new LinkedHashMap<>();
-            groups.forEach((g, methods) -> byGroup.put(g, methods));
+            groups.forEach((g, methods) -> {
+                Map<String, Object> ms = new LinkedHashMap<>();
+                methods.forEach((m, a) -> ms.put(m, Map.of("mean_smape", a.meanSmape(), "mean_mase", a.meanMase(), "owa", a.owa())));
+                byGroup.put(g, ms);
+            });
             summary.data.put("series_count", String.valueOf(rows.size()));
             summary.metrics.put("series", series);
             summary.metrics.put("groups", byGroup);
@@ -242,6 +268,16 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                     Progress.formatSeconds(summary.wallSeconds));
             return new PanelResult(run.runDir(), groups, rows, summary.wallSeconds, false);
         }
+    }
+
+    /** The panel of {@code cfg}, each series checked long enough for its horizon. */
+    private static PanelData.Panel read(PanelConfig cfg) {
+        PanelData.Panel data = PanelData.read(PanelData.resolve(cfg.panel() == null ? null : Path.of(cfg.panel())), cfg.period());
+        if (data.series().isEmpty()) {
+            throw new UserException("--panel " + data.source() + ": no series in it");
+        }
+        data.series().forEach(s -> split(s, cfg.horizon()));
+        return data;
     }
 
     /** The run's configuration from the flags and the defaults. */

@@ -1,6 +1,8 @@
 package io.github.lstmsuite.forecast;
 
+import io.github.lstmsuite.common.series.Ets;
 import io.github.lstmsuite.common.series.Forecaster;
+import io.github.lstmsuite.common.series.Theta;
 import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.train.Batches;
 import java.util.ArrayList;
@@ -36,48 +38,115 @@ final class PanelModel {
     }
 
     /**
-     * One series on the common scale: z[t] = log(y[t] / s[t]) (or y[t] / s[t] / scale when a value is ≤ 0).
-     *
-     * @param index seasonal index per position in the cycle (null: not seasonal)
-     * @param m     the period
-     * @param log   whether z is a log
-     * @param scale the divisor when not a log (the training part's mean |y|)
-     * @param sigma the training part's mean |z[t] − z[t−1]|
+     * One series on the common scale, in the spirit of Smyl's ES-RNN: exponential smoothing takes the season, the network
+     * the rest. ETS is chosen and fitted on the training part ({@link Ets}); run through the series, its seasonal states
+     * give at each time the season known the step before, s(t). The series without its season — a(t) = y(t) / s(t) for
+     * a multiplicative season, y(t) − s(t) for an additive one, y(t) without one — is taken to logs when positive
+     * (otherwise divided by its training mean |a|): z(t). The network reads the changes of z in units of σ, the
+     * training part's mean |z(t) − z(t−1)|, and forecasts z(t + k) − z(t), where the k-th step ahead is put out of season
+     * with the seasonal states as they stood at t (what ETS itself would forecast with), so no value after t is used.
      */
-    record Encoding(double[] index, int m, boolean log, double scale, double sigma) {
-        /** Fitted on {@code y[0..trainEnd)} only. */
+    static final class Encoding {
+        final int m;
+        final char season;
+        private final double[][] states;     // states[t + 1]: the m seasonal states after y(t); states[0]: the initial ones
+        final boolean log;
+        final double scale;
+        final double sigma;
+        final double[] zIn;                  // z(t) for every value of the series
+        private final double[] y;
+
+        private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn, double sigma) {
+            this.y = y;
+            this.m = m;
+            this.season = season;
+            this.states = states;
+            this.log = log;
+            this.scale = scale;
+            this.zIn = zIn;
+            this.sigma = sigma;
+        }
+
+        /** Fitted on {@code y[0..trainEnd)} only; the seasonal states then run through all of {@code y}. */
         static Encoding fit(double[] y, int trainEnd, int m) {
             double[] train = Arrays.copyOf(y, trainEnd);
-            boolean positive = Arrays.stream(train).allMatch(v -> v > 0);
-            double[] index = positive ? io.github.lstmsuite.common.series.Theta.seasonalIndex(train, m) : null;
-            double scale = Math.max(1e-12, Arrays.stream(train).map(Math::abs).average().orElse(1));
-            Encoding e = new Encoding(index, m, positive, scale, 1);
-            double[] z = e.z(train);
-            double s = 0;
-            for (int t = 1; t < z.length; t++) {
-                s += Math.abs(z[t] - z[t - 1]);
+            char season = 'N';
+            double[][] states = null;
+            try {
+                Ets.Fit f = Ets.fit(train, m);
+                season = f.model().season();
+                if (season != 'N') {
+                    int s0 = f.model().trend() != 'N' ? 2 : 1;
+                    double[] state = f.init().clone();
+                    states = new double[y.length + 1][];
+                    states[0] = Arrays.copyOfRange(state, s0, s0 + f.m());
+                    for (int t = 0; t < y.length; t++) {
+                        f.run(y[t], state);
+                        states[t + 1] = Arrays.copyOfRange(state, s0, s0 + f.m());
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                season = 'N';                                   // too short for ETS: no seasonal adjustment
             }
-            s /= Math.max(1, z.length - 1);
-            return new Encoding(index, m, positive, scale, s > 1e-9 ? s : 1);
-        }
-
-        double z(double y, int t) {
-            double a = index == null ? y : y / index[t % m];
-            return log ? Math.log(Math.max(a, 1e-12)) : a / scale;
-        }
-
-        double[] z(double[] y) {
+            if (season == 'N' && m > 24) {
+                // a period ETS does not take (R's limit, 24): the season of a classical decomposition, when the
+                // Theta method's test finds one, as fixed multiplicative factors
+                double[] index = Arrays.stream(train).allMatch(v -> v > 0) ? Theta.seasonalIndex(train, m) : null;
+                if (index != null) {
+                    season = 'M';
+                    states = new double[y.length + 1][m];
+                    for (int t = -1; t < y.length; t++) {
+                        for (int j = 0; j < m; j++) {
+                            states[t + 1][j] = index[Math.floorMod(t - j, m)];   // state j after t: the factor of t − j
+                        }
+                    }
+                }
+            }
+            double[] a = new double[y.length];
+            for (int t = 0; t < y.length; t++) {
+                a[t] = adjust(y[t], season, states == null ? 0 : states[t][m - 1]);
+            }
+            boolean positive = true;
+            double sum = 0;
+            for (int t = 0; t < trainEnd; t++) {
+                positive &= a[t] > 0;
+                sum += Math.abs(a[t]);
+            }
+            double scale = Math.max(1e-12, sum / trainEnd);
             double[] z = new double[y.length];
             for (int t = 0; t < y.length; t++) {
-                z[t] = z(y[t], t);
+                z[t] = positive ? Math.log(Math.max(a[t], 1e-12)) : a[t] / scale;
             }
-            return z;
+            double d = 0;
+            for (int t = 1; t < trainEnd; t++) {
+                d += Math.abs(z[t] - z[t - 1]);
+            }
+            d /= Math.max(1, trainEnd - 1);
+            return new Encoding(y, m, season, states, positive, scale, z, d > 1e-9 ? d : 1);
         }
 
-        /** The value at time {@code t} whose z is {@code z}. */
-        double y(double z, int t) {
+        private static double adjust(double v, char season, double s) {
+            return season == 'M' ? v / s : season == 'A' ? v - s : v;
+        }
+
+        /** The seasonal state for k steps after t (k ≥ 1), as it stood after y(t). */
+        private double ahead(int t, int k) {
+            return states == null ? 0 : states[t + 1][m - 1 - (k - 1) % m];
+        }
+
+        /** The scaled target: where the k-th value after t lies relative to t, out of season as known at t. */
+        double target(int t, int k) {
+            double a = adjust(y[t + k], season, ahead(t, k));
+            double z = log ? Math.log(Math.max(a, 1e-12)) : a / scale;
+            return (z - zIn[t]) / sigma;
+        }
+
+        /** The value k steps after origin o for the network's scaled output {@code out}. */
+        double decode(int o, int k, double out) {
+            double z = zIn[o] + sigma * out;
             double a = log ? Math.exp(z) : z * scale;
-            return index == null ? a : a * index[t % m];
+            double s = ahead(o, k);
+            return season == 'M' ? a * s : season == 'A' ? a + s : a;
         }
     }
 
@@ -88,10 +157,10 @@ final class PanelModel {
 
     /** Fills window {@code b} of {@code x} ([B, 2, W]) with the W scaled changes up to and including {@code origin}; steps before the data are 0. */
     static void window(INDArray x, int b, double[] z, Encoding e, int origin, int w) {
-        float period = periodChannel(e.m());
+        float period = periodChannel(e.m);
         for (int j = 0; j < w; j++) {
             int t = origin - w + 1 + j;
-            x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma()) : 0f);
+            x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
             x.putScalar(b, 1, j, period);
         }
     }
@@ -152,7 +221,7 @@ final class PanelModel {
                     }
                     mask.putScalar(b, j, 1f);
                     for (int k = 1; k <= h; k++) {
-                        y.putScalar(b, k - 1, j, (float) ((p.z()[t + k] - p.z()[t]) / p.enc().sigma()));
+                        y.putScalar(b, k - 1, j, (float) p.enc().target(t, k));
                     }
                 }
             }
@@ -187,7 +256,7 @@ final class PanelModel {
 
         @Override
         public double[][] forecast(TimeSeries series, int[] origins, int h) {
-            double[] z = enc.z(series.target());
+            double[] z = enc.zIn;
             INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS, w);
             for (int i = 0; i < origins.length; i++) {
                 window(x, i, z, enc, origins[i], w);
@@ -213,7 +282,7 @@ final class PanelModel {
                     Arrays.sort(vals);
                     int n = vals.length;
                     double med = n % 2 == 1 ? vals[n / 2] : 0.5 * (vals[n / 2 - 1] + vals[n / 2]);
-                    f[i][k] = enc.y(z[origins[i]] + enc.sigma() * med, origins[i] + 1 + k);
+                    f[i][k] = enc.decode(origins[i], k + 1, med);
                 }
             }
             return f;

@@ -105,6 +105,11 @@ public final class Ets implements Forecaster {
      */
     public record Fit(Model model, int m, double alpha, double beta, double gamma, double phi, double[] init, double lik,
                       double aicc) {
+        /** Runs {@code state} (level, slope, seasonal states — as {@link #init}) on through one more value {@code v}. */
+        public void run(double v, double[] state) {
+            filter(new double[] {v}, state, this, null);
+        }
+
         /** Forecasts of the {@code h} values after {@code y}: the states updated through all of {@code y} from the fitted initial states. */
         public double[] forecast(double[] y, int h) {
             double[] state = init.clone();
