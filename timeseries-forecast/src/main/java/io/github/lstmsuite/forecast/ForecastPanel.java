@@ -322,7 +322,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 + s.period() + " (it needs " + (h + minTrain) + ": " + minTrain + " to fit on and " + h + " to test)");
     }
 
-    /** The mean over the series that have a validation part of their validation MASE. */
+    /**
+     * The geometric mean, over the series that have a validation part, of their validation MASE: one series whose scale
+     * explodes (a hyperinflation's price index) would otherwise decide every early stop alone.
+     */
     static double validationMase(List<MultiLayerNetwork> nets, List<Part> split, List<PanelModel.Encoding> enc, double[] scale,
                                  int w, int h) {
         double sum = 0;
@@ -333,11 +336,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 continue;
             }
             TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
-            sum += RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(nets, enc.get(i), w), ts, p.trainEnd(), p.valEnd(), h,
-                    scale[i]).scores().mase();
+            sum += Math.log(RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(nets, enc.get(i), w), ts, p.trainEnd(), p.valEnd(), h,
+                    scale[i]).scores().mase());
             count++;
         }
-        return count == 0 ? Double.NaN : sum / count;
+        return count == 0 ? Double.NaN : Math.exp(sum / count);
     }
 
     /** M4's aggregates, over all series and per frequency group: mean sMAPE, mean MASE, OWA relative to Naive2. */
