@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
         description = "One LSTM for many series (--panel FILE|DIR; default: the bundled 19-series panel), against ETS, Theta, Naive2, naive and seasonal naive, scored as in the M4 competition.")
 final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     /** The methods in the table, the LSTM first; OWA is relative to naive2. */
-    static final List<String> METHODS = List.of("lstm", "ets", "theta", "naive2", "seasonal_naive", "naive");
+    static final List<String> METHODS = List.of("lstm", "lstm+ets", "ets", "theta", "naive2", "seasonal_naive", "naive");
 
     /** The defaults {@code --help} shows. */
     public static final class Defaults extends HelpDefaults {
@@ -208,13 +208,20 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets, enc.get(i), w),
                         new Ets(m, 1), new Theta(m), Baselines.naive2(m), Baselines.seasonalNaive(m), Baselines.naive());
                 Map<String, ForecastMetrics.Scores> sc = new LinkedHashMap<>();
+                Map<String, RollingOrigin.Result> results = new LinkedHashMap<>();
                 for (Forecaster f : methods) {
                     RollingOrigin.Result r = RollingOrigin.evaluate(f, ts, p.valEnd(), p.n(), h, scale[i]);
-                    sc.put(f.name(), r.scores());
+                    results.put(f.name(), r);
                     if (f.name().equals("lstm") || f.name().equals("ets")) {
                         firstForecasts.put(p.series().name() + "/" + f.name(), r.predicted());
                     }
                 }
+                // the combination: the mean of the LSTM ensemble's and ETS's forecasts
+                RollingOrigin.Result l = results.get("lstm");
+                double[][] both = mean(l.predicted(), results.get("ets").predicted());
+                sc.put("lstm", l.scores());
+                sc.put("lstm+ets", RollingOrigin.of("lstm+ets", p.series().values(), l.origins(), both, scale[i]).scores());
+                results.forEach((name, r) -> sc.putIfAbsent(name, r.scores()));
                 rows.add(new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc));
             }
             Map<String, Map<String, Aggregate>> groups = aggregate(split, rows);
@@ -423,6 +430,18 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                         return row >= 0 && row < t.length ? t[row] : "";
                     });
         }
+    }
+
+    /** The mean of two forecasts, origin by origin and step by step. */
+    static double[][] mean(double[][] a, double[][] b) {
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = new double[a[i].length];
+            for (int k = 0; k < a[i].length; k++) {
+                out[i][k] = 0.5 * (a[i][k] + b[i][k]);
+            }
+        }
+        return out;
     }
 
     private static double[] range(int from, int to) {
