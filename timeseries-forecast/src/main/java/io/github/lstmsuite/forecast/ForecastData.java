@@ -140,7 +140,16 @@ public final class ForecastData {
     /** The run's split of {@code series}; too short a series is a user error naming what it needs. */
     static Split split(TimeSeries series, ForecastApp.RunConfig cfg) {
         int minTrain = cfg.window() + cfg.horizon() + 1 + 8;     // a window, its horizon, and a few windows to shuffle
-        Split split = Split.chronological(series.source(), series.length(), cfg.horizon(), cfg.valFraction(), cfg.testFraction(), minTrain);
+        Split split;
+        try {
+            split = Split.chronological(series.source(), series.length(), cfg.horizon(), cfg.valFraction(), cfg.testFraction(), minTrain);
+        } catch (UserException e) {
+            if (!e.getMessage().contains("rows are too few")) {
+                throw e;
+            }
+            // the panel model validates on less and reads shorter histories: point to it
+            throw new UserException(e.getMessage() + " (./lstm forecast --panel FILE takes a short series: a two-column time,value CSV is a panel of one)");
+        }
         if (cfg.period() >= split.trainEnd()) {
             throw new UserException("--period " + cfg.period() + " is not shorter than the training part (" + split.trainEnd() + " rows)");
         }

@@ -69,7 +69,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     ShapeOptions shape = new ShapeOptions();
 
     @Option(names = "--panel", arity = "0..1", fallbackValue = "", paramLabel = "FILE|DIR",
-            description = "A long CSV (series,time,value) or a folder of time,value CSVs; an index.csv beside it (series,frequency) gives the periods. Default: the bundled panel (19 real series).")
+            description = "A long CSV (series,time,value), a folder of time,value CSVs, or one time,value CSV (a panel of one); an index.csv beside it (series,frequency) gives the periods. Default: the bundled panel (19 real series).")
     String panel;
 
     @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast, for every series (default 12).")

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * Many series at once, read from a long CSV ({@code series,time,value}: one row per series and time step) or from a
- * folder of {@code time,value} CSVs (one per series, named by the file). Each series' rows must be in time order with no
+ * folder of {@code time,value} CSVs (one per series, named by the file); a single two-column CSV is a panel of one. Each series' rows must be in time order with no
  * time twice and every value a number; anything else is one line naming the file, line and series.
  *
  * <p>Each series' seasonal period comes from, in this order: {@code --period}; an {@code index.csv} beside the data with
@@ -82,6 +82,8 @@ final class PanelData {
                 readWide(f, rows);
             }
             index = readIndex(dir.resolve("index.csv"));
+        } else if (columns(path) == 2) {
+            readWide(path, rows);                           // one series: a panel of one
         } else {
             readLong(path, rows);
             Path parent = path.toAbsolutePath().getParent();
@@ -114,6 +116,12 @@ final class PanelData {
         }
     }
 
+    /** The number of fields in the header of {@code file}. */
+    private static int columns(Path file) {
+        List<String> lines = lines(file);
+        return lines.isEmpty() ? 0 : CsvSeries.splitLine(strip(lines.get(0)), file.toString(), 1).length;
+    }
+
     /** A long CSV: header {@code series,time,value}. */
     private static void readLong(Path file, Map<String, List<String[]>> rows) {
         List<String> lines = lines(file);
@@ -124,6 +132,10 @@ final class PanelData {
         if (header.length < 3 || !header[0].trim().equalsIgnoreCase("series") || !header[1].trim().equalsIgnoreCase("time")
                 || !header[2].trim().equalsIgnoreCase("value")) {
             throw new UserException(file + ": line 1: expected the header series,time,value, got '" + lines.get(0).trim() + "'");
+        }
+        if (header.length > 3) {
+            System.out.printf("note: %s: the columns after series,time,value (%s) are not used: covariates are not supported yet%n",
+                    file, String.join(",", java.util.Arrays.copyOfRange(header, 3, header.length)));
         }
         for (int i = 1; i < lines.size(); i++) {
             String line = strip(lines.get(i));
@@ -143,7 +155,7 @@ final class PanelData {
         }
     }
 
-    /** One series' file: header {@code time,value}. */
+    /** One series' file: a header of two columns, the time and the value (e.g. {@code time,value}). */
     private static void readWide(Path file, Map<String, List<String[]>> rows) {
         List<String> lines = lines(file);
         String name = file.getFileName().toString().replaceFirst("\\.csv$", "");
@@ -152,7 +164,7 @@ final class PanelData {
         }
         String[] header = CsvSeries.splitLine(strip(lines.get(0)), file.toString(), 1);
         if (header.length != 2) {
-            throw new UserException(file + ": line 1: expected the header time,value, got '" + lines.get(0).trim() + "'");
+            throw new UserException(file + ": line 1: expected a header of two columns (time,value), got '" + lines.get(0).trim() + "'");
         }
         List<String[]> r = rows.computeIfAbsent(name, k -> new ArrayList<>());
         for (int i = 1; i < lines.size(); i++) {
