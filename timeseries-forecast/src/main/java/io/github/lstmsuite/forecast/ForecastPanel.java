@@ -230,10 +230,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             charts(run.runDir(), split, rows, firstForecasts, h);
 
             RunSummary summary = run.summary(trained, cfg.seed());
-            Aggregate all = groups.get("all").get("lstm");
-            summary.headline = String.format("panel of %d series: LSTM mean MASE %.3f, OWA %.3f (ETS %.3f / %.3f, Theta %.3f / %.3f)",
-                    rows.size(), all.meanMase(), all.owa(), groups.get("all").get("ets").meanMase(), groups.get("all").get("ets").owa(),
-                    groups.get("all").get("theta").meanMase(), groups.get("all").get("theta").owa());
+            Map<String, Aggregate> all = groups.get("all");
+            summary.headline = String.format("panel of %d series: OWA LSTM %.3f, LSTM+ETS %.3f (ETS %.3f, Theta %.3f); mean MASE LSTM %.3f, LSTM+ETS %.3f (ETS %.3f)",
+                    rows.size(), all.get("lstm").owa(), all.get("lstm+ets").owa(), all.get("ets").owa(), all.get("theta").owa(),
+                    all.get("lstm").meanMase(), all.get("lstm+ets").meanMase(), all.get("ets").meanMase());
             summary.data.put("panel", data.source());
             for (String method : METHODS) {
                 Aggregate a = groups.get("all").get(method);

@@ -19,32 +19,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * One LSTM for many series: how each series is put on a common scale, the training windows drawn across the series,
  * and the forecasts of an ensemble.
  *
- * <p><b>A common scale.</b> Series differ in level, unit, season and volatility. Each is brought to the same footing
- * with what its training part alone tells: divided by its multiplicative seasonal indices when the Theta method's test
- * finds a season (the adjustment of M4's Naive2), taken to logs when it is positive, and measured in units of its mean
- * absolute one-step change σ. The network then reads a window of those changes and forecasts, at every step, where
- * the next H values lie relative to that step — so an output of 0 is the seasonally adjusted naive forecast.
+ * <p><b>A common scale</b>, in the spirit of Smyl's ES-RNN (the M4 competition's winner): exponential smoothing takes
+ * each series' season and level, the network learns the rest across all series (see {@link Encoding}).
  *
  * <pre>
- *   input   [B, 2, W]   (z[t] − z[t−1]) / σ, and the series' period as log(m) / log(336), over W steps
- *   output  [B, H, W]   (z[t+k] − z[t]) / σ for k = 1..H, at every step; the forecast is the last step's
+ *   input   [B, 3, W]   over W steps: the change (z[t] − z[t−1]) / σ, the period as log(m) / log(336), and the value's
+ *                       distance from ETS's level (z[t] − ℓ[t]) / σ
+ *   output  [B, H, W]   at every step t: (z[t+k] − ℓ[t]) / σ for k = 1..H, the k-th value ahead out of season as seen
+ *                       at t, relative to the level at t; the forecast is the last step's
  * </pre>
  */
 final class PanelModel {
-    /** Input channels: the scaled change and the period. */
-    static final int CHANNELS = 2;
+    /** Input channels: the scaled change, the period, and the value's distance from the anchor. */
+    static final int CHANNELS = 3;
 
     private PanelModel() {
     }
 
     /**
-     * One series on the common scale, in the spirit of Smyl's ES-RNN: exponential smoothing takes the season, the network
-     * the rest. ETS is chosen and fitted on the training part ({@link Ets}); run through the series, its seasonal states
-     * give at each time the season known the step before, s(t). The series without its season — a(t) = y(t) / s(t) for
-     * a multiplicative season, y(t) − s(t) for an additive one, y(t) without one — is taken to logs when positive
-     * (otherwise divided by its training mean |a|): z(t). The network reads the changes of z in units of σ, the
-     * training part's mean |z(t) − z(t−1)|, and forecasts z(t + k) − z(t), where the k-th step ahead is put out of season
-     * with the seasonal states as they stood at t (what ETS itself would forecast with), so no value after t is used.
+     * One series on the common scale, in the spirit of Smyl's ES-RNN: exponential smoothing takes the season and the
+     * level, the network the rest. ETS is chosen and fitted on the values before {@code fitEnd} ({@link Ets}); run
+     * through the series, its seasonal states give at each time the season known the step before, s(t), and its level
+     * after each value, ℓ(t). The series without its season — a(t) = y(t) / s(t) for a multiplicative season, y(t) −
+     * s(t) for an additive one, y(t) without one — is taken to logs when positive (otherwise divided by its mean |a|):
+     * z(t); the level likewise. The network reads the changes of z in units of σ (the mean |z(t) − z(t−1)| before
+     * {@code fitEnd}) and forecasts where z(t + k) lies relative to ℓ(t), the k-th step ahead put out of season with
+     * the seasonal states as they stood at t — what ETS itself would forecast with — so no value after t is used. An
+     * output of 0 is ETS's level carried forward in season. For a period above ETS's 24 (or a series too short for
+     * ETS) the season is a classical decomposition's index when the Theta method's test finds one, and the anchor is
+     * the value itself.
      */
     static final class Encoding {
         final int m;
@@ -54,10 +57,13 @@ final class PanelModel {
         final double scale;
         final double sigma;
         final double[] zIn;                  // z(t) for every value of the series
+        final double[] anchor;               // what the forecasts made at t are relative to, on z's scale
         private final double[] y;
 
-        private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn, double sigma) {
+        private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn,
+                         double[] anchor, double sigma) {
             this.y = y;
+            this.anchor = anchor;
             this.m = m;
             this.season = season;
             this.states = states;
@@ -72,9 +78,16 @@ final class PanelModel {
             double[] train = Arrays.copyOf(y, trainEnd);
             char season = 'N';
             double[][] states = null;
+            double[] level = null;                              // ETS's level after each value (out of season)
             try {
                 Ets.Fit f = Ets.fit(train, m);
                 season = f.model().season();
+                double[] st = f.init().clone();
+                level = new double[y.length];
+                for (int t = 0; t < y.length; t++) {
+                    f.run(y[t], st);
+                    level[t] = st[0];
+                }
                 if (season != 'N') {
                     int s0 = f.model().trend() != 'N' ? 2 : 1;
                     double[] state = f.init().clone();
@@ -87,6 +100,7 @@ final class PanelModel {
                 }
             } catch (IllegalArgumentException e) {
                 season = 'N';                                   // too short for ETS: no seasonal adjustment
+                level = null;
             }
             if (season == 'N' && m > 24) {
                 // a period ETS does not take (R's limit, 24): the season of a classical decomposition, when the
@@ -122,7 +136,21 @@ final class PanelModel {
                 d += Math.abs(z[t] - z[t - 1]);
             }
             d /= Math.max(1, trainEnd - 1);
-            return new Encoding(y, m, season, states, positive, scale, z, d > 1e-9 ? d : 1);
+            // the anchor each forecast is made relative to: ETS's level (smoothed, out of season), or the value itself
+            // where there is no ETS fit or the level cannot be taken to logs
+            double[] anchor = z.clone();
+            if (level != null) {
+                boolean ok = true;
+                for (double l : level) {
+                    ok &= !positive || l > 0;
+                }
+                if (ok) {
+                    for (int t = 0; t < y.length; t++) {
+                        anchor[t] = positive ? Math.log(level[t]) : level[t] / scale;
+                    }
+                }
+            }
+            return new Encoding(y, m, season, states, positive, scale, z, anchor, d > 1e-9 ? d : 1);
         }
 
         private static double adjust(double v, char season, double s) {
@@ -138,12 +166,12 @@ final class PanelModel {
         double target(int t, int k) {
             double a = adjust(y[t + k], season, ahead(t, k));
             double z = log ? Math.log(Math.max(a, 1e-12)) : a / scale;
-            return (z - zIn[t]) / sigma;
+            return (z - anchor[t]) / sigma;
         }
 
         /** The value k steps after origin o for the network's scaled output {@code out}. */
         double decode(int o, int k, double out) {
-            double z = zIn[o] + sigma * out;
+            double z = anchor[o] + sigma * out;
             double a = log ? Math.exp(z) : z * scale;
             double s = ahead(o, k);
             return season == 'M' ? a * s : season == 'A' ? a + s : a;
@@ -162,6 +190,7 @@ final class PanelModel {
             int t = origin - w + 1 + j;
             x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
             x.putScalar(b, 1, j, period);
+            x.putScalar(b, 2, j, t >= 0 ? (float) ((z[t] - e.anchor[t]) / e.sigma) : 0f);
         }
     }
 
