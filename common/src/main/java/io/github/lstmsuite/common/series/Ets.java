@@ -56,19 +56,16 @@ public final class Ets implements Forecaster {
 
     /**
      * Chosen and fitted anew at every origin on the values up to it, as R's {@code ets} on each history — unless the series
-     * is long and the origins many (origins × length above {@value #REFIT_BUDGET}): then refitted at every r-th origin
+     * is long and the origins many (origins × the last origin's history above the budget, {@value #REFIT_BUDGET} by
+     * default): then refitted at every r-th origin
      * (in time order), r the smallest that keeps within that, and in between the last fit's states are run on through
      * the values up to the origin with its weights kept. No origin ever sees a value after it.
      */
     @Override
     public double[][] forecast(TimeSeries series, int[] origins, int h) {
         double[] y = series.target();
-        Integer[] order = new Integer[origins.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Integer.compare(origins[a], origins[b]));
-        long every = Math.max(1, (long) Math.ceil((double) origins.length * y.length / refitBudget));
+        Integer[] order = Refits.inTimeOrder(origins);
+        long every = Refits.every(origins, refitBudget);
         double[][] out = new double[origins.length][];
         Fit fit = null;
         for (int k = 0; k < order.length; k++) {

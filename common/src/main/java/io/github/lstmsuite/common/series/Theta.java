@@ -54,13 +54,8 @@ public final class Theta implements Forecaster {
     @Override
     public double[][] forecast(TimeSeries series, int[] origins, int h) {
         double[] y = series.target();
-        Integer[] order = new Integer[origins.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> origins[i]));
-        long work = (long) origins.length * (origins.length == 0 ? 0 : origins[order[order.length - 1]] + 1);
-        long every = Math.max(1, (work + refitBudget - 1) / refitBudget);
+        Integer[] order = Refits.inTimeOrder(origins);
+        long every = Refits.every(origins, refitBudget);
         double[][] out = new double[origins.length][];
         Fit fit = null;
         double level = 0;
