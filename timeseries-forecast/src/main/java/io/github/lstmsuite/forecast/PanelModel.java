@@ -20,13 +20,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the forecasts of an ensemble.
  *
  * <p><b>A common scale</b>, in the spirit of Smyl's ES-RNN (the M4 competition's winner): exponential smoothing takes
- * each series' season and level, the network learns the rest across all series (see {@link Encoding}).
+ * each series' season out and gives its smoothed level, the network learns the rest across all series (see
+ * {@link Encoding}).
  *
  * <pre>
  *   input   [B, 3, W]   over W steps: the change (z[t] − z[t−1]) / σ, the period as log(m) / log(336), and the value's
  *                       distance from ETS's level (z[t] − ℓ[t]) / σ
- *   output  [B, H, W]   at every step t: (z[t+k] − ℓ[t]) / σ for k = 1..H, the k-th value ahead out of season as seen
- *                       at t, relative to the level at t; the forecast is the last step's
+ *   output  [B, H, W]   at every step t: (z[t+k] − z[t]) / σ for k = 1..H, the k-th value ahead out of season as seen
+ *                       at t, relative to the value at t; the forecast is the last step's
  * </pre>
  */
 final class PanelModel {
@@ -42,12 +43,12 @@ final class PanelModel {
      * through the series, its seasonal states give at each time the season known the step before, s(t), and its level
      * after each value, ℓ(t). The series without its season — a(t) = y(t) / s(t) for a multiplicative season, y(t) −
      * s(t) for an additive one, y(t) without one — is taken to logs when positive (otherwise divided by its mean |a|):
-     * z(t); the level likewise. The network reads the changes of z in units of σ (the mean |z(t) − z(t−1)| before
-     * {@code fitEnd}) and forecasts where z(t + k) lies relative to ℓ(t), the k-th step ahead put out of season with
-     * the seasonal states as they stood at t — what ETS itself would forecast with — so no value after t is used. An
-     * output of 0 is ETS's level carried forward in season. For a period above ETS's 24 (or a series too short for
-     * ETS) the season is a classical decomposition's index when the Theta method's test finds one, and the anchor is
-     * the value itself.
+     * z(t); the level likewise. The network reads the changes of z and z's distance from the level, in units of σ (the
+     * mean |z(t) − z(t−1)| before {@code fitEnd}), and forecasts where z(t + k) lies relative to z(t), the k-th step
+     * ahead put out of season with the seasonal states as they stood at t — what ETS itself would forecast with — so no
+     * value after t is used. An output of 0 is the last value carried forward in season (M4's Naive2 with ETS's
+     * season). For a period above ETS's 24 (or a series too short for ETS) the season is a classical decomposition's
+     * index when the Theta method's test finds one, and the level is the value itself.
      */
     static final class Encoding {
         final int m;
@@ -57,7 +58,7 @@ final class PanelModel {
         final double scale;
         final double sigma;
         final double[] zIn;                  // z(t) for every value of the series
-        final double[] anchor;               // what the forecasts made at t are relative to, on z's scale
+        final double[] anchor;               // ETS's level after t on z's scale (z itself without an ETS fit)
         private final double[] y;
 
         private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn,
@@ -136,8 +137,8 @@ final class PanelModel {
                 d += Math.abs(z[t] - z[t - 1]);
             }
             d /= Math.max(1, trainEnd - 1);
-            // the anchor each forecast is made relative to: ETS's level (smoothed, out of season), or the value itself
-            // where there is no ETS fit or the level cannot be taken to logs
+            // ETS's level (smoothed, out of season) on z's scale, an input: how far the value is from it; the value
+            // itself where there is no ETS fit or the level cannot be taken to logs
             double[] anchor = z.clone();
             if (level != null) {
                 boolean ok = true;
@@ -162,16 +163,16 @@ final class PanelModel {
             return states == null ? 0 : states[t + 1][m - 1 - (k - 1) % m];
         }
 
-        /** The scaled target: where the k-th value after t lies relative to t, out of season as known at t. */
+        /** The scaled target: where the k-th value after t lies relative to the value at t, out of season as known at t. */
         double target(int t, int k) {
             double a = adjust(y[t + k], season, ahead(t, k));
             double z = log ? Math.log(Math.max(a, 1e-12)) : a / scale;
-            return (z - anchor[t]) / sigma;
+            return (z - zIn[t]) / sigma;
         }
 
         /** The value k steps after origin o for the network's scaled output {@code out}. */
         double decode(int o, int k, double out) {
-            double z = anchor[o] + sigma * out;
+            double z = zIn[o] + sigma * out;
             double a = log ? Math.exp(z) : z * scale;
             double s = ahead(o, k);
             return season == 'M' ? a * s : season == 'A' ? a + s : a;
