@@ -88,11 +88,11 @@ class ForecastPanelTest {
         RollingOrigin.Result ets = RollingOrigin.evaluate(new Ets(4, 1), TimeSeries.of("gdp", y), valEnd, y.length, 12, scale);
         assertEquals(ets.scores().mase(), gdp.scores().get("ets").mase(), 1e-12);
 
-        // the learned part: over these six series the LSTM ensemble of this short run is no worse than 1.25 × Naive2 in
-        // OWA (measured, seeds 1-5: 0.884-1.000 with AVX-512, 0.858-0.954 with AVX2; margin 25 %)
+        // the learned part: over these six series the LSTM ensemble of this short run beats Naive2 in OWA
+        // (measured, seeds 1-5: 0.839-0.864 with AVX-512, 0.843-0.863 with AVX2; margin 14 %)
         double owa = r.groups().get("all").get("lstm").owa();
         System.out.printf("panel test: LSTM OWA %.3f (seed %d)%n", owa, SEED);
-        assertTrue(owa < 1.25, "LSTM OWA " + owa);
+        assertTrue(owa < 1.0, "LSTM OWA " + owa);
     }
 
     /** Six years of monthly values, horizon 12: the single-series command refuses them, the panel (of one) takes them. */
