@@ -8,6 +8,7 @@ import io.github.lstmsuite.common.cli.HelpDefaults;
 import io.github.lstmsuite.common.cli.Limits;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.cli.ShapeOptions;
+import io.github.lstmsuite.common.report.AtomicFiles;
 import io.github.lstmsuite.common.report.Charts;
 import io.github.lstmsuite.common.report.RunSummary;
 import io.github.lstmsuite.common.series.Baselines;
@@ -228,6 +229,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             String table = table(groups, cfg.members());
             System.out.print(table);
             charts(run.runDir(), split, rows, firstForecasts, h);
+            Path ahead = writeForecasts(run.runDir().resolve("panel_forecasts.csv"), split, nets, enc, w, h);
 
             RunSummary summary = run.summary(trained, cfg.seed());
             Map<String, Aggregate> all = groups.get("all");
@@ -271,8 +273,8 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             summary.metrics.put("series", series);
             summary.metrics.put("groups", byGroup);
             summary.write(run.runDir().resolve("summary.json"));
-            System.out.printf("%nrun folder: %s   wall %s%n", run.runDir().toAbsolutePath().normalize(),
-                    Progress.formatSeconds(summary.wallSeconds));
+            System.out.printf("%nthe next %d values of every series: %s%nrun folder: %s   wall %s%n", h, ahead.toAbsolutePath().normalize(),
+                    run.runDir().toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
             return new PanelResult(run.runDir(), groups, rows, summary.wallSeconds, false);
         }
     }
@@ -393,6 +395,37 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             System.out.printf("  %-24s period %3d (%s)  %5d | %4d | %3d%n", p.series().name(), p.series().period(), p.series().periodFrom(),
                     p.trainEnd(), p.valEnd() - p.trainEnd(), p.n() - p.valEnd());
         }
+    }
+
+    /**
+     * The forecasts a user wants from a panel: the H values after the end of every series, from the same ensemble (its
+     * scales and seasonal states run on through the test part, no network retrained), with ETS's (fitted on the whole
+     * series) and their mean, in {@code series,time,step,lstm,lstm+ets,ets} rows; times continue each series' labels.
+     */
+    static Path writeForecasts(Path file, List<Part> split, List<MultiLayerNetwork> nets, List<PanelModel.Encoding> enc, int w, int h) {
+        StringBuilder sb = new StringBuilder("series,time,step,lstm,lstm+ets,ets\n");
+        for (int i = 0; i < split.size(); i++) {
+            PanelData.Series s = split.get(i).series();
+            TimeSeries ts = new TimeSeries(s.name(), "value", "time", s.times(), s.values(), List.of(), new double[0][]);
+            int[] last = {s.length() - 1};
+            double[] lstm = new PanelModel.EnsembleForecaster(nets, enc.get(i), w).forecast(ts, last, h)[0];
+            double[] ets = new Ets(s.period(), 1).forecast(ts, last, h)[0];
+            String[] times = ts.futureLabels(h);
+            for (int k = 0; k < h; k++) {
+                sb.append(csv(s.name())).append(',').append(csv(times[k])).append(',').append(k + 1).append(',')
+                        .append(num(lstm[k])).append(',').append(num(0.5 * (lstm[k] + ets[k]))).append(',').append(num(ets[k])).append('\n');
+            }
+        }
+        AtomicFiles.writeString(file, sb.toString());
+        return file;
+    }
+
+    private static String num(double v) {
+        return String.format(java.util.Locale.ROOT, "%.6g", v);
+    }
+
+    private static String csv(String v) {
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     /** The three series where the LSTM does best and worst against ETS: history, actuals, both forecasts from the first test origin. */

@@ -75,6 +75,23 @@ class ForecastPanelTest {
             assertTrue(mase.values().stream().allMatch(v -> Double.isFinite(v) && v > 0), s.toString());
         }
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+
+        // the future: the 12 values after the end of every series, their times continuing the series' labels
+        List<String> ahead = Files.readAllLines(out.resolve("panel_forecasts.csv"));
+        assertEquals("series,time,step,lstm,lstm+ets,ets", ahead.get(0));
+        assertEquals(1 + 6 * 12, ahead.size());
+        assertTrue(ahead.stream().anyMatch(l -> l.startsWith("us-gdp,2001-Q1,1,")), "the quarter after 2000-Q4");
+        assertTrue(ahead.stream().anyMatch(l -> l.startsWith("us-gdp,2003-Q4,12,")), "quarters continue");
+        assertTrue(ahead.stream().anyMatch(l -> l.startsWith("pepper-black,1996-05,1,")), "months continue");
+        for (String l : ahead.subList(1, ahead.size())) {
+            String[] f = l.split(",");
+            for (int col = 3; col < 6; col++) {
+                double v = Double.parseDouble(f[col]);
+                assertTrue(Double.isFinite(v) && v > 0, l);              // every series here is positive
+            }
+            assertEquals(0.5 * (Double.parseDouble(f[3]) + Double.parseDouble(f[5])), Double.parseDouble(f[4]),
+                    1e-4 * Double.parseDouble(f[4]), "lstm+ets is the mean: " + l);
+        }
         try (var files = Files.list(out)) {
             assertEquals(6, files.filter(p -> p.getFileName().toString().startsWith("panel-")).count(), "3 best and 3 worst charts");
         }

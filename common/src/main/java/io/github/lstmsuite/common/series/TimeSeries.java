@@ -70,7 +70,8 @@ public record TimeSeries(String source, String targetName, String timeName, Stri
 
     /**
      * Labels for the {@code h} steps after the last row, continuing the last two labels' spacing when
-     * they are numbers, {@code YYYY-MM} months or ISO dates; otherwise {@code +1 … +h}.
+     * they are numbers, {@code YYYY-MM} months or ISO dates, the next quarters after a {@code YYYY-Qn}; otherwise
+     * {@code +1 … +h}.
      */
     public String[] futureLabels(int h) {
         String[] out = new String[h];
@@ -96,6 +97,15 @@ public record TimeSeries(String source, String targetName, String timeName, Stri
             return out;
         } catch (DateTimeParseException ignored) {
             // not a date
+        }
+        java.util.regex.Matcher q = java.util.regex.Pattern.compile("(\\d{4})-Q([1-4])").matcher(last);
+        if (q.matches()) {                                  // quarters: YYYY-Qn
+            long at = Long.parseLong(q.group(1)) * 4 + Long.parseLong(q.group(2)) - 1;
+            for (int i = 0; i < h; i++) {
+                long next = at + i + 1;
+                out[i] = (next / 4) + "-Q" + (next % 4 + 1);
+            }
+            return out;
         }
         try {
             long a = Long.parseLong(last);
