@@ -51,9 +51,18 @@ import picocli.CommandLine.Option;
         description = "Training and inference samples/s and peak memory of the suite's LSTM model shapes.")
 public final class BenchApp implements Callable<BenchApp.Result> {
 
-    /** A model shape to measure. {@code manyToOne}: last step → dense softmax; else softmax at every step. */
+    /**
+     * A model shape to measure. {@code manyToOne}: last step → dense softmax; else softmax at every step, over one-hot
+     * labels or, when {@code sparse}, over class indices (the {@code fast} implementation then uses the suite's
+     * {@code SoftmaxOutput}, as the char and translate apps do).
+     */
     public record Case(String name, int nIn, int hidden, int layers, int steps, int batch, int classes,
-                       boolean manyToOne) {
+                       boolean manyToOne, boolean sparse) {
+        /** A case with one-hot labels (class indices for the output layer alone, which has no LSTM). */
+        public Case(String name, int nIn, int hidden, int layers, int steps, int batch, int classes, boolean manyToOne) {
+            this(name, nIn, hidden, layers, steps, batch, classes, manyToOne, layers == 0);
+        }
+
         /**
          * Floating-point operations of one training sample in the LSTM layers: each product three times (forward,
          * its weight gradient, its input gradient), except the first layer's input gradient when
@@ -80,6 +89,9 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             new Case("mnist-row-h128-b64", 28, 128, 1, 28, 64, 10, true),
             new Case("mnist-row-h128-b256", 28, 128, 1, 28, 256, 10, true),
             new Case("char-2x256-s100-b32", 65, 256, 2, 100, 32, 65, false),
+            // the same as the char app runs it: fast = SoftmaxOutput over character indices, dl4j = RnnOutputLayer with
+            // sparse cross-entropy (the libtorch peer's char model: benchmarks/peer.sh 256 32 3 char)
+            new Case("char-2x256-s100-b32-softmax", 65, 256, 2, 100, 32, 65, false, true),
             // the translator's output layer alone (decoder ⊕ attention 512 → 3,084 French words, 12 steps):
             // impl fast = lstm-layers/SoftmaxOutput, dl4j = DL4J's RnnOutputLayer with sparse cross-entropy
             new Case("softmax-512-v3084-s12-b64", 512, 0, 0, 12, 64, 3084, false));
@@ -114,7 +126,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
     }
 
     @Option(names = "--case", paramLabel = "NAME", split = ",",
-            description = "Case(s) to run (default: all): mnist-row-h64-b64, mnist-row-h64-b256, mnist-row-h128-b64, mnist-row-h128-b256, char-2x256-s100-b32, softmax-512-v3084-s12-b64.")
+            description = "Case(s) to run (default: all): mnist-row-h64-b64, mnist-row-h64-b256, mnist-row-h128-b64, mnist-row-h128-b256, char-2x256-s100-b32, char-2x256-s100-b32-softmax, softmax-512-v3084-s12-b64.")
     List<String> caseNames;
 
     @Option(names = "--impl", paramLabel = "IMPL", split = ",", defaultValue = "fast,dl4j",
@@ -299,10 +311,11 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             }
             list.layer(lstm);
         }
-        if (c.layers() == 0) {
-            list.layer(impl == LstmImpl.fast ? new SoftmaxOutput.Builder().nIn(c.nIn()).nOut(c.classes()).build()
+        if (c.sparse()) {
+            int in = c.layers() == 0 ? c.nIn() : c.hidden();
+            list.layer(impl == LstmImpl.fast ? new SoftmaxOutput.Builder().nIn(in).nOut(c.classes()).build()
                     : new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).activation(Activation.SOFTMAX)
-                    .nIn(c.nIn()).nOut(c.classes()).build());
+                    .nIn(in).nOut(c.classes()).build());
         } else if (c.manyToOne()) {
             list.layer((impl == LstmImpl.fast ? new DenseSoftmaxOutput.Builder()
                     : new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX))
@@ -324,10 +337,10 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         for (int i = 0; i < n; i++) {
             INDArray x = Nd4j.rand(DataType.FLOAT, c.batch(), c.nIn(), c.steps());
             INDArray y = c.manyToOne() ? Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes())
-                    : c.layers() == 0 ? Nd4j.zeros(DataType.FLOAT, c.batch(), 1, c.steps())      // token indices
+                    : c.sparse() ? Nd4j.zeros(DataType.FLOAT, c.batch(), 1, c.steps())      // token indices
                     : Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes(), c.steps());
             for (int b = 0; b < c.batch(); b++) {
-                if (c.layers() == 0) {
+                if (c.sparse()) {
                     for (int t = 0; t < c.steps(); t++) {
                         y.putScalar(new long[]{b, 0, t}, r.nextInt(c.classes()));
                     }

@@ -47,6 +47,16 @@ class BenchAppTest {
         assertEquals(13.4e6 - 0.80e6, BenchApp.CASES.get(2).lstmTrainFlops(false), 0.02e6);   // no input gradient: 2·28·512·28 fewer
         assertFalse(BenchApp.firstLayerInputGradient(BenchApp.build(BenchApp.CASES.get(2), LstmImpl.fast)));
         assertTrue(BenchApp.firstLayerInputGradient(BenchApp.build(BenchApp.CASES.get(2), LstmImpl.dl4j)));
+        // the char model as the app runs it: SoftmaxOutput over character indices [B, 1, T], DL4J's sparse layer for dl4j
+        BenchApp.Case sm = BenchApp.CASES.get(5);
+        assertEquals("char-2x256-s100-b32-softmax", sm.name());
+        var data = BenchApp.randomBatches(sm, 1).get(0);
+        assertEquals(java.util.List.of(32L, 1L, 100L), java.util.Arrays.stream(data.getLabels().shape()).boxed().toList());
+        var fast = BenchApp.build(sm, LstmImpl.fast);
+        assertTrue(fast.getLayerWiseConfigurations().getConf(2).getLayer() instanceof io.github.lstmsuite.layers.SoftmaxOutput);
+        var dl4j = BenchApp.build(sm, LstmImpl.dl4j);
+        dl4j.setParams(fast.params().dup());
+        assertEquals(dl4j.score(data), fast.score(data), 1e-3 * Math.abs(dl4j.score(data)), "the same loss from both output layers");
     }
 
     @Test
