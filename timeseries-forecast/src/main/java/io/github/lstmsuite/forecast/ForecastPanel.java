@@ -153,9 +153,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             List<PanelModel.Encoding> enc = split.stream()
                     .map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(), p.series().period())).toList();
             List<PanelModel.Prepared> prepared = new ArrayList<>();
+            List<PanelModel.Prepared> preparedAll = new ArrayList<>();
             for (int i = 0; i < split.size(); i++) {
                 Part p = split.get(i);
-                prepared.add(new PanelModel.Prepared(enc.get(i).zIn, enc.get(i), p.trainEnd() - 1 - h));
+                prepared.add(new PanelModel.Prepared(enc.get(i), p.trainEnd() - 1 - h));
+                preparedAll.add(new PanelModel.Prepared(enc.get(i), p.valEnd() - 1 - h));   // for the refit
             }
             printPanel(data, split, h);
 
@@ -185,13 +187,9 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 // the same network trained afresh on training and validation values, for the epochs that were best:
                 // the statistical peers are fitted on everything before the test part too
                 int epochs = Math.max(1, fit.state().bestEpoch);
-                List<PanelModel.Prepared> all = new ArrayList<>();
-                for (int i = 0; i < split.size(); i++) {
-                    all.add(new PanelModel.Prepared(enc.get(i).zIn, enc.get(i), split.get(i).valEnd() - 1 - h));
-                }
                 System.out.printf("member %d: refitted on training and validation values, %d epoch(s)%n", m + 1, epochs);
                 Trainer.Result<MultiLayerNetwork> refit = run.fitIn(parts.get(m) + "-refit", ForecastModel.build(mc),
-                        new PanelModel.PanelBatches(all, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
+                        new PanelModel.PanelBatches(preparedAll, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
                         null, false, 0);
                 if (refit.interrupted()) {
                     return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);

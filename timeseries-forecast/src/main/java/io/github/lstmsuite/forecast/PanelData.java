@@ -79,13 +79,16 @@ final class PanelData {
                 throw new UserException("--panel " + path + ": no series CSV files in the folder (expected NAME.csv files with the columns time,value)");
             }
             for (Path f : files) {
-                readWide(f, rows);
+                readWide(f, lines(f), rows);
             }
             index = readIndex(dir.resolve("index.csv"));
-        } else if (columns(path) == 2) {
-            readWide(path, rows);                           // one series: a panel of one
         } else {
-            readLong(path, rows);
+            List<String> lines = lines(path);
+            if (!lines.isEmpty() && CsvSeries.splitLine(strip(lines.get(0)), path.toString(), 1).length == 2) {
+                readWide(path, lines, rows);                // one series: a panel of one
+            } else {
+                readLong(path, lines, rows);
+            }
             Path parent = path.toAbsolutePath().getParent();
             index = readIndex(parent == null ? null : parent.resolve("index.csv"));
         }
@@ -116,15 +119,8 @@ final class PanelData {
         }
     }
 
-    /** The number of fields in the header of {@code file}. */
-    private static int columns(Path file) {
-        List<String> lines = lines(file);
-        return lines.isEmpty() ? 0 : CsvSeries.splitLine(strip(lines.get(0)), file.toString(), 1).length;
-    }
-
     /** A long CSV: header {@code series,time,value}. */
-    private static void readLong(Path file, Map<String, List<String[]>> rows) {
-        List<String> lines = lines(file);
+    private static void readLong(Path file, List<String> lines, Map<String, List<String[]>> rows) {
         if (lines.isEmpty()) {
             throw new UserException(file + ": empty (expected a header series,time,value and one row per series and time)");
         }
@@ -156,8 +152,7 @@ final class PanelData {
     }
 
     /** One series' file: a header of two columns, the time and the value (e.g. {@code time,value}). */
-    private static void readWide(Path file, Map<String, List<String[]>> rows) {
-        List<String> lines = lines(file);
+    private static void readWide(Path file, List<String> lines, Map<String, List<String[]>> rows) {
         String name = file.getFileName().toString().replaceFirst("\\.csv$", "");
         if (lines.isEmpty()) {
             throw new UserException(file + ": empty (expected a header time,value and one row per time step)");

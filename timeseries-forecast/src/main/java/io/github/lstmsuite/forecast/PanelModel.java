@@ -83,19 +83,17 @@ final class PanelModel {
             try {
                 Ets.Fit f = Ets.fit(train, m);
                 season = f.model().season();
-                double[] st = f.init().clone();
+                int s0 = f.model().trend() != 'N' ? 2 : 1;
+                double[] state = f.init().clone();
                 level = new double[y.length];
-                for (int t = 0; t < y.length; t++) {
-                    f.run(y[t], st);
-                    level[t] = st[0];
-                }
                 if (season != 'N') {
-                    int s0 = f.model().trend() != 'N' ? 2 : 1;
-                    double[] state = f.init().clone();
                     states = new double[y.length + 1][];
                     states[0] = Arrays.copyOfRange(state, s0, s0 + f.m());
-                    for (int t = 0; t < y.length; t++) {
-                        f.run(y[t], state);
+                }
+                for (int t = 0; t < y.length; t++) {                // one pass: the level and the seasonal states after each value
+                    f.run(y[t], state);
+                    level[t] = state[0];
+                    if (states != null) {
                         states[t + 1] = Arrays.copyOfRange(state, s0, s0 + f.m());
                     }
                 }
@@ -184,8 +182,12 @@ final class PanelModel {
         return (float) (Math.log(Math.max(1, m)) / Math.log(336));
     }
 
-    /** Fills window {@code b} of {@code x} ([B, 2, W]) with the W scaled changes up to and including {@code origin}; steps before the data are 0. */
-    static void window(INDArray x, int b, double[] z, Encoding e, int origin, int w) {
+    /**
+     * Fills window {@code b} of {@code x} ([B, 3, W]) with the W steps up to and including {@code origin}: the scaled
+     * change, the period, the distance from the level; steps before the data are 0.
+     */
+    static void window(INDArray x, int b, Encoding e, int origin, int w) {
+        double[] z = e.zIn;
         float period = periodChannel(e.m);
         for (int j = 0; j < w; j++) {
             int t = origin - w + 1 + j;
@@ -195,8 +197,8 @@ final class PanelModel {
         }
     }
 
-    /** One series prepared for training: its z values and the last origin whose H targets lie in its training part. */
-    record Prepared(double[] z, Encoding enc, int lastOrigin) {
+    /** One series prepared for training: its scale and the last origin whose H targets lie in its training part. */
+    record Prepared(Encoding enc, int lastOrigin) {
     }
 
     /**
@@ -243,7 +245,7 @@ final class PanelModel {
             for (int b = 0; b < batch; b++) {
                 Prepared p = series.get(r.nextInt(series.size()));
                 int o = 1 + r.nextInt(p.lastOrigin());               // 1..lastOrigin
-                window(x, b, p.z(), p.enc(), o, w);
+                window(x, b, p.enc(), o, w);
                 for (int j = 0; j < w; j++) {
                     int t = o - w + 1 + j;
                     if (t < 1) {
@@ -286,10 +288,13 @@ final class PanelModel {
 
         @Override
         public double[][] forecast(TimeSeries series, int[] origins, int h) {
-            double[] z = enc.zIn;
+            if (series.length() != enc.zIn.length) {                 // the encoding holds the series it was fitted for
+                throw new IllegalArgumentException("the ensemble's scale was fitted for a series of " + enc.zIn.length
+                        + " values, not " + series.length());
+            }
             INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS, w);
             for (int i = 0; i < origins.length; i++) {
-                window(x, i, z, enc, origins[i], w);
+                window(x, i, enc, origins[i], w);
             }
             List<float[][]> outs = new ArrayList<>();
             for (MultiLayerNetwork net : members) {
