@@ -61,6 +61,11 @@ public final class TextGenerator {
                 cfg.model().oneHot());
     }
 
+    /** A second instance on a copy of the network (its own recurrent state), for another thread or stream. */
+    public TextGenerator copy() {
+        return new TextGenerator(net.clone(), vocab, oneHot);
+    }
+
     /** The characters the model knows (a prime may use only these). */
     public CharVocabulary vocabulary() {
         return vocab;

@@ -109,11 +109,56 @@ public final class DigitClassifier {
     }
 
     private Classification classifyPrepared(byte[] pixels) {
+        return classify(pixelsOf(pixels));
+    }
+
+    /**
+     * The 28×28 pixels {@link #classify(BufferedImage)} reads: the picture made MNIST-like (greyscale, inverted if
+     * the background is light, cropped to the ink, scaled to 20 px and centred by mass), values 0…1.
+     */
+    public static float[][] prepare(BufferedImage image) {
+        return pixelsOf(DigitImages.prepare(image).pixels());
+    }
+
+    private static float[][] pixelsOf(byte[] pixels) {
         float[][] p = new float[MnistData.ROWS][MnistData.COLS];
         for (int i = 0; i < pixels.length; i++) {
             p[i / MnistData.COLS][i % MnistData.COLS] = (pixels[i] & 0xff) / 255f;
         }
-        return classify(p);
+        return p;
+    }
+
+    /**
+     * Classifies many 28×28 images in one forward pass (what a server does with the requests that wait together):
+     * the same results as {@link #classify(float[][])} one by one, in input order.
+     */
+    public java.util.List<Classification> classify(java.util.List<float[][]> images) {
+        int n = images.size();
+        float[] buf = new float[n * MnistData.COLS * MnistData.ROWS];
+        for (int i = 0; i < n; i++) {
+            float[][] pixels = images.get(i);
+            if (pixels.length != MnistData.ROWS || Arrays.stream(pixels).anyMatch(r -> r == null || r.length != MnistData.COLS)) {
+                throw new IllegalArgumentException("image " + i + ": expected 28 rows of 28 pixels");
+            }
+            int base = i * MnistData.COLS * MnistData.ROWS;
+            for (int row = 0; row < MnistData.ROWS; row++) {
+                for (int col = 0; col < MnistData.COLS; col++) {
+                    buf[base + col * MnistData.ROWS + row] = pixels[row][col];
+                }
+            }
+        }
+        INDArray x = Nd4j.create(buf, new long[] {n, MnistData.COLS, MnistData.ROWS}, 'c');  // [n, 28 px, 28 rows]
+        INDArray probs = net.output(x, false);                                                 // [n, 10]
+        java.util.List<Classification> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(classification(probs.getRow(i).toDoubleVector()));
+        }
+        return out;
+    }
+
+    /** A second instance on a copy of the network, for another thread. */
+    public DigitClassifier copy() {
+        return new DigitClassifier(net.clone(), source);
     }
 
     private static Classification classification(double[] probs) {

@@ -61,8 +61,29 @@ public final class SentenceTranslator {
         if (beam < 1) {
             throw new IllegalArgumentException("beam must be at least 1, got " + beam);
         }
-        List<String> tokens = tokenizer.tokenize(sentence);
-        List<String> unknown = tokens.stream().filter(t -> !source.contains(t)).toList();
-        return new Translation(config.text(target.decode(translator.beam(source.encode(tokens), beam))), unknown);
+        return translate(List.of(sentence), beam).get(0);
+    }
+
+    /**
+     * Translates many sentences with beam width {@code beam}, in input order: sentences of equal length take
+     * each decoder step together (what a server does with the requests that wait together).
+     */
+    public List<Translation> translate(List<String> sentences, int beam) {
+        if (beam < 1) {
+            throw new IllegalArgumentException("beam must be at least 1, got " + beam);
+        }
+        List<List<String>> tokens = sentences.stream().map(tokenizer::tokenize).toList();
+        List<int[]> out = translator.beam(tokens.stream().map(source::encode).toList(), beam);
+        List<Translation> result = new java.util.ArrayList<>(sentences.size());
+        for (int i = 0; i < sentences.size(); i++) {
+            List<String> unknown = tokens.get(i).stream().filter(t -> !source.contains(t)).toList();
+            result.add(new Translation(config.text(target.decode(out.get(i))), unknown));
+        }
+        return result;
+    }
+
+    /** The beam width the model was trained with (what {@link #translate(String)} uses). */
+    public int defaultBeam() {
+        return defaultBeam;
     }
 }

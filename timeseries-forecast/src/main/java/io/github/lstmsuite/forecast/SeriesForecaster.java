@@ -43,6 +43,23 @@ public final class SeriesForecaster {
         return model.saved().run().horizon();
     }
 
+    /**
+     * The series the model was trained on, read again from where training read it (the bundled data set or the
+     * CSV file), or {@code null} when it cannot be read here.
+     */
+    public TimeSeries trainingSeries() {
+        try {
+            return ForecastData.load(model.saved().run().source());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the model reads feature columns beside the target (then a forecast needs them too). */
+    public boolean hasFeatures() {
+        return model.saved().encoding().featMean().length > 0;
+    }
+
     /** How many past values the model reads before it forecasts (its window + 1). */
     public int needs() {
         return model.saved().run().window() + 1;
