@@ -80,6 +80,7 @@ public final class ModelServer implements AutoCloseable {
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.disableCompression();
+            c.http.prefer405over404 = true;
             c.jetty.threadPool = new QueuedThreadPool(256, 8, 60_000);
             if (cfg.corsOrigin() != null) {
                 c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(cfg.corsOrigin())));

@@ -38,11 +38,14 @@ final class Tensors {
         this.mln = mln;
         this.graph = graph;
         if (mln != null) {
-            long nIn = nIn(mln.getLayerWiseConfigurations().getConf(0).getLayer());
-            long nOut = mln.getLayerWiseConfigurations().getConf(mln.getnLayers() - 1).getLayer() instanceof FeedForwardLayer f
-                    ? f.getNOut() : -1;
-            this.inputs = List.of(new Port("input", new long[] {-1, nIn, -1}));
-            this.outputs = List.of(new Port("output", new long[] {-1, nOut, -1}));
+            org.deeplearning4j.nn.conf.layers.Layer first = mln.getLayerWiseConfigurations().getConf(0).getLayer();
+            org.deeplearning4j.nn.conf.layers.Layer last = mln.getLayerWiseConfigurations().getConf(mln.getnLayers() - 1).getLayer();
+            long nIn = nIn(first);
+            long nOut = last instanceof FeedForwardLayer f ? f.getNOut() : -1;
+            // recurrent input: [batch, features, time] (NCW); a feed-forward one: [batch, features]
+            this.inputs = List.of(new Port("input", recurrent(first) ? new long[] {-1, nIn, -1} : new long[] {-1, nIn}));
+            this.outputs = List.of(new Port("output", last instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer
+                    || recurrent(last) ? new long[] {-1, nOut, -1} : new long[] {-1, nOut}));
         } else {
             List<Port> in = new ArrayList<>();
             for (String n : graph.getConfiguration().getNetworkInputs()) {
@@ -57,8 +60,26 @@ final class Tensors {
         }
     }
 
+    /** The features a layer reads, looking through the wrappers (bidirectional, last time step). */
     private static long nIn(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
+            return nIn(b.getFwd());
+        }
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+            return nIn(w.getUnderlying());
+        }
         return layer instanceof FeedForwardLayer f ? f.getNIn() : -1;
+    }
+
+    private static boolean recurrent(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional) {
+            return true;
+        }
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+            return recurrent(w.getUnderlying());
+        }
+        return layer instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer
+                || layer instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
     }
 
     /** Loads the network in {@code zip}: a {@link ComputationGraph} when its configuration has vertices, else a {@link MultiLayerNetwork}. */
