@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
  * figure printed is the median block. Each case runs in a fresh JVM, so its peak RSS (Linux's VmHWM)
  * is its own; with {@code --in-process} the figure is the peak so far.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "lstm-suite bench 0.1.0",
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "lstm-suite bench 0.1.0", subcommands = ServeLoad.class,
         description = "Training and inference samples/s and peak memory of the suite's LSTM model shapes.")
 public final class BenchApp implements Callable<BenchApp.Result> {
 

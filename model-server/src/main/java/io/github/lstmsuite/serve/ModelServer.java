@@ -377,9 +377,12 @@ public final class ModelServer implements AutoCloseable {
         int k = ctx.queryParam("top_k") != null ? parseTopK(ctx.queryParam("top_k")) : 3;
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
         float[][] pixels;
+        int[] topK = {k};
         byte[] body = body(ctx);
         if (type.startsWith("image/")) {
             pixels = image(body);
+        } else if ((pixels = Requests.fastPixels(body, topK)) != null && topK[0] >= 1 && topK[0] <= 10) {
+            k = topK[0];
         } else {
             JsonNode o = Requests.json(body);
             k = Requests.integer(o, "top_k", k, 1, 10);

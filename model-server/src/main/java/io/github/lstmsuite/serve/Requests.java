@@ -166,6 +166,56 @@ final class Requests {
         return p;
     }
 
+    /**
+     * The pixels of a classify request read straight from the body with Jackson's streaming parser (no tree: the
+     * request's 784 numbers are most of the server's work per digit), or {@code null} when the body is not a JSON
+     * object whose only fields are {@code pixels} and {@code top_k} (then the caller reads the tree).
+     */
+    static float[][] fastPixels(byte[] body, int[] topK) {
+        try (org.nd4j.shade.jackson.core.JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            float[][] px = null;
+            for (org.nd4j.shade.jackson.core.JsonToken t = p.nextToken(); t == org.nd4j.shade.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.getCurrentName();
+                p.nextToken();
+                if (name.equals("top_k") && p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                    topK[0] = p.getIntValue();
+                } else if (name.equals("pixels") && p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
+                    px = new float[28][28];
+                    for (int r = 0; r < 28; r++) {
+                        if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
+                            return null;
+                        }
+                        for (int c = 0; c < 28; c++) {
+                            org.nd4j.shade.jackson.core.JsonToken v = p.nextToken();
+                            if (v != org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_INT && v != org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_FLOAT) {
+                                return null;
+                            }
+                            float f = p.getFloatValue();
+                            if (!(f >= 0 && f <= 1)) {
+                                return null;
+                            }
+                            px[r][c] = f;
+                        }
+                        if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
+                            return null;
+                        }
+                    }
+                    if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
+                        return null;
+                    }
+                } else {
+                    return null;
+                }
+            }
+            return p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null ? px : null;
+        } catch (IOException | RuntimeException e) {
+            return null;                          // the tree reader says what is wrong
+        }
+    }
+
     /** A univariate series with the given time labels (or row numbers). */
     static TimeSeries series(double[] values, String[] times) {
         if (times == null) {

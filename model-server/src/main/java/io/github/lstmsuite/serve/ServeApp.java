@@ -158,7 +158,7 @@ public final class ServeApp implements Callable<ServeApp.Result> {
             throw new UserException("--host " + host + ": other machines could reach the models; give --token-file FILE "
                     + "(a bearer token every call must carry), or keep the default 127.0.0.1");
         }
-        return new ServeConfig(host, port, sources(), maxBatch, queue, streams, timeoutSeconds * 1000L, maxBody, token,
+        return new ServeConfig(host, port, sources(modelArgs, runs), maxBatch, queue, streams, timeoutSeconds * 1000L, maxBody, token,
                 corsOrigin, watch, ServeConfig.FieldLimits.defaults());
     }
 
@@ -170,7 +170,11 @@ public final class ServeApp implements Callable<ServeApp.Result> {
         }
     }
 
-    private List<ModelSource> sources() {
+    /**
+     * What to serve, from the command line's model arguments: each a model file, a run folder, or NAME=FILE;
+     * none = the newest full run of each app under {@code runs}. One-line {@link UserException}s otherwise.
+     */
+    public static List<ModelSource> sources(List<String> modelArgs, Path runs) {
         List<ModelSource> out = new ArrayList<>();
         if (modelArgs.isEmpty()) {
             for (String app : APPS) {

@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  */
 final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The meters of each (model, endpoint, status), built once: a registry lookup per request costs more. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -31,12 +34,14 @@ final class ServerMetrics {
 
     /** Counts a request and its latency. */
     void request(String model, String endpoint, int status, long nanos) {
-        Counter.builder("lstm.serve.requests").description("Requests answered")
-                .tags("model", model, "endpoint", endpoint, "status", Integer.toString(status)).register(registry).increment();
-        Timer.builder("lstm.serve.request").description("Time from a request's arrival to its answer (streams: to its end)")
+        counters.computeIfAbsent(model + '\0' + endpoint + '\0' + status, k -> Counter.builder("lstm.serve.requests")
+                .description("Requests answered").tags("model", model, "endpoint", endpoint, "status", Integer.toString(status))
+                .register(registry)).increment();
+        timers.computeIfAbsent(model + '\0' + endpoint, k -> Timer.builder("lstm.serve.request")
+                .description("Time from a request's arrival to its answer (streams: to its end)")
                 .tags("model", model, "endpoint", endpoint).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Where a batcher reports the size of each batch it ran. */
