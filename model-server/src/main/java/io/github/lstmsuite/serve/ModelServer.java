@@ -192,7 +192,7 @@ public final class ModelServer implements AutoCloseable {
         app.before(this::authorize);
         app.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(Resources.PAGE));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(Resources.OPENAPI));
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+        app.get("/health/live", ctx -> json(ctx, 200, Map.of("status", "live")));
         app.get("/health/ready", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.get("/v1/models", ctx -> json(ctx, 200, models.values().stream().map(this::describe).toList()));
@@ -210,7 +210,14 @@ public final class ModelServer implements AutoCloseable {
         app.get("/v2/models/{name}/ready", ctx -> json(ctx, draining ? 503 : 200, Map.of("name", model(ctx).name, "ready", !draining)));
         app.post("/v2/models/{name}/infer", endpoint("infer", this::infer));
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiError(e.getStatus(), e.getMessage())));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() >= 500) {
+                LOG.error("{} {}: internal error", ctx.method(), ctx.path(), e);
+                error(ctx, new ApiError(500, "internal error (the server's log has the details)"));
+            } else {
+                error(ctx, new ApiError(e.getStatus(), e.getMessage().lines().findFirst().orElse("")));
+            }
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {}: internal error", ctx.method(), ctx.path(), e);
             error(ctx, new ApiError(500, "internal error (the server's log has the details)"));
