@@ -81,6 +81,9 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64", description = "The batched server's --max-batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
+    @Option(names = "--max-delay", paramLabel = "MS", defaultValue = "0", description = "The batched server's --max-delay (default: ${DEFAULT-VALUE}).")
+    double maxDelayMs;
+
     @Option(names = "--streams", paramLabel = "N", defaultValue = "4", description = "The batched server's --streams for the char model (default: ${DEFAULT-VALUE}).")
     int streams;
 
@@ -139,7 +142,7 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
     private ServeConfig config(ModelSource src, boolean batched) {
         ServeConfig c = ServeConfig.local(List.of(src)).withQueue(queue);
         return new ServeConfig(c.host(), 0, c.models(), batched ? maxBatch : 1, queue, batched ? streams : 1, 60_000, c.maxBody(),
-                null, null, 0, c.limits());
+                null, null, 0, c.limits(), batched ? Math.round(maxDelayMs * 1000) : 0);
     }
 
     private List<Cell> measure(ModelSource src) throws Exception {

@@ -38,6 +38,7 @@ final class Batcher<I, O> {
 
     private final String name;
     private final int maxBatch;
+    private final long maxDelayNanos;
     private final BlockingQueue<Job<I, O>> queue;
     private final Function<List<I>, List<O>> run;
     private final Consumer<Integer> batchSizes;
@@ -52,11 +53,20 @@ final class Batcher<I, O> {
      * @param batchSizes told the size of every batch run (the metrics)
      */
     Batcher(String name, int maxBatch, int capacity, Function<List<I>, List<O>> run, Consumer<Integer> batchSizes) {
+        this(name, maxBatch, capacity, 0, run, batchSizes);
+    }
+
+    /**
+     * @param maxDelayMicros while requests keep arriving, a batch short of {@code maxBatch} waits up to this long
+     *                       for more to join it (as Triton's {@code max_queue_delay}); 0 = it runs at once
+     */
+    Batcher(String name, int maxBatch, int capacity, long maxDelayMicros, Function<List<I>, List<O>> run, Consumer<Integer> batchSizes) {
         if (maxBatch < 1 || capacity < 1) {
             throw new IllegalArgumentException("maxBatch and capacity must be at least 1");
         }
         this.name = name;
         this.maxBatch = maxBatch;
+        this.maxDelayNanos = maxDelayMicros * 1000;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.run = run;
         this.batchSizes = batchSizes;
@@ -122,10 +132,30 @@ final class Batcher<I, O> {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
+            if (maxDelayNanos > 0 && batch.size() < maxBatch) {
+                collect(batch);
+            }
             batch.removeIf(j -> j.result().isDone());    // a caller that timed out cancelled its job: skip it
             if (!batch.isEmpty()) {
                 runBatch(batch);
             }
+        }
+    }
+
+    /** Lets more requests join {@code batch} while they arrive, up to the delay and the batch size. */
+    private void collect(List<Job<I, O>> batch) {
+        long end = System.nanoTime() + maxDelayNanos;
+        try {
+            for (long left = maxDelayNanos; left > 0 && batch.size() < maxBatch; left = end - System.nanoTime()) {
+                Job<I, O> next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                queue.drainTo(batch, maxBatch - batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

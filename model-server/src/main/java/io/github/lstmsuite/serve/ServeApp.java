@@ -56,6 +56,10 @@ public final class ServeApp implements Callable<ServeApp.Result> {
             description = "Most requests run as one batch (default: ${DEFAULT-VALUE}; 1 = one at a time).")
     int maxBatch;
 
+    @Option(names = "--max-delay", paramLabel = "MS", defaultValue = "0",
+            description = "While requests keep arriving, a batch waits up to this long for more (default: ${DEFAULT-VALUE}: it runs at once).")
+    double maxDelayMs;
+
     @Option(names = "--queue", paramLabel = "N", defaultValue = "256",
             description = "Most requests waiting per model; beyond it 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     int queue;
@@ -139,6 +143,9 @@ public final class ServeApp implements Callable<ServeApp.Result> {
                 throw new UserException(f[0] + " must be at least 1, got " + f[1]);
             }
         }
+        if (!(maxDelayMs >= 0 && maxDelayMs <= 1000)) {
+            throw new UserException("--max-delay must be 0 to 1000 ms, got " + maxDelayMs);
+        }
         if (watch < 0) {
             throw new UserException("--watch must be 0 or more seconds, got " + watch);
         }
@@ -159,7 +166,7 @@ public final class ServeApp implements Callable<ServeApp.Result> {
                     + "(a bearer token every call must carry), or keep the default 127.0.0.1");
         }
         return new ServeConfig(host, port, sources(modelArgs, runs), maxBatch, queue, streams, timeoutSeconds * 1000L, maxBody, token,
-                corsOrigin, watch, ServeConfig.FieldLimits.defaults());
+                corsOrigin, watch, ServeConfig.FieldLimits.defaults(), Math.round(maxDelayMs * 1000));
     }
 
     private static boolean isLoopback(String host) {

@@ -17,18 +17,30 @@ import java.util.List;
  * @param corsOrigin   the one origin allowed cross-origin calls, or {@code null} (no CORS headers)
  * @param watchSeconds how often to look for a newer model file (0 = only on request)
  * @param limits       the limits on a request's fields
+ * @param maxDelayMicros how long a batch may wait for more requests to join it while they keep coming (0 = not at all)
  */
 public record ServeConfig(String host, int port, List<ModelSource> models, int maxBatch, int queue, int streams,
                           long timeoutMillis, int maxBody, String token, String corsOrigin, int watchSeconds,
-                          FieldLimits limits) {
+                          FieldLimits limits, long maxDelayMicros) {
     /** The default port of {@code ./lstm serve}. */
     public static final int DEFAULT_PORT = 8790;
 
     public ServeConfig {
         models = List.copyOf(models);
-        if (maxBatch < 1 || queue < 1 || streams < 1 || timeoutMillis < 1 || maxBody < 1 || watchSeconds < 0) {
+        if (maxBatch < 1 || queue < 1 || streams < 1 || timeoutMillis < 1 || maxBody < 1 || watchSeconds < 0 || maxDelayMicros < 0) {
             throw new IllegalArgumentException("maxBatch, queue, streams, timeout and maxBody must be positive");
         }
+    }
+
+    /** As the canonical constructor, with no batch delay. */
+    public ServeConfig(String host, int port, List<ModelSource> models, int maxBatch, int queue, int streams,
+                       long timeoutMillis, int maxBody, String token, String corsOrigin, int watchSeconds, FieldLimits limits) {
+        this(host, port, models, maxBatch, queue, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits, 0);
+    }
+
+    /** This configuration with another batch delay. */
+    public ServeConfig withMaxDelayMicros(long us) {
+        return new ServeConfig(host, port, models, maxBatch, queue, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits, us);
     }
 
     /** Loopback, a free port, the defaults of the command line: what tests and the load generator start from. */
@@ -38,22 +50,22 @@ public record ServeConfig(String host, int port, List<ModelSource> models, int m
 
     /** This configuration with another batch size (1: one request at a time). */
     public ServeConfig withMaxBatch(int n) {
-        return new ServeConfig(host, port, models, n, queue, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits);
+        return new ServeConfig(host, port, models, n, queue, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits, maxDelayMicros);
     }
 
     /** This configuration with another queue bound. */
     public ServeConfig withQueue(int n) {
-        return new ServeConfig(host, port, models, maxBatch, n, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits);
+        return new ServeConfig(host, port, models, maxBatch, n, streams, timeoutMillis, maxBody, token, corsOrigin, watchSeconds, limits, maxDelayMicros);
     }
 
     /** This configuration with a bearer token required. */
     public ServeConfig withToken(String t) {
-        return new ServeConfig(host, port, models, maxBatch, queue, streams, timeoutMillis, maxBody, t, corsOrigin, watchSeconds, limits);
+        return new ServeConfig(host, port, models, maxBatch, queue, streams, timeoutMillis, maxBody, t, corsOrigin, watchSeconds, limits, maxDelayMicros);
     }
 
     /** This configuration with another body limit. */
     public ServeConfig withMaxBody(int bytes) {
-        return new ServeConfig(host, port, models, maxBatch, queue, streams, timeoutMillis, bytes, token, corsOrigin, watchSeconds, limits);
+        return new ServeConfig(host, port, models, maxBatch, queue, streams, timeoutMillis, bytes, token, corsOrigin, watchSeconds, limits, maxDelayMicros);
     }
 
     /**

@@ -80,11 +80,11 @@ final class Version {
         b.kind = kind;
         String tag = name + " v" + number;
         b.tensorInfo = Tensors.load(path);
-        b.tensors = new Batcher<>(tag + " infer", cfg.maxBatch(), cfg.queue(), b.tensorInfo::run, metrics.batchSizes(name, "infer"));
+        b.tensors = new Batcher<>(tag + " infer", cfg.maxBatch(), cfg.queue(), cfg.maxDelayMicros(), b.tensorInfo::run, metrics.batchSizes(name, "infer"));
         switch (kind) {
             case mnist -> {
                 DigitClassifier model = DigitClassifier.load(path);
-                b.classify = new Batcher<>(tag + " classify", cfg.maxBatch(), cfg.queue(), model::classify,
+                b.classify = new Batcher<>(tag + " classify", cfg.maxBatch(), cfg.queue(), cfg.maxDelayMicros(), model::classify,
                         metrics.batchSizes(name, "classify"));
             }
             case chars -> {
@@ -99,7 +99,7 @@ final class Version {
             case forecast -> {
                 SeriesForecaster model = SeriesForecaster.load(path);
                 b.forecaster = model;
-                b.forecast = new Batcher<>(tag + " forecast", cfg.maxBatch(), cfg.queue(), jobs -> {
+                b.forecast = new Batcher<>(tag + " forecast", cfg.maxBatch(), cfg.queue(), cfg.maxDelayMicros(), jobs -> {
                     List<SeriesForecaster.Forecast> out = new ArrayList<>(jobs.size());
                     for (ForecastJob j : jobs) {        // one series at a time: a forecast is a few small steps
                         out.add(model.forecast(Requests.series(j.values(), j.times()), j.horizon()));
@@ -110,7 +110,7 @@ final class Version {
             case translate -> {
                 SentenceTranslator model = SentenceTranslator.load(path);
                 b.defaultBeam = model.defaultBeam();
-                b.translate = new Batcher<>(tag + " translate", cfg.maxBatch(), cfg.queue(), jobs -> translateAll(model, jobs),
+                b.translate = new Batcher<>(tag + " translate", cfg.maxBatch(), cfg.queue(), cfg.maxDelayMicros(), jobs -> translateAll(model, jobs),
                         metrics.batchSizes(name, "translate"));
             }
             case tensor -> {
