@@ -1,20 +1,15 @@
 package io.github.lstmsuite.serve;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.github.lstmsuite.chars.CharApp;
-import io.github.lstmsuite.common.cli.Cli;
-import io.github.lstmsuite.forecast.ForecastApp;
-import io.github.lstmsuite.mnist.MnistApp;
-import io.github.lstmsuite.translate.TranslateApp;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Small models of the four apps, trained once per test JVM exactly as a user trains them (each app's
- * {@code runExample}), in a few seconds each: what the server's tests serve.
+ * The small models of the four apps the server's tests serve: made by the apps as a user runs them
+ * ({@code src/test/resources/models/make.sh} says how; a few seconds each) and kept as test resources, so the
+ * server's tests spend their time serving. Copied to a temporary folder once per test JVM.
  */
 final class TrainedModels {
     final Path dir;
@@ -27,19 +22,23 @@ final class TrainedModels {
 
     private TrainedModels() throws IOException {
         dir = Files.createTempDirectory("serve-models");
-        mnist = train(MnistApp.runExample("train", "--train-size", "20000", "--test-size", "1000", "--epochs", "3", "--seed", "1",
-                "--output-dir", dir.resolve("mnist").toString()), dir.resolve("mnist"));
-        chars = train(CharApp.runExample("--quick", "--seed", "1", "--sample-length", "20", "--output-dir", dir.resolve("chars").toString()),
-                dir.resolve("chars"));
-        forecast = train(ForecastApp.runExample("--quick", "--seed", "1", "--output-dir", dir.resolve("forecast").toString()),
-                dir.resolve("forecast"));
-        translate = train(TranslateApp.runExample("--task", "dates", "--quick", "--seed", "1", "--output-dir",
-                dir.resolve("translate").toString()), dir.resolve("translate"));
+        mnist = copy("mnist");
+        chars = copy("chars");
+        forecast = copy("forecast");
+        translate = copy("translate");
     }
 
-    private static Path train(Cli.Outcome o, Path runDir) {
-        assertEquals(0, o.exitCode(), "training " + runDir.getFileName() + " failed");
-        return runDir.resolve("model.zip");
+    /** {@code models/<app>.zip} as {@code <dir>/<app>/model.zip} (a run folder's layout). */
+    private Path copy(String app) throws IOException {
+        Path target = dir.resolve(app).resolve("model.zip");
+        Files.createDirectories(target.getParent());
+        try (InputStream in = TrainedModels.class.getResourceAsStream("/models/" + app + ".zip")) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource models/" + app + ".zip: run src/test/resources/models/make.sh");
+            }
+            Files.copy(in, target);
+        }
+        return target;
     }
 
     static synchronized TrainedModels get() throws IOException {
