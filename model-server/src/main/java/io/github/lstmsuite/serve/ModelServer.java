@@ -96,6 +96,14 @@ public final class ModelServer implements AutoCloseable {
 
     /** Loads the models and starts listening (a model that does not load is a one-line {@link UserException}). */
     public static ModelServer start(ServeConfig cfg) {
+        if (cfg.port() != 0) {                   // a taken port: one line, before the models load and Jetty logs it
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(cfg.host()), cfg.port()));
+            } catch (IOException e) {
+                throw new UserException("--port " + cfg.port() + " on " + cfg.host() + ": cannot listen there (" + e.getMessage() + ")");
+            }
+        }
         ModelServer s = new ModelServer(cfg);
         try {
             s.app.start(cfg.host(), cfg.port());
