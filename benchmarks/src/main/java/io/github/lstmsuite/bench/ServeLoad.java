@@ -9,8 +9,6 @@ import io.github.lstmsuite.serve.ModelServer;
 import io.github.lstmsuite.serve.ModelSource;
 import io.github.lstmsuite.serve.ServeApp;
 import io.github.lstmsuite.serve.ServeConfig;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -371,31 +369,38 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         }
     }
 
-    /** One HTTP/1.1 keep-alive connection to 127.0.0.1: a request out, the whole response in (length or chunked). */
+    /**
+     * One HTTP/1.1 keep-alive connection to 127.0.0.1: a request out, the whole response in (length or chunked),
+     * parsed from its own buffer (no per-byte calls: the client should cost little next to the server).
+     */
     private static final class Conn {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
+        private final byte[] buf = new byte[65536];
+        private int pos;
+        private int end;
 
         Conn(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(120_000);
-            out = new BufferedOutputStream(socket.getOutputStream(), 16384);
-            in = new BufferedInputStream(socket.getInputStream(), 16384);
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
         }
 
         int post(String path, byte[] body) throws IOException {
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] req = new byte[head.length + body.length];
+            System.arraycopy(head, 0, req, 0, head.length);
+            System.arraycopy(body, 0, req, head.length, body.length);
+            out.write(req);                                   // one write, one segment
             return readResponse(null);
         }
 
         String get(String path) throws IOException {
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             readResponse(b);
             close();
@@ -430,8 +435,7 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
             } else if (length >= 0) {
                 skip(length, keep);
             } else {
-                close = true;
-                skip(Long.MAX_VALUE, keep);
+                throw new IOException("a response without a length");
             }
             if (close) {
                 throw new IOException("the server closed the connection");
@@ -439,33 +443,56 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
             return code;
         }
 
+        private boolean fill() throws IOException {
+            if (pos < end) {
+                return true;
+            }
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            end = n;
+            return true;
+        }
+
         private void skip(long n, ByteArrayOutputStream keep) throws IOException {
-            byte[] buf = new byte[8192];
             while (n > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, n));
-                if (r < 0) {
-                    if (n == Long.MAX_VALUE) {
-                        return;
-                    }
+                if (!fill()) {
                     throw new IOException("connection closed mid-response");
                 }
+                int take = (int) Math.min(n, end - pos);
                 if (keep != null) {
-                    keep.write(buf, 0, r);
+                    keep.write(buf, pos, take);
                 }
-                n -= r;
+                pos += take;
+                n -= take;
             }
         }
 
         private String line() throws IOException {
-            StringBuilder b = new StringBuilder();
-            for (int c = in.read(); c >= 0; c = in.read()) {
-                if (c == '\n') {
-                    int len = b.length();
-                    return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+            StringBuilder b = null;
+            while (fill()) {
+                for (int i = pos; i < end; i++) {
+                    if (buf[i] == '\n') {
+                        int len = i - pos;
+                        String part = new String(buf, pos, len > 0 && buf[i - 1] == '\r' ? len - 1 : len, StandardCharsets.ISO_8859_1);
+                        pos = i + 1;
+                        if (b == null) {
+                            return part;
+                        }
+                        b.append(part);
+                        int l = b.length();
+                        return l > 0 && b.charAt(l - 1) == '\r' ? b.substring(0, l - 1) : b.toString();
+                    }
                 }
-                b.append((char) c);
+                if (b == null) {
+                    b = new StringBuilder();
+                }
+                b.append(new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1));
+                pos = end;
             }
-            return b.length() == 0 ? null : b.toString();
+            return b == null ? null : b.toString();
         }
 
         void close() {

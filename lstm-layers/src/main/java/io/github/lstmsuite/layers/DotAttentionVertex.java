@@ -131,6 +131,17 @@ public class DotAttentionVertex extends BaseGraphVertex {
         return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
+    /**
+     * Sets the memory's mask {@code [B, Tk]} (1 = real, 0 = padding) for the next pass. DL4J passes masks to a
+     * vertex only from {@code setLayerMaskArrays}, which {@code rnnTimeStep} never calls: a decoder that attends
+     * over padded encoder outputs step by step sets the mask here before each step (the pass clears it after).
+     */
+    public void setMemoryMask(INDArray mask) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            memoryMask = mask == null ? null : mask.dup();
+        }
+    }
+
     /** DL4J clears a graph's vertices after each pass: the mask goes too, so a later call without masks has none. */
     @Override
     public void clearVertex() {

@@ -133,7 +133,7 @@ final class Version {
                     sentences.addAll(jobs.get(i).sentences());
                 }
             }
-            List<SentenceTranslator.Translation> all = model.translate(sentences, beam);
+            List<SentenceTranslator.Translation> all = model.translate(sentences, beam, false);   // all lengths in one batch
             int at = 0;
             for (int i : ids) {
                 int n = jobs.get(i).sentences().size();

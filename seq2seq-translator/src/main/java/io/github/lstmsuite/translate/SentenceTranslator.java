@@ -69,11 +69,21 @@ public final class SentenceTranslator {
      * each decoder step together (what a server does with the requests that wait together).
      */
     public List<Translation> translate(List<String> sentences, int beam) {
+        return translate(sentences, beam, true);
+    }
+
+    /**
+     * As {@link #translate(List, int)}; with {@code byLength} false, sentences of all lengths take each decoder step
+     * together, padded and masked as in training (a server's mixed batch: one decoder call per step instead of one
+     * per sentence length). The translations can differ from the one-length batches in the last digits of the
+     * scores, and so, rarely, in a word.
+     */
+    public List<Translation> translate(List<String> sentences, int beam, boolean byLength) {
         if (beam < 1) {
             throw new IllegalArgumentException("beam must be at least 1, got " + beam);
         }
         List<List<String>> tokens = sentences.stream().map(tokenizer::tokenize).toList();
-        List<int[]> out = translator.beam(tokens.stream().map(source::encode).toList(), beam);
+        List<int[]> out = translator.beam(tokens.stream().map(source::encode).toList(), beam, byLength);
         List<Translation> result = new java.util.ArrayList<>(sentences.size());
         for (int i = 0; i < sentences.size(); i++) {
             List<String> unknown = tokens.get(i).stream().filter(t -> !source.contains(t)).toList();

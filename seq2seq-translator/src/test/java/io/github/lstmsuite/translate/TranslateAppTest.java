@@ -141,6 +141,26 @@ class TranslateAppTest {
     }
 
     @Test
+    void sentencesOfAllLengthsInOneBatchTranslateAsByLength() {
+        TranslateModel.Loaded m = TranslateModel.load(dates.model());
+        Translator tr = m.translator();
+        List<int[]> srcs = dateSources(m, 40, 321);
+        assertTrue(srcs.stream().mapToInt(s -> s.length).distinct().count() > 2, "sources of few lengths");
+        List<int[]> byLength = tr.greedy(srcs);
+        List<int[]> mixed = tr.greedy(srcs, false);                         // padded and masked, one group
+        int same = 0;
+        for (int i = 0; i < srcs.size(); i++) {
+            same += java.util.Arrays.equals(byLength.get(i), mixed.get(i)) ? 1 : 0;
+        }
+        assertEquals(srcs.size(), same, "greedy: the padded batch translates as the one-length batches");
+        List<int[]> beamByLength = tr.beam(srcs, 3);
+        List<int[]> beamMixed = tr.beam(srcs, 3, false);
+        for (int i = 0; i < srcs.size(); i++) {
+            assertArrayEquals(beamByLength.get(i), beamMixed.get(i), "beam 3, sentence " + i);
+        }
+    }
+
+    @Test
     void paddingChangesNothing() {
         TranslateModel.Loaded m = TranslateModel.load(dates.model());
         TokenVocabulary sv = TokenVocabulary.of(m.config().sourceVocab());

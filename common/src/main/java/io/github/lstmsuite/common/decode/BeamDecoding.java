@@ -49,10 +49,17 @@ public final class BeamDecoding {
     public static List<int[]> decode(List<int[]> sources, int k, int maxLength, int maxRows,
                                      Function<List<int[]>, INDArray[]> encode,
                                      BiFunction<INDArray, INDArray[], INDArray> step, Consumer<int[]> reorder) {
+        return decode(sources, k, maxLength, maxRows, true, encode, step, reorder);
+    }
+
+    /** As above; {@code byLength} false lets sources of any length share a group (the model pads and masks them). */
+    public static List<int[]> decode(List<int[]> sources, int k, int maxLength, int maxRows, boolean byLength,
+                                     Function<List<int[]>, INDArray[]> encode,
+                                     BiFunction<INDArray, INDArray[], INDArray> step, Consumer<int[]> reorder) {
         if (k < 1) {
             throw new IllegalArgumentException("beam width must be at least 1, got " + k);
         }
-        return GreedyDecoding.inGroups(sources, Math.max(1, maxRows / k),
+        return GreedyDecoding.inGroups(sources, Math.max(1, maxRows / k), byLength,
                 srcs -> decodeGroup(srcs, k, maxLength, encode.apply(srcs), step, reorder));
     }
 

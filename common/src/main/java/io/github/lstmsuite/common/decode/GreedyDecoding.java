@@ -31,7 +31,13 @@ public final class GreedyDecoding {
      */
     public static List<int[]> decode(List<int[]> sources, int maxLength, int groupSize,
                                      Function<List<int[]>, INDArray[]> encode, BiFunction<INDArray, INDArray[], INDArray> step) {
-        return inGroups(sources, groupSize, srcs -> {
+        return decode(sources, maxLength, groupSize, true, encode, step);
+    }
+
+    /** As above; {@code byLength} false lets sources of any length share a group (the model pads and masks them). */
+    public static List<int[]> decode(List<int[]> sources, int maxLength, int groupSize, boolean byLength,
+                                     Function<List<int[]>, INDArray[]> encode, BiFunction<INDArray, INDArray[], INDArray> step) {
+        return inGroups(sources, groupSize, byLength, srcs -> {
             INDArray[] enc = encode.apply(srcs);
             int b = srcs.size();
             INDArray tokens = Nd4j.valueArrayOf(new long[] {b}, (float) TokenVocabulary.BOS_ID);
@@ -70,12 +76,20 @@ public final class GreedyDecoding {
      * group, and puts its answers back in the order of {@code sources}. Both decoders share it.
      */
     static List<int[]> inGroups(List<int[]> sources, int groupSize, Function<List<int[]>, List<int[]>> decodeGroup) {
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
+        return inGroups(sources, groupSize, true, decodeGroup);
+    }
+
+    /**
+     * As {@link #inGroups(List, int, Function)}; with {@code byLength} false, sources of any length share a group
+     * (in input order; the model's {@code encode} then pads them and masks the padding).
+     */
+    static List<int[]> inGroups(List<int[]> sources, int groupSize, boolean byLength, Function<List<int[]>, List<int[]>> decodeGroup) {
+        Map<Integer, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < sources.size(); i++) {
-            byLength.computeIfAbsent(Math.max(1, sources.get(i).length), k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(byLength ? Math.max(1, sources.get(i).length) : 0, k -> new ArrayList<>()).add(i);
         }
         int[][] result = new int[sources.size()][];
-        for (List<Integer> group : byLength.values()) {
+        for (List<Integer> group : groups.values()) {
             for (int from = 0; from < group.size(); from += groupSize) {
                 List<Integer> idx = group.subList(from, Math.min(group.size(), from + groupSize));
                 List<int[]> out = decodeGroup.apply(idx.stream().map(sources::get).toList());
