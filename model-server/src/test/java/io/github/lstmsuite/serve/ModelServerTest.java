@@ -442,6 +442,47 @@ class ModelServerTest {
     }
 
     @Test
+    void theWatcherSwapsInANewerRunWhenItAppears(@TempDir Path runs) throws Exception {
+        Path first = runs.resolve("translate/20260101-000000");
+        Files.createDirectories(first);
+        Files.copy(models.translate, first.resolve("model.zip"));
+        ServeConfig base = ServeConfig.local(List.of(ModelSource.newestRun("translate", runs)));
+        ServeConfig cfg = new ServeConfig(base.host(), 0, base.models(), 64, 256, 4, 30_000, 1 << 20, null, null, 1, base.limits());
+        try (ModelServer s = ModelServer.start(cfg)) {
+            Http h = new Http(s.url());
+            assertEquals(1, h.get("/v1/models/translate").json().get("version").asInt());
+            Path next = runs.resolve("translate/20260102-000000");
+            Files.createDirectories(next);
+            Files.copy(models.translate, next.resolve("model.zip"));
+            next.resolve("model.zip").toFile().setLastModified(System.currentTimeMillis() + 5000);
+            int version = 1;
+            for (int i = 0; i < 100 && version == 1; i++) {         // --watch 1: within a few seconds
+                Thread.sleep(100);
+                version = h.get("/v1/models/translate").json().get("version").asInt();
+            }
+            assertEquals(2, version, "the newer run was swapped in");
+            assertEquals(next.resolve("model.zip"), s.file("translate"));
+            Http.Reply r = h.post("/v1/models/translate/translate", "{\"sentence\": \"3 march 2019\"}");
+            assertEquals(200, r.status());
+            assertEquals(2, r.json().get("version").asInt());
+        }
+    }
+
+    @Test
+    void aRequestThatWaitsPastTheTimeoutGets504AndTheServerGoesOn() {
+        ServeConfig base = ServeConfig.local(List.of(ModelSource.file("translate", models.translate)));
+        ServeConfig cfg = new ServeConfig(base.host(), 0, base.models(), 64, 256, 4, 1, 1 << 20, null, null, 0, base.limits());
+        try (ModelServer s = ModelServer.start(cfg)) {
+            Http h = new Http(s.url());
+            Http.Reply r = h.post("/v1/models/translate/translate", Http.json(Map.of("sentences",
+                    java.util.Collections.nCopies(64, "wednesday 27 september 2023"), "beam", 10)));
+            assertEquals(504, r.status(), r.body());
+            assertTrue(r.json().get("error").asText().contains("--timeout"));
+            assertEquals(200, h.get("/health/ready").status());
+        }
+    }
+
+    @Test
     void closingDrainsAStreamInFlightAndRefusesNewRequests() throws Exception {
         ModelServer s = ModelServer.start(ServeConfig.local(List.of(ModelSource.file("chars", models.chars))));
         Http h = new Http(s.url());
