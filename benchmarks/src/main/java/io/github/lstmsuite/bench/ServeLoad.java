@@ -149,8 +149,10 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
             Workload w = workload(batched, src.name());
             String bName = w.kind == ModelKind.chars ? "streams " + streams : "batch ≤ " + maxBatch;
             String sName = w.kind == ModelKind.chars ? "1 stream" : "one at a time";
+            int most = clients.stream().mapToInt(Integer::intValue).max().orElse(4);
             for (ModelServer s : List.of(batched, single)) {
-                run(s, w, 4, Math.min(2, seconds));                    // warm-up: the JIT, the first batches
+                run(s, w, 4, Math.min(2, seconds));                    // warm-up: the JIT, the first batches,
+                run(s, w, Math.min(most, 32), Math.min(2, seconds));   // and the paths of many clients
             }
             for (int c : clients) {
                 for (int round = 1; round <= rounds; round++) {
