@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/ci-serve.txt
+rm -f target/ci-serve-*
 ./lstm serve --port 0 target/ci-mnist-quick target/ci-chars-quick target/ci-forecast-quick target/ci-translate-quick >"$out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
@@ -12,8 +13,11 @@ for _ in $(seq 1 240); do grep -q '^serving on ' "$out" && break; kill -0 $pid 2
 url=$(sed -n 's/^serving on \(http:[^ ]*\).*/\1/p' "$out")
 [ -n "$url" ] || { echo "serve did not start:"; cat "$out"; exit 1; }
 echo "server at $url"
-curl -sf "$url/health/ready" | grep -q '"ready"'
-curl -sf "$url/" | grep -q '<canvas id="pad"'
+# (answers go to files first: grep -q stops reading early, and curl would then fail writing to the pipe)
+curl -sf "$url/health/ready" -o target/ci-serve-ready.json
+grep -q '"ready"' target/ci-serve-ready.json
+curl -sf "$url/" -o target/ci-serve-page.html
+grep -q '<canvas id="pad"' target/ci-serve-page.html
 python3 - <<'PY' > target/ci-serve-digit.json
 import json
 px = [[0.0] * 28 for _ in range(28)]
@@ -26,12 +30,17 @@ grep -q '"top":\[' target/ci-serve-classify.json
 curl -sfN -H 'Content-Type: application/json' -d '{"prime":"KING","length":40,"seed":1,"stream":true}' "$url/v1/models/chars/generate" > target/ci-serve-stream.txt
 [ "$(grep -c '^event: token' target/ci-serve-stream.txt)" = 40 ] || { echo "expected 40 token events"; cat target/ci-serve-stream.txt; exit 1; }
 grep -q '^event: done' target/ci-serve-stream.txt
-curl -sf -H 'Content-Type: application/json' -d '{"sentences":["3 march 2019","december 25, 1999"]}' "$url/v1/models/translate/translate" | grep -q '"translations"'
-values=$(curl -sf "$url/v1/models/forecast" | python3 -c 'import json,sys; print(json.dumps({"values": json.load(sys.stdin)["example"]["values"], "horizon": 6}))')
-curl -sf -H 'Content-Type: application/json' -d "$values" "$url/v1/models/forecast/forecast" | grep -q '"lo95"'
+curl -sf -H 'Content-Type: application/json' -d '{"sentences":["3 march 2019","december 25, 1999"]}' "$url/v1/models/translate/translate" \
+  -o target/ci-serve-translate.json
+grep -q '"translations"' target/ci-serve-translate.json
+curl -sf "$url/v1/models/forecast" -o target/ci-serve-forecast-model.json
+values=$(python3 -c 'import json,sys; print(json.dumps({"values": json.load(open(sys.argv[1]))["example"]["values"], "horizon": 6}))' target/ci-serve-forecast-model.json)
+curl -sf -H 'Content-Type: application/json' -d "$values" "$url/v1/models/forecast/forecast" -o target/ci-serve-forecast.json
+grep -q '"lo95"' target/ci-serve-forecast.json
 code=$(curl -s -o target/ci-serve-bad.json -w '%{http_code}' -H 'Content-Type: application/json' -d '{"prime":"KING","length":999999}' "$url/v1/models/chars/generate")
 [ "$code" = 422 ] && grep -q '"error"' target/ci-serve-bad.json || { echo "expected 422 with a JSON error, got $code"; exit 1; }
-curl -sf "$url/metrics" | grep -q 'lstm_serve_requests_total{endpoint="classify",model="mnist",status="200"}'
+curl -sf "$url/metrics" -o target/ci-serve-metrics.txt
+grep -q 'lstm_serve_requests_total{endpoint="classify",model="mnist",status="200"}' target/ci-serve-metrics.txt
 kill -TERM $pid
 wait $pid || true
 grep -q 'stopping: draining' "$out" || { echo "no graceful stop:"; cat "$out"; exit 1; }
