@@ -489,11 +489,15 @@ class ModelServerTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Http.Reply> stream = pool.submit(() -> h.post("/v1/models/chars/generate",
-                    Http.json(Map.of("prime", "KING", "length", 3000, "stream", true))));
-            Thread.sleep(300);
+                    Http.json(Map.of("prime", "KING", "length", 5000, "stream", true))));
+            for (int i = 0; i < 200 && !h.get("/metrics").body().contains("lstm_serve_streams_active{model=\"chars\"} 1.0"); i++) {
+                Thread.sleep(10);                            // until the stream runs
+            }
             Thread closer = new Thread(s::close);
             closer.start();
-            Thread.sleep(100);
+            for (int i = 0; i < 100 && h.get("/health/ready").status() == 200; i++) {
+                Thread.sleep(5);                             // until the drain has begun
+            }
             Http.Reply refused = h.post("/v1/models/chars/generate", "{\"length\": 3}");
             assertEquals(503, refused.status(), "new requests are refused while draining");
             assertEquals(503, h.get("/health/ready").status());
