@@ -7,7 +7,7 @@ import io.github.lstmsuite.common.report.Json;
 import io.github.lstmsuite.serve.ModelKind;
 import io.github.lstmsuite.serve.ModelServer;
 import io.github.lstmsuite.serve.ModelSource;
-import io.github.lstmsuite.serve.ServeApp;
+import io.github.lstmsuite.serve.ServingOptions;
 import io.github.lstmsuite.serve.ServeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +31,7 @@ import org.HdrHistogram.Recorder;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ./lstm bench serve}: the model server under load on loopback, from this JVM. For each app, closed-loop
@@ -60,11 +60,9 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
     public record Result(List<Cell> cells, List<SoakSample> soak) {
     }
 
-    @Parameters(paramLabel = "MODEL", arity = "0..*", description = "model.zip, run folder or NAME=FILE, as ./lstm serve takes (default: the newest run of each app).")
-    List<String> modelArgs = new ArrayList<>();
-
-    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs", description = "The runs folder (default: ${DEFAULT-VALUE}).")
-    Path runs;
+    /** The models, and the batched server's settings (the other serves one request, one stream, at a time). */
+    @Mixin
+    ServingOptions serving = new ServingOptions();
 
     @Option(names = "--clients", paramLabel = "N", split = ",", defaultValue = "1,8,32,128",
             description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
@@ -75,18 +73,6 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Rounds, batched and one-at-a-time alternating (default: ${DEFAULT-VALUE}).")
     int rounds;
-
-    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64", description = "The batched server's --max-batch (default: ${DEFAULT-VALUE}).")
-    int maxBatch;
-
-    @Option(names = "--max-delay", paramLabel = "MS", defaultValue = "0", description = "The batched server's --max-delay (default: ${DEFAULT-VALUE}).")
-    double maxDelayMs;
-
-    @Option(names = "--streams", paramLabel = "N", defaultValue = "4", description = "The batched server's --streams for the char model (default: ${DEFAULT-VALUE}).")
-    int streams;
-
-    @Option(names = "--queue", paramLabel = "N", defaultValue = "256", description = "The servers' --queue (default: ${DEFAULT-VALUE}).")
-    int queue;
 
     @Option(names = "--length", paramLabel = "N", defaultValue = "100", description = "Characters per generation request (default: ${DEFAULT-VALUE}).")
     int length;
@@ -115,7 +101,8 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         if (seconds <= 0 || rounds < 1 || clients.stream().anyMatch(c -> c < 1 || c > 1024)) {
             throw new UserException("--seconds must be > 0, --rounds ≥ 1 and --clients 1 to 1024");
         }
-        List<ModelSource> sources = ServeApp.sources(modelArgs, runs);
+        serving.check();
+        List<ModelSource> sources = serving.sources();
         List<Cell> cells = new ArrayList<>();
         System.out.printf("%-10s %-14s %7s %10s %9s %9s %8s %8s%n", "model", "serving", "clients", "req/s", "p50 ms", "p99 ms", "503s", "failed");
         if (!onlySoak) {
@@ -138,16 +125,16 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
     }
 
     private ServeConfig config(ModelSource src, boolean batched) {
-        ServeConfig c = ServeConfig.local(List.of(src)).withQueue(queue);
-        return new ServeConfig(c.host(), 0, c.models(), batched ? maxBatch : 1, queue, batched ? streams : 1, 60_000, c.maxBody(),
-                null, null, 0, c.limits(), batched ? Math.round(maxDelayMs * 1000) : 0);
+        ServeConfig c = ServeConfig.local(List.of(src));
+        return new ServeConfig(c.host(), 0, c.models(), batched ? serving.maxBatch : 1, serving.queue, batched ? serving.streams : 1,
+                60_000, c.maxBody(), null, null, 0, c.limits(), batched ? serving.maxDelayMicros() : 0);
     }
 
     private List<Cell> measure(ModelSource src) throws Exception {
         List<Cell> cells = new ArrayList<>();
         try (ModelServer batched = ModelServer.start(config(src, true)); ModelServer single = ModelServer.start(config(src, false))) {
             Workload w = workload(batched, src.name());
-            String bName = w.kind == ModelKind.chars ? "streams " + streams : "batch ≤ " + maxBatch;
+            String bName = w.kind == ModelKind.chars ? "streams " + serving.streams : "batch ≤ " + serving.maxBatch;
             String sName = w.kind == ModelKind.chars ? "1 stream" : "one at a time";
             int most = clients.stream().mapToInt(Integer::intValue).max().orElse(4);
             for (ModelServer s : List.of(batched, single)) {

@@ -82,17 +82,7 @@ public final class DigitClassifier {
      * 1 = ink (white digit on black). No preprocessing is applied.
      */
     public Classification classify(float[][] pixels) {
-        if (pixels.length != MnistData.ROWS || Arrays.stream(pixels).anyMatch(r -> r == null || r.length != MnistData.COLS)) {
-            throw new IllegalArgumentException("expected 28 rows of 28 pixels");
-        }
-        float[] buf = new float[MnistData.COLS * MnistData.ROWS];
-        for (int row = 0; row < MnistData.ROWS; row++) {          // time step = row
-            for (int col = 0; col < MnistData.COLS; col++) {      // feature = pixel column
-                buf[col * MnistData.ROWS + row] = pixels[row][col];
-            }
-        }
-        INDArray x = Nd4j.create(buf, new long[] {1, MnistData.COLS, MnistData.ROWS}, 'c');   // [1, 28 px, 28 rows]
-        return classification(net.output(x, false).toDoubleVector());                          // [1, 10] → 10
+        return classify(java.util.List.<float[][]>of(pixels)).get(0);
     }
 
     /**
@@ -138,7 +128,7 @@ public final class DigitClassifier {
         for (int i = 0; i < n; i++) {
             float[][] pixels = images.get(i);
             if (pixels.length != MnistData.ROWS || Arrays.stream(pixels).anyMatch(r -> r == null || r.length != MnistData.COLS)) {
-                throw new IllegalArgumentException("image " + i + ": expected 28 rows of 28 pixels");
+                throw new IllegalArgumentException((n > 1 ? "image " + i + ": " : "") + "expected 28 rows of 28 pixels");
             }
             int base = i * MnistData.COLS * MnistData.ROWS;
             for (int row = 0; row < MnistData.ROWS; row++) {
@@ -147,7 +137,7 @@ public final class DigitClassifier {
                 }
             }
         }
-        INDArray x = Nd4j.create(buf, new long[] {n, MnistData.COLS, MnistData.ROWS}, 'c');  // [n, 28 px, 28 rows]
+        INDArray x = Nd4j.create(buf, new long[] {n, MnistData.COLS, MnistData.ROWS}, 'c');  // [n, 28 px, 28 rows]: time step = row
         INDArray probs = net.output(x, false);                                                 // [n, 10]
         java.util.List<Classification> out = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -26,15 +26,11 @@ public enum ModelKind {
 
     /** The kind of a model file, from the app that made it ({@code ModelZip.appOf}); {@link #tensor} for others. */
     static ModelKind of(String app) {
-        if (app == null) {
-            return tensor;
+        for (ModelKind k : values()) {
+            if (k.endpoint != null && k.name().equals(app)) {
+                return k;
+            }
         }
-        return switch (app) {
-            case "mnist" -> mnist;
-            case "chars" -> chars;
-            case "forecast" -> forecast;
-            case "translate" -> translate;
-            default -> tensor;
-        };
+        return tensor;
     }
 }

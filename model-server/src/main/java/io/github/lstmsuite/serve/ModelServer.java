@@ -3,7 +3,6 @@ package io.github.lstmsuite.serve;
 import io.github.lstmsuite.chars.TextGenerator;
 import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.report.Json;
-import io.github.lstmsuite.common.series.TimeSeries;
 import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.forecast.SeriesForecaster;
 import io.github.lstmsuite.mnist.DigitClassifier;
@@ -13,6 +12,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,7 +75,7 @@ public final class ModelServer implements AutoCloseable {
             ServedModel m = new ServedModel(src, cfg, metrics);
             models.put(src.name(), m);
             metrics.model(src.name(), () -> m.current().number, () -> m.current().queued(),
-                    () -> m.current().activeStreams(cfg));
+                    () -> m.current().activeStreams());
         }
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -477,7 +477,7 @@ public final class ModelServer implements AutoCloseable {
         boolean stream = o.has("stream") ? o.get("stream").asBoolean() : accept != null && accept.contains("text/event-stream");
         Version v = m.current();
         try {
-            v.vocabularyOf.vocabulary().encode(prime, CharVocabulary.Unknown.error, "'prime'");
+            v.vocabulary.encode(prime, CharVocabulary.Unknown.error, "'prime'");
         } catch (UserException e) {
             throw ApiError.unprocessable(e.getMessage());
         }
@@ -707,7 +707,8 @@ public final class ModelServer implements AutoCloseable {
         d.put("name", m.name);
         d.put("kind", m.kind.name());
         d.put("version", v.number);
-        d.put("file", v.path.getFileName() == null ? v.path.toString() : (v.path.getParent() == null ? "" : v.path.getParent().getFileName() + "/") + v.path.getFileName());
+        Path abs = v.path.toAbsolutePath();
+        d.put("file", abs.getParent().getFileName() + "/" + abs.getFileName());      // its run and name, not where it lies
         d.put("loaded", v.loaded.toString());
         List<String> eps = new ArrayList<>();
         if (m.kind.endpoint() != null) {
@@ -719,12 +720,8 @@ public final class ModelServer implements AutoCloseable {
             case forecast -> {
                 d.put("horizon", v.forecaster.horizon());
                 d.put("needs", v.forecaster.needs());
-                TimeSeries t = v.forecaster.trainingSeries();
-                if (t != null) {
-                    int from = Math.max(0, t.length() - 144);
-                    d.put("example", Map.of("name", t.targetName(),
-                            "values", java.util.Arrays.copyOfRange(t.target(), from, t.length()),
-                            "times", java.util.Arrays.copyOfRange(t.labels(), from, t.length())));
+                if (v.example != null) {
+                    d.put("example", Map.of("name", v.example.targetName(), "values", v.example.target(), "times", v.example.labels()));
                 }
             }
             case translate -> d.put("beam", v.defaultBeam);

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ./lstm serve}: the trained models behind an HTTP API, with a page to try them. With no model given it
@@ -28,15 +28,13 @@ import picocli.CommandLine.Parameters;
                 "Protocol for raw tensors, health, Prometheus metrics and a page to try each model at /.",
                 "MODEL: a model.zip, a run folder, or NAME=FILE to choose its name (default: the app's name)."})
 public final class ServeApp implements Callable<ServeApp.Result> {
-    /** The apps whose newest run is served when no model is named. */
-    static final List<String> APPS = List.of("mnist", "chars", "forecast", "translate");
 
     /** What {@code serve} returns when it has stopped: where it listened and what it served. */
     public record Result(String url, List<String> models) {
     }
 
-    @Parameters(paramLabel = "MODEL", arity = "0..*", description = "model.zip, run folder, or NAME=FILE (default: the newest full run of each app).")
-    List<String> modelArgs = new ArrayList<>();
+    @Mixin
+    ServingOptions serving = new ServingOptions();
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServeConfig.DEFAULT_PORT,
             description = "TCP port (default: ${DEFAULT-VALUE}; 0 = a free one, printed).")
@@ -52,22 +50,6 @@ public final class ServeApp implements Callable<ServeApp.Result> {
     @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "Allow cross-origin calls from this origin (default: none).")
     String corsOrigin;
 
-    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64",
-            description = "Most requests run as one batch (default: ${DEFAULT-VALUE}; 1 = one at a time).")
-    int maxBatch;
-
-    @Option(names = "--max-delay", paramLabel = "MS", defaultValue = "0",
-            description = "While requests keep arriving, a batch waits up to this long for more (default: ${DEFAULT-VALUE}: it runs at once).")
-    double maxDelayMs;
-
-    @Option(names = "--queue", paramLabel = "N", defaultValue = "256",
-            description = "Most requests waiting per model; beyond it 503 with Retry-After (default: ${DEFAULT-VALUE}).")
-    int queue;
-
-    @Option(names = "--streams", paramLabel = "N", defaultValue = "4",
-            description = "Text generations at once per char model (default: ${DEFAULT-VALUE}).")
-    int streams;
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Answer 504 after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -78,9 +60,6 @@ public final class ServeApp implements Callable<ServeApp.Result> {
     @Option(names = "--watch", paramLabel = "SECONDS", defaultValue = "10",
             description = "Look this often for a newer run (or a changed file) and swap it in; 0 = only on POST .../reload (default: ${DEFAULT-VALUE}).")
     int watch;
-
-    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs", description = "The runs folder (default: ${DEFAULT-VALUE}).")
-    Path runs;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU cores the LSTM layers use (default: all).")
     Integer threads;
@@ -137,14 +116,11 @@ public final class ServeApp implements Callable<ServeApp.Result> {
         if (port < 0 || port > 65535) {
             throw new UserException("--port must be 0 to 65535, got " + port);
         }
-        for (Object[] f : new Object[][] {{"--max-batch", maxBatch}, {"--queue", queue}, {"--streams", streams},
-                {"--timeout", timeoutSeconds}, {"--max-body", maxBody}}) {
+        serving.check();
+        for (Object[] f : new Object[][] {{"--timeout", timeoutSeconds}, {"--max-body", maxBody}}) {
             if ((int) f[1] < 1) {
                 throw new UserException(f[0] + " must be at least 1, got " + f[1]);
             }
-        }
-        if (!(maxDelayMs >= 0 && maxDelayMs <= 1000)) {
-            throw new UserException("--max-delay must be 0 to 1000 ms, got " + maxDelayMs);
         }
         if (watch < 0) {
             throw new UserException("--watch must be 0 or more seconds, got " + watch);
@@ -165,8 +141,8 @@ public final class ServeApp implements Callable<ServeApp.Result> {
             throw new UserException("--host " + host + ": other machines could reach the models; give --token-file FILE "
                     + "(a bearer token every call must carry), or keep the default 127.0.0.1");
         }
-        return new ServeConfig(host, port, sources(modelArgs, runs), maxBatch, queue, streams, timeoutSeconds * 1000L, maxBody, token,
-                corsOrigin, watch, ServeConfig.FieldLimits.defaults(), Math.round(maxDelayMs * 1000));
+        return new ServeConfig(host, port, serving.sources(), serving.maxBatch, serving.queue, serving.streams, timeoutSeconds * 1000L,
+                maxBody, token, corsOrigin, watch, ServeConfig.FieldLimits.defaults(), serving.maxDelayMicros());
     }
 
     private static boolean isLoopback(String host) {
@@ -184,7 +160,11 @@ public final class ServeApp implements Callable<ServeApp.Result> {
     public static List<ModelSource> sources(List<String> modelArgs, Path runs) {
         List<ModelSource> out = new ArrayList<>();
         if (modelArgs.isEmpty()) {
-            for (String app : APPS) {
+            for (ModelKind kind : ModelKind.values()) {       // each app's newest run
+                if (kind == ModelKind.tensor) {
+                    continue;
+                }
+                String app = kind.name();
                 try {
                     RunDirs.newestModel(runs.resolve(app), app);
                     out.add(ModelSource.newestRun(app, runs));

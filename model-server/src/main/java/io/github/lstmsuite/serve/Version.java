@@ -1,6 +1,8 @@
 package io.github.lstmsuite.serve;
 
 import io.github.lstmsuite.chars.TextGenerator;
+import io.github.lstmsuite.common.series.TimeSeries;
+import io.github.lstmsuite.common.text.CharVocabulary;
 import io.github.lstmsuite.forecast.SeriesForecaster;
 import io.github.lstmsuite.mnist.DigitClassifier;
 import io.github.lstmsuite.translate.SentenceTranslator;
@@ -39,7 +41,8 @@ final class Version {
     final Batcher<TranslateJob, List<SentenceTranslator.Translation>> translate;
     final int defaultBeam;
     final BlockingQueue<TextGenerator> generators;
-    final TextGenerator vocabularyOf;           // read only for its vocabulary (immutable)
+    final CharVocabulary vocabulary;   // a chars model's characters (immutable)
+    final TimeSeries example;          // a forecast model's training series' tail, or null
 
     private Version(Builder b) {
         this.number = b.number;
@@ -54,7 +57,8 @@ final class Version {
         this.translate = b.translate;
         this.defaultBeam = b.defaultBeam;
         this.generators = b.generators;
-        this.vocabularyOf = b.vocabularyOf;
+        this.vocabulary = b.vocabulary;
+        this.example = b.example;
     }
 
     private static final class Builder {
@@ -69,7 +73,8 @@ final class Version {
         Batcher<TranslateJob, List<SentenceTranslator.Translation>> translate;
         int defaultBeam;
         BlockingQueue<TextGenerator> generators;
-        TextGenerator vocabularyOf;
+        CharVocabulary vocabulary;
+        TimeSeries example;
     }
 
     /** Loads {@code path} as a model of {@code kind} and starts its batchers. */
@@ -89,7 +94,7 @@ final class Version {
             }
             case chars -> {
                 TextGenerator first = TextGenerator.load(path);
-                b.vocabularyOf = first;
+                b.vocabulary = first.vocabulary();
                 b.generators = new ArrayBlockingQueue<>(cfg.streams());
                 b.generators.add(first);
                 for (int i = 1; i < cfg.streams(); i++) {
@@ -99,6 +104,7 @@ final class Version {
             case forecast -> {
                 SeriesForecaster model = SeriesForecaster.load(path);
                 b.forecaster = model;
+                b.example = tail(model.trainingSeries(), 144);     // read once: the page offers it
                 b.forecast = new Batcher<>(tag + " forecast", cfg.maxBatch(), cfg.queue(), cfg.maxDelayMicros(), jobs -> {
                     List<SeriesForecaster.Forecast> out = new ArrayList<>(jobs.size());
                     for (ForecastJob j : jobs) {        // one series at a time: a forecast is a few small steps
@@ -153,9 +159,20 @@ final class Version {
         generators.add(g);
     }
 
-    /** Streams running now on this version. */
-    int activeStreams(ServeConfig cfg) {
-        return generators == null ? 0 : cfg.streams() - generators.size();
+    /** Streams running now on this version (the generators taken out of the pool). */
+    int activeStreams() {
+        return generators == null ? 0 : generators.remainingCapacity();
+    }
+
+    /** The last {@code n} rows of a univariate series (or null). */
+    private static TimeSeries tail(TimeSeries t, int n) {
+        if (t == null) {
+            return null;
+        }
+        int from = Math.max(0, t.length() - n);
+        return new TimeSeries(t.source(), t.targetName(), t.timeName(),
+                java.util.Arrays.copyOfRange(t.labels(), from, t.length()), java.util.Arrays.copyOfRange(t.target(), from, t.length()),
+                List.of(), new double[0][]);
     }
 
     /** Requests waiting in this version's queues. */
