@@ -297,6 +297,21 @@ public final class ModelServer implements AutoCloseable {
         json(ctx, e.status(), Map.of("error", e.getMessage() == null ? "error" : e.getMessage()));
     }
 
+    /** A JSON object with its keys in the order given (Map.of's order changes from run to run). */
+    private static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** A model file as answers show it: its run folder and name, not where it lies on this machine. */
+    private static String shown(Path file) {
+        Path abs = file.toAbsolutePath();
+        return abs.getParent().getFileName() + "/" + abs.getFileName();
+    }
+
     private static void json(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
@@ -339,22 +354,28 @@ public final class ModelServer implements AutoCloseable {
         return Requests.json(body(ctx));
     }
 
+    /** A model's answer and the version that gave it. */
+    private record Answer<O>(O value, int version) {
+    }
+
     /**
      * Submits to the version served now; if a swap retired it in between, to the new one. Waits for the answer
      * up to the request timeout (then 504, and the queued request is skipped).
      */
-    private <I, O> O submit(ServedModel m, Function<Version, Batcher<I, O>> batcher, I input) {
+    private <I, O> Answer<O> submit(ServedModel m, Function<Version, Batcher<I, O>> batcher, I input) {
         CompletableFuture<O> f;
+        Version v;
         while (true) {
             try {
-                f = batcher.apply(m.current()).submit(input);
+                v = m.current();
+                f = batcher.apply(v).submit(input);
                 break;
             } catch (Batcher.Retired e) {
                 // a newer version took over between current() and submit(): go to it
             }
         }
         try {
-            return f.get(cfg.timeoutMillis(), TimeUnit.MILLISECONDS);
+            return new Answer<>(f.get(cfg.timeoutMillis(), TimeUnit.MILLISECONDS), v.number);
         } catch (TimeoutException e) {
             f.cancel(false);
             throw new ApiError(504, "no answer within " + cfg.timeoutMillis() + " ms (--timeout)");
@@ -383,7 +404,7 @@ public final class ModelServer implements AutoCloseable {
     private void reloadRequest(Context ctx) {
         ServedModel m = model(ctx);
         Version v = m.reload();
-        json(ctx, 200, Map.of("name", m.name, "version", v.number, "file", v.path.toString()));
+        json(ctx, 200, obj("name", m.name, "version", v.number, "file", shown(v.path)));
     }
 
     /** A digit: {@code image/png} (or any image) as the body, or JSON {@code {"pixels": [[28×28]]}} or {@code {"image": base64}}. */
@@ -411,12 +432,13 @@ public final class ModelServer implements AutoCloseable {
                 pixels = Requests.pixels(o);
             }
         }
-        DigitClassifier.Classification c = submit(m, v -> v.classify, pixels);
+        Answer<DigitClassifier.Classification> a = submit(m, v -> v.classify, pixels);
+        DigitClassifier.Classification c = a.value();
         List<Map<String, Object>> top = new ArrayList<>();
         for (int d : c.top(k)) {
-            top.add(Map.of("digit", d, "probability", c.probabilities()[d]));
+            top.add(obj("digit", d, "probability", c.probabilities()[d]));
         }
-        json(ctx, 200, Map.of("model", m.name, "version", m.current().number, "digit", c.digit(), "top", top));
+        json(ctx, 200, obj("model", m.name, "version", a.version(), "digit", c.digit(), "top", top));
     }
 
     private static int parseTopK(String s) {
@@ -492,7 +514,7 @@ public final class ModelServer implements AutoCloseable {
             TextGenerator.Sampling sampling = new TextGenerator.Sampling(temperature, topK, topP);
             if (!stream) {
                 String text = g.generate(prime, length, sampling, seed);
-                json(ctx, 200, Map.of("model", m.name, "version", v.number, "prime", prime, "text", text));
+                json(ctx, 200, obj("model", m.name, "version", v.number, "prime", prime, "text", text));
                 return;
             }
             ctx.status(200);
@@ -500,9 +522,9 @@ public final class ModelServer implements AutoCloseable {
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
             OutputStream out = ctx.res().getOutputStream();
-            send(out, "start", Map.of("model", m.name, "version", v.number, "prime", prime));
+            send(out, "start", obj("model", m.name, "version", v.number, "prime", prime));
             String text = g.generate(prime, length, sampling, seed, piece -> send(out, "token", Map.of("text", piece)));
-            send(out, "done", Map.of("text", text, "chars", text.codePointCount(0, text.length())));
+            send(out, "done", obj("text", text, "chars", text.codePointCount(0, text.length())));
         } finally {
             v.returnGenerator(g);
         }
@@ -539,7 +561,8 @@ public final class ModelServer implements AutoCloseable {
             throw ApiError.unprocessable("'values' has " + values.length + "; the model reads the last " + f.needs());
         }
         int horizon = Requests.integer(o, "horizon", f.horizon(), 1, lim.horizon());
-        SeriesForecaster.Forecast fc = submit(m, x -> x.forecast, new Version.ForecastJob(values, times, horizon));
+        Answer<SeriesForecaster.Forecast> a = submit(m, x -> x.forecast, new Version.ForecastJob(values, times, horizon));
+        SeriesForecaster.Forecast fc = a.value();
         List<Map<String, Object>> steps = new ArrayList<>();
         for (SeriesForecaster.Step s : fc.steps()) {
             Map<String, Object> st = new LinkedHashMap<>();
@@ -553,7 +576,7 @@ public final class ModelServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", m.name);
-        body.put("version", m.current().number);
+        body.put("version", a.version());
         body.put("after", fc.after());
         body.put("interval_horizon", fc.intervalHorizon());
         body.put("steps", steps);
@@ -577,14 +600,15 @@ public final class ModelServer implements AutoCloseable {
             sentences = Requests.strings(o.get("sentences"), "sentences", lim.sentences(), lim.chars());
         }
         int beam = Requests.integer(o, "beam", m.current().defaultBeam, 1, lim.beam());
-        List<SentenceTranslator.Translation> out = submit(m, x -> x.translate, new Version.TranslateJob(sentences, beam));
+        Answer<List<SentenceTranslator.Translation>> a = submit(m, x -> x.translate, new Version.TranslateJob(sentences, beam));
+        List<SentenceTranslator.Translation> out = a.value();
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
-            items.add(Map.of("source", sentences.get(i), "translation", out.get(i).text(), "unknown", out.get(i).unknown()));
+            items.add(obj("source", sentences.get(i), "translation", out.get(i).text(), "unknown", out.get(i).unknown()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", m.name);
-        body.put("version", m.current().number);
+        body.put("version", a.version());
         body.put("beam", beam);
         body.put("translations", items);
         json(ctx, 200, body);
@@ -598,8 +622,8 @@ public final class ModelServer implements AutoCloseable {
         md.put("name", m.name);
         md.put("versions", List.of(Integer.toString(v.number)));
         md.put("platform", "deeplearning4j_" + v.tensorInfo.kind());
-        md.put("inputs", v.tensorInfo.inputs().stream().map(p -> Map.of("name", p.name(), "datatype", "FP32", "shape", p.shape())).toList());
-        md.put("outputs", v.tensorInfo.outputs().stream().map(p -> Map.of("name", p.name(), "datatype", "FP32", "shape", p.shape())).toList());
+        md.put("inputs", v.tensorInfo.inputs().stream().map(p -> obj("name", p.name(), "datatype", "FP32", "shape", p.shape())).toList());
+        md.put("outputs", v.tensorInfo.outputs().stream().map(p -> obj("name", p.name(), "datatype", "FP32", "shape", p.shape())).toList());
         return md;
     }
 
@@ -667,12 +691,13 @@ public final class ModelServer implements AutoCloseable {
             }
             arrays.put(name, Tensors.array(data, shape));
         }
-        Map<String, INDArray> out = submit(m, x -> x.tensors, new Tensors.Job(arrays));
+        Answer<Map<String, INDArray>> a = submit(m, x -> x.tensors, new Tensors.Job(arrays));
+        Map<String, INDArray> out = a.value();
         List<Map<String, Object>> outputs = new ArrayList<>();
-        out.forEach((n, a) -> outputs.add(Map.of("name", n, "datatype", "FP32", "shape", a.shape(), "data", a.dup('c').data().asFloat())));
+        out.forEach((n, t) -> outputs.add(obj("name", n, "datatype", "FP32", "shape", t.shape(), "data", t.dup('c').data().asFloat())));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model_name", m.name);
-        body.put("model_version", Integer.toString(v.number));
+        body.put("model_version", Integer.toString(a.version()));
         if (o.hasNonNull("id")) {
             body.put("id", o.get("id").asText());
         }
@@ -707,8 +732,7 @@ public final class ModelServer implements AutoCloseable {
         d.put("name", m.name);
         d.put("kind", m.kind.name());
         d.put("version", v.number);
-        Path abs = v.path.toAbsolutePath();
-        d.put("file", abs.getParent().getFileName() + "/" + abs.getFileName());      // its run and name, not where it lies
+        d.put("file", shown(v.path));
         d.put("loaded", v.loaded.toString());
         List<String> eps = new ArrayList<>();
         if (m.kind.endpoint() != null) {
@@ -721,7 +745,7 @@ public final class ModelServer implements AutoCloseable {
                 d.put("horizon", v.forecaster.horizon());
                 d.put("needs", v.forecaster.needs());
                 if (v.example != null) {
-                    d.put("example", Map.of("name", v.example.targetName(), "values", v.example.target(), "times", v.example.labels()));
+                    d.put("example", obj("name", v.example.targetName(), "values", v.example.target(), "times", v.example.labels()));
                 }
             }
             case translate -> d.put("beam", v.defaultBeam);
