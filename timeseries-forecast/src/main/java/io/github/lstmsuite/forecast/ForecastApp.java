@@ -96,9 +96,13 @@ public final class ForecastApp {
 
     // ------------------------------------------------------------------ train
 
-    /** What {@code train} returns. */
+    /**
+     * What {@code train} returns; for a series too short for the single-series model, {@code panel} holds the panel
+     * model's result (a panel of one) and the single-series fields are empty.
+     */
     public record TrainResult(Path runDir, Path model, Strategy strategy, Map<Strategy, Double> validationMae,
-                              ForecastReport.Comparison test, RunConfig config, double wallSeconds, boolean interrupted) {
+                              ForecastReport.Comparison test, RunConfig config, double wallSeconds, boolean interrupted,
+                              ForecastPanel.PanelResult panel) {
     }
 
     /** The defaults {@code train --help} shows; {@code configure} applies them. */
@@ -150,6 +154,23 @@ public final class ForecastApp {
 
         @Override
         public TrainResult call() throws Exception {
+            if (common.resume && common.outputDir != null && java.nio.file.Files.isDirectory(common.outputDir.resolve("member-1"))) {
+                return panelResult(null, null);                              // a panel-of-one run (below) goes on as one
+            }
+            if (!common.resume) {
+                // a series too short for this model's split goes to the panel model, which validates on less
+                ForecastData.Source src = seriesOptions.source(null);
+                TimeSeries series = ForecastData.load(src);
+                RunConfig cfg = configure(src, series);
+                try {
+                    ForecastData.split(series, cfg);
+                } catch (UserException e) {
+                    if (!e.getMessage().contains("rows are too few")) {
+                        throw e;
+                    }
+                    return panelOfOne(series, cfg, e.getMessage());
+                }
+            }
             int threads = NativeSetup.apply(common.threads);
             TimeSeries[] read = new TimeSeries[1];      // a fresh run reads the series first: its period and horizon shape the configuration
             // each strategy trains in its own sub-folder (direct/, recursive/) with its own checkpoints
@@ -190,7 +211,7 @@ public final class ForecastApp {
                         return new TreeMap<>(Map.of("val_mae", r.scores().mae(), "val_mase", r.scores().mase()));   // sorted: a fixed column order
                     }, cfg.epochs(), cfg.seed(), "val_mae", false, cfg.patience());
                     if (fit.interrupted()) {
-                        return new TrainResult(runDir, null, null, valMae, null, cfg, run.seconds(), true);
+                        return new TrainResult(runDir, null, null, valMae, null, cfg, run.seconds(), true, null);
                     }
                     valMae.put(st, fit.state().best);
                     trained.add(fit.state());
@@ -219,8 +240,47 @@ public final class ForecastApp {
                 summary.write(runDir.resolve("summary.json"));
                 System.out.printf("%nchart: %s%nrun folder: %s   wall %s%n", chart.toAbsolutePath().normalize(),
                         runDir.toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
-                return new TrainResult(runDir, model, chosen, valMae, cmp, cfg, summary.wallSeconds, false);
+                return new TrainResult(runDir, model, chosen, valMae, cmp, cfg, summary.wallSeconds, false, null);
             }
+        }
+
+        /**
+         * A series too short for the single-series split, forecast by the panel model as a panel of one: the series (its
+         * feature columns as past covariates) is written to a {@code time,value,…} CSV in a temporary folder, and the
+         * panel command runs on it with this command's options.
+         */
+        private TrainResult panelOfOne(TimeSeries series, RunConfig cfg, String why) throws Exception {
+            System.out.printf("note: %s — too short for the single-series model; forecasting it with the panel model (a panel of one, ./lstm forecast --panel)%n%n",
+                    why.replaceFirst(" \\(\\./lstm forecast --panel.*$", ""));
+            String name = cfg.source().csv() != null
+                    ? cfg.source().csv().getFileName().toString().replaceFirst("\\.csv$", "") : cfg.source().series();
+            StringBuilder csv = new StringBuilder("time,value");
+            series.featureNames().forEach(f -> csv.append(',').append(f.replace(",", " ")));
+            csv.append('\n');
+            for (int t = 0; t < series.length(); t++) {
+                csv.append(series.labels()[t].replace(",", " ")).append(',').append(series.target()[t]);
+                for (double[] f : series.features()) {
+                    csv.append(',').append(f[t]);
+                }
+                csv.append('\n');
+            }
+            // kept (a few kilobytes): a --resume of the run reads it again
+            java.nio.file.Path file = java.nio.file.Files.createTempDirectory("lstm-forecast-").resolve(name + ".csv");
+            io.github.lstmsuite.common.report.AtomicFiles.writeString(file, csv.toString());
+            return panelResult(file.toString(), cfg.horizon());
+        }
+
+        /** Runs the panel command with this command's options on {@code file} and horizon {@code h} (null: as the run being resumed says). */
+        private TrainResult panelResult(String file, Integer h) throws Exception {
+            ForecastPanel panel = new ForecastPanel();
+            panel.common = common;
+            panel.shape = shape;
+            panel.panel = file;
+            panel.horizon = h;
+            panel.period = period;
+            panel.stepsPerEpoch = stepsPerEpoch;
+            ForecastPanel.PanelResult r = panel.call();
+            return new TrainResult(r.runDir(), null, null, Map.of(), null, null, r.wallSeconds(), r.interrupted(), r);
         }
 
         /** The run's configuration: what the user gave, the rest from the series and the defaults. */

@@ -88,15 +88,27 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     @Option(names = "--steps-per-epoch", paramLabel = "N", description = "Mini-batches per epoch (default 50).")
     Integer stepsPerEpoch;
 
+    @Option(names = "--future", split = ",", paramLabel = "NAME",
+            description = "Covariate columns whose values are known ahead (a calendar, a planned price, a weather forecast): the network reads them at the H steps it forecasts; a series may end with rows that have them and no value (its future). The other covariate columns are past covariates, read up to the forecast's origin.")
+    List<String> future = new ArrayList<>();
+
+    @Option(names = "--calendar", description = "Add the calendar as a known-ahead covariate: the season's position (month, quarter, or t mod period) as sin and cos.")
+    boolean calendar;
+
     /**
      * Everything a panel run was made with.
      *
      * @param panel   the panel's file or folder ({@code null}: the bundled panel)
      * @param members K, networks in the ensemble (seeds seed … seed + K − 1)
+     * @param future   the covariates known ahead ({@code --future}); the panel's other covariate columns are past ones
+     * @param calendar whether the calendar is a known-ahead covariate too
      */
     public record PanelConfig(String panel, int horizon, Integer period, int window, int members, int epochs, int stepsPerEpoch,
                               int batchSize, int patience, int hidden, int layers, double dropout, double learningRate, long seed,
-                              LstmImpl lstm, CellType cell) {
+                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar) {
+        public PanelConfig {
+            future = future == null ? List.of() : List.copyOf(future);
+        }
     }
 
     /**
@@ -118,17 +130,24 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         }
     }
 
-    /** One series' scores: MASE and sMAPE per method. */
-    public record SeriesScores(String name, int period, int trainRows, int testRows, Map<String, ForecastMetrics.Scores> scores) {
+    /**
+     * One series' scores: MASE and sMAPE per method, and how many of its test values ({@code points}: origins × steps)
+     * the panel forecast's intervals held, per level ({@code covered}).
+     */
+    public record SeriesScores(String name, int period, int trainRows, int testRows, Map<String, ForecastMetrics.Scores> scores,
+                               int[] covered, int points) {
     }
 
     /** Mean sMAPE, mean MASE and OWA of one method over a group of series. */
     public record Aggregate(double meanSmape, double meanMase, double owa) {
     }
 
-    /** What the command returns: the run folder, the aggregates per group ("all" first) and method, each series' scores. */
-    public record PanelResult(Path runDir, Map<String, Map<String, Aggregate>> groups, List<SeriesScores> series,
-                              double wallSeconds, boolean interrupted) {
+    /**
+     * What the command returns: the run folder, the aggregates per group ("all" first) and method, the coverage of the
+     * panel forecast's 80 % and 95 % intervals per group, each series' scores.
+     */
+    public record PanelResult(Path runDir, Map<String, Map<String, Aggregate>> groups, Map<String, double[]> coverage,
+                              List<SeriesScores> series, double wallSeconds, boolean interrupted) {
     }
 
     @Override
@@ -150,8 +169,13 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             // ---- data: every series split in time, put on the common scale by its training part
             PanelData.Panel data = read[0] != null ? read[0] : read(cfg);
             List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
-            List<PanelModel.Encoding> enc = split.stream()
-                    .map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(), p.series().period())).toList();
+            List<PanelModel.Encoding> enc = split.stream().map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(),
+                    p.series().period(), h, PanelModel.Inputs.of(p.series(), data.covariates(), cfg.future(), cfg.calendar(), p.trainEnd(), h)))
+                    .toList();
+            int past = data.covariates().size() - cfg.future().size();
+            int known = cfg.future().size() + (cfg.calendar() ? 2 : 0);
+            int channels = PanelModel.channels(past, known, h);
+            Limits.checkRecurrent(channels, cfg.hidden(), cfg.layers(), h, h);
             List<PanelModel.Prepared> prepared = new ArrayList<>();
             List<PanelModel.Prepared> preparedAll = new ArrayList<>();
             for (int i = 0; i < split.size(); i++) {
@@ -160,15 +184,22 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 preparedAll.add(new PanelModel.Prepared(enc.get(i), p.valEnd() - 1 - h));   // for the refit
             }
             printPanel(data, split, h);
+            if (past + known > 0) {
+                System.out.printf("covariates: past %s; known ahead %s (%d input channels)%n",
+                        data.covariates().stream().filter(c -> !cfg.future().contains(c)).toList(),
+                        java.util.stream.Stream.concat(cfg.future().stream(), cfg.calendar() ? java.util.stream.Stream.of("calendar (sin, cos)")
+                                : java.util.stream.Stream.empty()).toList(), channels);
+            }
 
             // ---- train K networks on windows across the series; each stops early on the validation MASE
             double[] scale = split.stream().mapToDouble(p -> ForecastMetrics.maseScale(p.series().values(), p.trainEnd(),
                     p.series().period())).toArray();
             List<MultiLayerNetwork> nets = new ArrayList<>();
+            List<MultiLayerNetwork> validators = new ArrayList<>();     // the members before their refit: for the intervals
             List<TrainState> trained = new ArrayList<>();
             for (int m = 0; m < cfg.members(); m++) {
                 long seed = cfg.seed() + m;
-                ForecastModel.Config mc = new ForecastModel.Config(PanelModel.CHANNELS, h, cfg.hidden(), cfg.layers(),
+                ForecastModel.Config mc = new ForecastModel.Config(channels, h, cfg.hidden(), cfg.layers(),
                         cfg.dropout(), cfg.learningRate(), seed, cfg.lstm(), cfg.cell());
                 PanelModel.PanelBatches batches = new PanelModel.PanelBatches(prepared, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed);
                 if (m == 0) {
@@ -181,9 +212,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                         n -> new TreeMap<>(Map.of("val_mase", validationMase(List.of(n), split, enc, scale, w, h))),
                         cfg.epochs(), seed, "val_mase", false, cfg.patience());
                 if (fit.interrupted()) {
-                    return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);
+                    return new PanelResult(run.runDir(), Map.of(), Map.of(), List.of(), run.seconds(), true);
                 }
                 trained.add(fit.state());
+                validators.add(fit.network());
                 // the same network trained afresh on training and validation values, for the epochs that were best:
                 // the statistical peers are fitted on everything before the test part too
                 int epochs = Math.max(1, fit.state().bestEpoch);
@@ -192,10 +224,13 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                         new PanelModel.PanelBatches(preparedAll, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
                         null, false, 0);
                 if (refit.interrupted()) {
-                    return new PanelResult(run.runDir(), Map.of(), List.of(), run.seconds(), true);
+                    return new PanelResult(run.runDir(), Map.of(), Map.of(), List.of(), run.seconds(), true);
                 }
                 nets.add(refit.network());
             }
+
+            // ---- intervals for the panel's forecast from its errors on the validation parts
+            PanelIntervals intervals = PanelIntervals.fit(split, enc, validators, w, h);
 
             // ---- the test part of every series: the ensemble and the peers from the same origins
             List<SeriesScores> rows = new ArrayList<>();
@@ -215,19 +250,31 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                         firstForecasts.put(p.series().name() + "/" + f.name(), r.predicted());
                     }
                 }
-                // the combination: the mean of the LSTM ensemble's and ETS's forecasts
+                // the combination: the mean of the LSTM ensemble's and ETS's forecasts where ETS takes the period
                 RollingOrigin.Result l = results.get("lstm");
-                double[][] both = mean(l.predicted(), results.get("ets").predicted());
+                double[][] both = combined(m, l.predicted(), results.get("ets").predicted());
                 sc.put("lstm", l.scores());
                 sc.put("lstm+ets", RollingOrigin.of("lstm+ets", p.series().values(), l.origins(), both, scale[i]).scores());
                 results.forEach((name, r) -> sc.putIfAbsent(name, r.scores()));
-                rows.add(new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc));
+                int[] covered = new int[PanelIntervals.LEVELS.length];
+                for (int j = 0; intervals != null && j < l.origins().length; j++) {
+                    double[][] b = intervals.bounds(enc.get(i), m, l.origins()[j], both[j]);
+                    for (int step = 0; step < h; step++) {
+                        double a = l.actual()[j][step];
+                        for (int lv = 0; lv < covered.length; lv++) {
+                            covered[lv] += a >= b[step][2 * lv] && a <= b[step][2 * lv + 1] ? 1 : 0;
+                        }
+                    }
+                }
+                rows.add(new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc, covered,
+                        intervals == null ? 0 : l.origins().length * h));
             }
             Map<String, Map<String, Aggregate>> groups = aggregate(split, rows);
-            String table = table(groups, cfg.members());
+            Map<String, double[]> coverage = coverage(split, rows);
+            String table = table(groups, coverage, cfg.members());
             System.out.print(table);
             charts(run.runDir(), split, rows, firstForecasts, h);
-            Path ahead = writeForecasts(run.runDir().resolve("panel_forecasts.csv"), split, nets, enc, w, h);
+            Path ahead = writeForecasts(run.runDir().resolve("panel_forecasts.csv"), split, nets, enc, intervals, w, h);
 
             RunSummary summary = run.summary(trained, cfg.seed());
             Map<String, Aggregate> all = groups.get("all");
@@ -265,6 +312,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             groups.forEach((g, methods) -> {
                 Map<String, Object> ms = new LinkedHashMap<>();
                 methods.forEach((m, a) -> ms.put(m, Map.of("mean_smape", a.meanSmape(), "mean_mase", a.meanMase(), "owa", a.owa())));
+                double[] c = coverage.get(g);
+                if (c != null) {
+                    ms.put("intervals", Map.of("coverage_80", c[0], "coverage_95", c[1]));
+                }
                 byGroup.put(g, ms);
             });
             summary.data.put("series_count", String.valueOf(rows.size()));
@@ -273,13 +324,14 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             summary.write(run.runDir().resolve("summary.json"));
             System.out.printf("%nthe next %d values of every series: %s%nrun folder: %s   wall %s%n", h, ahead.toAbsolutePath().normalize(),
                     run.runDir().toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
-            return new PanelResult(run.runDir(), groups, rows, summary.wallSeconds, false);
+            return new PanelResult(run.runDir(), groups, coverage, rows, summary.wallSeconds, false);
         }
     }
 
     /** The panel of {@code cfg}, each series checked long enough for its horizon. */
     private static PanelData.Panel read(PanelConfig cfg) {
-        PanelData.Panel data = PanelData.read(PanelData.resolve(cfg.panel() == null ? null : Path.of(cfg.panel())), cfg.period());
+        PanelData.Panel data = PanelData.read(PanelData.resolve(cfg.panel() == null ? null : Path.of(cfg.panel())), cfg.period(),
+                cfg.future());
         if (data.series().isEmpty()) {
             throw new UserException("--panel " + data.source() + ": no series in it");
         }
@@ -307,7 +359,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         Limits.checkRecurrent(PanelModel.CHANNELS, hid, lay, h, h);
         return new PanelConfig(panel == null || panel.isEmpty() ? null : panel, h, period, w, k, common.epochs(quick ? 2 : 30), steps,
                 common.batchSize(64), shape.patience(6), hid, lay, shape.dropout(0.0), common.learningRate(0.003), common.seed,
-                common.lstm(), common.cell);
+                common.lstm(), common.cell, future, calendar);
     }
 
     /**
@@ -350,15 +402,39 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         return count == 0 ? Double.NaN : Math.exp(sum / count);
     }
 
-    /** M4's aggregates, over all series and per frequency group: mean sMAPE, mean MASE, OWA relative to Naive2. */
-    static Map<String, Map<String, Aggregate>> aggregate(List<Part> split, List<SeriesScores> rows) {
+    /** The series of each group, labelled as the tables show them: "all", then each frequency with its count. */
+    private static Map<String, List<SeriesScores>> byGroup(List<Part> split, List<SeriesScores> rows) {
         Map<String, List<SeriesScores>> byGroup = new LinkedHashMap<>();
         byGroup.put("all", rows);
         for (int i = 0; i < rows.size(); i++) {
             byGroup.computeIfAbsent(split.get(i).group(), g -> new ArrayList<>()).add(rows.get(i));
         }
+        Map<String, List<SeriesScores>> out = new LinkedHashMap<>();
+        byGroup.forEach((g, rs) -> out.put(g + (g.equals("all") ? "" : " (" + rs.size() + ")"), rs));
+        return out;
+    }
+
+    /** Per group, the fraction of its test values inside the panel forecast's 80 % and 95 % intervals (none without intervals). */
+    static Map<String, double[]> coverage(List<Part> split, List<SeriesScores> rows) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        byGroup(split, rows).forEach((g, rs) -> {
+            int points = rs.stream().mapToInt(SeriesScores::points).sum();
+            if (points > 0) {
+                double[] c = new double[PanelIntervals.LEVELS.length];
+                for (int l = 0; l < c.length; l++) {
+                    int level = l;
+                    c[l] = rs.stream().mapToInt(r -> r.covered()[level]).sum() / (double) points;
+                }
+                out.put(g, c);
+            }
+        });
+        return out;
+    }
+
+    /** M4's aggregates, over all series and per frequency group: mean sMAPE, mean MASE, OWA relative to Naive2. */
+    static Map<String, Map<String, Aggregate>> aggregate(List<Part> split, List<SeriesScores> rows) {
         Map<String, Map<String, Aggregate>> out = new LinkedHashMap<>();
-        byGroup.forEach((g, rs) -> {
+        byGroup(split, rows).forEach((g, rs) -> {
             Map<String, double[]> means = new LinkedHashMap<>();
             for (String m : METHODS) {
                 double smape = rs.stream().mapToDouble(r -> r.scores().get(m).smape()).average().orElse(Double.NaN);
@@ -368,17 +444,21 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             double[] n2 = means.get("naive2");
             Map<String, Aggregate> a = new LinkedHashMap<>();
             means.forEach((m, v) -> a.put(m, new Aggregate(v[0], v[1], 0.5 * (v[0] / n2[0] + v[1] / n2[1]))));
-            out.put(g + (g.equals("all") ? "" : " (" + rs.size() + ")"), a);
+            out.put(g, a);
         });
         return out;
     }
 
-    static String table(Map<String, Map<String, Aggregate>> groups, int members) {
+    static String table(Map<String, Map<String, Aggregate>> groups, Map<String, double[]> coverage, int members) {
         StringBuilder sb = new StringBuilder();
         groups.forEach((g, methods) -> {
             sb.append(String.format("%n%s%n%-22s %11s %10s %7s%n", g.equals("all") ? "all series" : g, "method", "mean sMAPE", "mean MASE", "OWA"));
             methods.forEach((m, a) -> sb.append(String.format("%-22s %11.2f %10.3f %7.3f%n",
                     m.equals("lstm") ? "lstm (median of " + members + ")" : m, a.meanSmape(), a.meanMase(), a.owa())));
+            double[] c = coverage.get(g);
+            if (c != null) {
+                sb.append(String.format("lstm+ets intervals: 80%% cover %.1f%%, 95%% cover %.1f%% of the test values%n", 100 * c[0], 100 * c[1]));
+            }
         });
         return sb.toString();
     }
@@ -398,20 +478,33 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     /**
      * The forecasts a user wants from a panel: the H values after the end of every series, from the same ensemble (its
      * scales and seasonal states run on through the test part, no network retrained), with ETS's (fitted on the whole
-     * series) and their mean, in {@code series,time,step,lstm,lstm+ets,ets} rows; times continue each series' labels.
+     * series), the panel's forecast ({@link #combined}) and its 80 % and 95 % intervals, in
+     * {@code series,time,step,lstm,lstm+ets,ets,lo80,hi80,lo95,hi95} rows; times continue each series' labels.
      */
-    static Path writeForecasts(Path file, List<Part> split, List<MultiLayerNetwork> nets, List<PanelModel.Encoding> enc, int w, int h) {
-        StringBuilder sb = new StringBuilder("series,time,step,lstm,lstm+ets,ets\n");
+    static Path writeForecasts(Path file, List<Part> split, List<MultiLayerNetwork> nets, List<PanelModel.Encoding> enc,
+                               PanelIntervals intervals, int w, int h) {
+        StringBuilder sb = new StringBuilder("series,time,step,lstm,lstm+ets,ets,lo80,hi80,lo95,hi95\n");
         for (int i = 0; i < split.size(); i++) {
             PanelData.Series s = split.get(i).series();
+            if (!enc.get(i).inputs.knownAhead(s.length() - 1, h)) {
+                System.out.printf("note: %s: no forecast after its end in the file: its known-ahead covariates need %d future rows (rows after the last value, value empty), it has %d%n",
+                        s.name(), h, s.futureRows());
+                continue;
+            }
             TimeSeries ts = new TimeSeries(s.name(), "value", "time", s.times(), s.values(), List.of(), new double[0][]);
             int[] last = {s.length() - 1};
             double[] lstm = new PanelModel.EnsembleForecaster(nets, enc.get(i), w).forecast(ts, last, h)[0];
             double[] ets = new Ets(s.period(), 1).forecast(ts, last, h)[0];
             String[] times = ts.futureLabels(h);
+            double[] both = combined(s.period(), new double[][] {lstm}, new double[][] {ets})[0];
+            double[][] b = intervals == null ? null : intervals.bounds(enc.get(i), s.period(), last[0], both);
             for (int k = 0; k < h; k++) {
                 sb.append(csv(s.name())).append(',').append(csv(times[k])).append(',').append(k + 1).append(',')
-                        .append(num(lstm[k])).append(',').append(num(0.5 * (lstm[k] + ets[k]))).append(',').append(num(ets[k])).append('\n');
+                        .append(num(lstm[k])).append(',').append(num(both[k])).append(',').append(num(ets[k]));
+                for (int c = 0; c < 4; c++) {
+                    sb.append(',').append(b == null ? "" : num(b[k][c]));
+                }
+                sb.append('\n');
             }
         }
         AtomicFiles.writeString(file, sb.toString());
@@ -461,6 +554,14 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                         return row >= 0 && row < t.length ? t[row] : "";
                     });
         }
+    }
+
+    /**
+     * The panel's forecast ({@code lstm+ets}): the mean of the LSTM ensemble's and ETS's forecasts for a series whose
+     * period ETS takes ({@link Ets#MAX_PERIOD}); the LSTM's alone for a longer period, where ETS fits no season.
+     */
+    static double[][] combined(int period, double[][] lstm, double[][] ets) {
+        return period <= Ets.MAX_PERIOD ? mean(lstm, ets) : lstm;
     }
 
     /** The mean of two forecasts, origin by origin and step by step. */

@@ -43,15 +43,50 @@ final class PanelData {
      * @param values     its values
      * @param period     its seasonal period (1: none)
      * @param periodFrom where the period came from ({@code --period}, {@code index.csv}, {@code time labels}, {@code detected})
+     * @param covariates per covariate of the panel, its values at every row ({@code length()} rows, then the future
+     *                   rows), or null when the series does not have it
      */
-    record Series(String name, String[] times, double[] values, int period, String periodFrom) {
+    record Series(String name, String[] times, double[] values, int period, String periodFrom, double[][] covariates) {
+        /** A series without covariates. */
+        Series(String name, String[] times, double[] values, int period, String periodFrom) {
+            this(name, times, values, period, periodFrom, new double[0][]);
+        }
+
         int length() {
             return values.length;
         }
+
+        /** Rows after the last value whose known-ahead covariates are given (0 without any). */
+        int futureRows() {
+            int n = 0;
+            for (double[] c : covariates) {
+                if (c != null) {
+                    n = Math.max(n, c.length - values.length);
+                }
+            }
+            return n;
+        }
+
+        /** The season's position of row 0: the month (0–11) or quarter (0–3) of its label when the period matches, else 0. */
+        int phase0() {
+            if (times.length == 0 || times[0] == null) {
+                return 0;
+            }
+            if (period == 12 && MONTH.matcher(times[0]).matches()) {
+                return Integer.parseInt(times[0].substring(5, 7)) - 1;
+            }
+            if (period == 4 && QUARTER.matcher(times[0]).matches()) {
+                return times[0].charAt(6) - '1';
+            }
+            return 0;
+        }
     }
 
-    /** A panel: where it was read from, and its series in the order they first appear. */
-    record Panel(String source, List<Series> series) {
+    /**
+     * A panel: where it was read from, its series in the order they first appear, its covariates' names (the columns
+     * after {@code value}) and which of them are known ahead.
+     */
+    record Panel(String source, List<Series> series, List<String> covariates, List<String> future) {
     }
 
     /** The file or folder {@code --panel} names, or the bundled panel when {@code path} is null. */
@@ -65,10 +100,19 @@ final class PanelData {
         return DatasetResolver.findBundledDir().resolve(BUNDLED);
     }
 
-    /** Reads the panel at {@code path} (see the class comment); {@code period}: {@code --period}, or null. */
+    /** Reads the panel at {@code path} without covariates known ahead. */
     static Panel read(Path path, Integer period) {
+        return read(path, period, List.of());
+    }
+
+    /**
+     * Reads the panel at {@code path} (see the class comment); {@code period}: {@code --period}, or null; {@code future}:
+     * the covariates known ahead ({@code --future}), each a column of the panel.
+     */
+    static Panel read(Path path, Integer period, List<String> future) {
         Map<String, Integer> index = new HashMap<>();
-        Map<String, List<String[]>> rows = new LinkedHashMap<>();   // series → (time, value, file, line)
+        Map<String, List<String[]>> rows = new LinkedHashMap<>();   // series → (time, value, file, line, covariate…)
+        List<String> names = new ArrayList<>();                     // the covariates, in the order their columns appear
         if (Files.isDirectory(path)) {
             Path dir = path;
             List<Path> files = csvs(dir);
@@ -79,24 +123,66 @@ final class PanelData {
                 throw new UserException("--panel " + path + ": no series CSV files in the folder (expected NAME.csv files with the columns time,value)");
             }
             for (Path f : files) {
-                readWide(f, lines(f), rows);
+                readWide(f, lines(f), rows, names);
             }
             index = readIndex(dir.resolve("index.csv"));
         } else {
             List<String> lines = lines(path);
-            if (!lines.isEmpty() && CsvSeries.splitLine(strip(lines.get(0)), path.toString(), 1).length == 2) {
-                readWide(path, lines, rows);                // one series: a panel of one
+            String[] header = lines.isEmpty() ? new String[0] : CsvSeries.splitLine(strip(lines.get(0)), path.toString(), 1);
+            if (header.length == 2 || header.length > 2 && header[1].trim().equalsIgnoreCase("value")
+                    && !header[0].trim().equalsIgnoreCase("series")) {
+                readWide(path, lines, rows, names);         // one series: a panel of one
             } else {
-                readLong(path, lines, rows);
+                readLong(path, lines, rows, names);
             }
             Path parent = path.toAbsolutePath().getParent();
             index = readIndex(parent == null ? null : parent.resolve("index.csv"));
         }
+        for (String f : future) {
+            if (!names.contains(f)) {
+                throw new UserException("--future " + f + ": no such covariate column in " + path + " ("
+                        + (names.isEmpty() ? "it has none: its columns end at value" : "its covariates: " + String.join(", ", names)) + ")");
+            }
+        }
+        boolean[] ahead = new boolean[names.size()];
+        for (int c = 0; c < ahead.length; c++) {
+            ahead[c] = future.contains(names.get(c));
+        }
         List<Series> out = new ArrayList<>();
         for (var e : rows.entrySet()) {
-            out.add(series(e.getKey(), e.getValue(), period, index));
+            out.add(series(e.getKey(), e.getValue(), period, index, names, ahead));
         }
-        return new Panel(path.toString(), out);
+        return new Panel(path.toString(), out, List.copyOf(names), List.copyOf(future));
+    }
+
+    /** Where each of a header's covariate columns (after the first {@code skip}) goes in the panel's list of covariates. */
+    private static int[] covariateColumns(String[] header, int skip, List<String> names, Path file) {
+        int[] at = new int[header.length - skip];
+        for (int i = skip; i < header.length; i++) {
+            String name = header[i].trim();
+            if (name.isEmpty()) {
+                throw new UserException(file + ": line 1: column " + (i + 1) + " has no name (covariates need one)");
+            }
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+            at[i - skip] = names.indexOf(name);
+        }
+        return at;
+    }
+
+    /** A row as (time, value, file, line, covariate…), the covariates in the panel's order ("" where not given). */
+    private static String[] row(String time, String value, Path file, int line, String[] fields, int skip, int[] at) {
+        String[] r = new String[4 + (at.length == 0 ? 0 : java.util.Arrays.stream(at).max().getAsInt() + 1)];
+        java.util.Arrays.fill(r, "");
+        r[0] = time;
+        r[1] = value;
+        r[2] = file.toString();
+        r[3] = String.valueOf(line);
+        for (int i = 0; i < at.length; i++) {
+            r[4 + at[i]] = fields[skip + i].trim();
+        }
+        return r;
     }
 
     private static List<Path> csvs(Path dir) {
@@ -119,8 +205,8 @@ final class PanelData {
         }
     }
 
-    /** A long CSV: header {@code series,time,value}. */
-    private static void readLong(Path file, List<String> lines, Map<String, List<String[]>> rows) {
+    /** A long CSV: header {@code series,time,value[,covariate…]}. */
+    private static void readLong(Path file, List<String> lines, Map<String, List<String[]>> rows, List<String> names) {
         if (lines.isEmpty()) {
             throw new UserException(file + ": empty (expected a header series,time,value and one row per series and time)");
         }
@@ -129,10 +215,7 @@ final class PanelData {
                 || !header[2].trim().equalsIgnoreCase("value")) {
             throw new UserException(file + ": line 1: expected the header series,time,value, got '" + lines.get(0).trim() + "'");
         }
-        if (header.length > 3) {
-            System.out.printf("note: %s: the columns after series,time,value (%s) are not used: covariates are not supported yet%n",
-                    file, String.join(",", java.util.Arrays.copyOfRange(header, 3, header.length)));
-        }
+        int[] at = covariateColumns(header, 3, names, file);
         for (int i = 1; i < lines.size(); i++) {
             String line = strip(lines.get(i));
             if (line.isBlank()) {
@@ -141,26 +224,27 @@ final class PanelData {
             String[] f = CsvSeries.splitLine(line, file.toString(), i + 1);
             if (f.length != header.length) {
                 throw new UserException(file + ": line " + (i + 1) + ": " + f.length + " fields where the header has " + header.length
-                        + " (series,time,value)");
+                        + " (" + String.join(",", header).trim() + ")");
             }
             String name = f[0].trim();
             if (name.isEmpty()) {
                 throw new UserException(file + ": line " + (i + 1) + ": the series name is empty");
             }
-            rows.computeIfAbsent(name, k -> new ArrayList<>()).add(new String[] {f[1].trim(), f[2].trim(), file.toString(), String.valueOf(i + 1)});
+            rows.computeIfAbsent(name, k -> new ArrayList<>()).add(row(f[1].trim(), f[2].trim(), file, i + 1, f, 3, at));
         }
     }
 
-    /** One series' file: a header of two columns, the time and the value (e.g. {@code time,value}). */
-    private static void readWide(Path file, List<String> lines, Map<String, List<String[]>> rows) {
+    /** One series' file: a header of the time, the value and any covariates (e.g. {@code time,value,price}). */
+    private static void readWide(Path file, List<String> lines, Map<String, List<String[]>> rows, List<String> names) {
         String name = file.getFileName().toString().replaceFirst("\\.csv$", "");
         if (lines.isEmpty()) {
             throw new UserException(file + ": empty (expected a header time,value and one row per time step)");
         }
         String[] header = CsvSeries.splitLine(strip(lines.get(0)), file.toString(), 1);
-        if (header.length != 2) {
-            throw new UserException(file + ": line 1: expected a header of two columns (time,value), got '" + lines.get(0).trim() + "'");
+        if (header.length < 2) {
+            throw new UserException(file + ": line 1: expected a header time,value[,covariate…], got '" + lines.get(0).trim() + "'");
         }
+        int[] at = covariateColumns(header, 2, names, file);
         List<String[]> r = rows.computeIfAbsent(name, k -> new ArrayList<>());
         for (int i = 1; i < lines.size(); i++) {
             String line = strip(lines.get(i));
@@ -168,10 +252,11 @@ final class PanelData {
                 continue;
             }
             String[] f = CsvSeries.splitLine(line, file.toString(), i + 1);
-            if (f.length != 2) {
-                throw new UserException(file + ": line " + (i + 1) + ": " + f.length + " fields where the header has 2 (time,value)");
+            if (f.length != header.length) {
+                throw new UserException(file + ": line " + (i + 1) + ": " + f.length + " fields where the header has " + header.length
+                        + " (" + String.join(",", header).trim() + ")");
             }
-            r.add(new String[] {f[0].trim(), f[1].trim(), file.toString(), String.valueOf(i + 1)});
+            r.add(row(f[0].trim(), f[1].trim(), file, i + 1, f, 2, at));
         }
     }
 
@@ -220,23 +305,42 @@ final class PanelData {
         return out;
     }
 
-    /** A series from its rows: numbers, times in order and unique, its period. */
-    private static Series series(String name, List<String[]> rows, Integer period, Map<String, Integer> index) {
-        String[] times = new String[rows.size()];
-        double[] values = new double[rows.size()];
+    /**
+     * A series from its rows: numbers, times in order and unique, its period, its covariates ({@code ahead[c]}: covariate
+     * c is known ahead, so trailing rows without a value are the future when they give it).
+     */
+    private static Series series(String name, List<String[]> rows, Integer period, Map<String, Integer> index, List<String> names,
+                                 boolean[] ahead) {
+        int n = rows.size();
+        boolean anyAhead = false;
+        for (boolean a : ahead) {
+            anyAhead |= a;
+        }
+        while (anyAhead && n > 0 && rows.get(n - 1)[1].isEmpty() && givesAhead(rows.get(n - 1), ahead)) {
+            n--;                                                     // the future: rows with covariates known ahead and no value
+        }
+        String[] times = new String[n];
+        double[] values = new double[n];
         Map<String, String> seen = new HashMap<>();
+        String previous = null;
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
             String where = r[2] + ": line " + r[3] + ": series " + name;
             String v = r[1];
-            double d;
-            try {
-                d = Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new UserException(where + ": value '" + v + "' is not a number" + (v.isEmpty() ? " (empty)" : ""));
-            }
-            if (!Double.isFinite(d)) {
-                throw new UserException(where + ": value '" + v + "' is not a finite number");
+            if (i < n) {
+                double d;
+                try {
+                    d = Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    boolean trailing = rows.subList(i, rows.size()).stream().allMatch(r2 -> r2[1].isEmpty());
+                    boolean covariates = java.util.Arrays.stream(r, 4, r.length).anyMatch(c -> !c.isEmpty());
+                    throw new UserException(where + ": value '" + v + "' is not a number" + (v.isEmpty() ? " (empty)" : "")
+                            + (v.isEmpty() && trailing && covariates ? "; rows after a series' end are its future: name their covariates with --future" : ""));
+                }
+                if (!Double.isFinite(d)) {
+                    throw new UserException(where + ": value '" + v + "' is not a finite number");
+                }
+                values[i] = d;
             }
             String t = r[0];
             if (t.isEmpty()) {
@@ -246,12 +350,18 @@ final class PanelData {
             if (first != null) {
                 throw new UserException(where + ": time " + t + " appears twice (first at line " + first + ")");
             }
-            if (i > 0 && compareTimes(times[i - 1], t) > 0) {
-                throw new UserException(where + ": time " + t + " comes before the previous row's " + times[i - 1]
+            if (previous != null && compareTimes(previous, t) > 0) {
+                throw new UserException(where + ": time " + t + " comes before the previous row's " + previous
                         + " (each series' rows must be in time order)");
             }
-            times[i] = t;
-            values[i] = d;
+            previous = t;
+            if (i < n) {
+                times[i] = t;
+            }
+        }
+        double[][] covariates = new double[names.size()][];
+        for (int c = 0; c < names.size(); c++) {
+            covariates[c] = covariate(name, rows, n, c, names.get(c), ahead[c]);
         }
         int m;
         String from;
@@ -271,7 +381,52 @@ final class PanelData {
             m = values.length >= 8 ? Periods.detect(values, values.length) : 1;
             from = "detected";
         }
-        return new Series(name, times, values, m, from);
+        return new Series(name, times, values, m, from, covariates);
+    }
+
+    /**
+     * Covariate {@code c} of a series with {@code n} values: null when all its cells there are empty (the series does not
+     * have it); otherwise a number at every row, and at every future row too when it is known ahead.
+     */
+    private static double[] covariate(String series, List<String[]> rows, int n, int c, String name, boolean ahead) {
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            any |= cell(rows.get(i), c).length() > 0;
+        }
+        if (!any) {
+            return null;
+        }
+        int rowsWith = ahead ? rows.size() : n;
+        double[] out = new double[rowsWith];
+        for (int i = 0; i < rowsWith; i++) {
+            String[] r = rows.get(i);
+            String v = cell(r, c);
+            String where = r[2] + ": line " + r[3] + ": series " + series + ": covariate " + name;
+            try {
+                out[i] = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new UserException(where + ": '" + v + "' is not a number" + (v.isEmpty()
+                        ? " (empty; a series has a covariate at every row or at none" + (i >= n ? ", and the future rows need the known-ahead ones)" : ")")
+                        : ""));
+            }
+            if (!Double.isFinite(out[i])) {
+                throw new UserException(where + ": '" + v + "' is not a finite number");
+            }
+        }
+        return out;
+    }
+
+    private static boolean givesAhead(String[] row, boolean[] ahead) {
+        for (int c = 0; c < ahead.length; c++) {
+            if (ahead[c] && !cell(row, c).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String cell(String[] row, int c) {
+        return 4 + c < row.length ? row[4 + c] : "";
     }
 
     /** Numbers as numbers, anything else as text (ISO dates, YYYY-MM and YYYY-Qn sort as text). */

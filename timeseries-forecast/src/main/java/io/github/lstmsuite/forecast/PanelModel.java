@@ -24,15 +24,112 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Encoding}).
  *
  * <pre>
- *   input   [B, 3, W]   over W steps: the change (z[t] − z[t−1]) / σ, the period as log(m) / log(336), and the value's
- *                       distance from ETS's level (z[t] − ℓ[t]) / σ
+ *   input   [B, C, W]   over W steps: the change (z[t] − z[t−1]) / σ, the period as log(m) / log(336), the value's
+ *                       distance from ETS's level (z[t] − ℓ[t]) / σ, and ETS's forecasts of the H next values as seen
+ *                       at t, on the output's scale (0 where ETS does not take the period); then, with covariates
+ *                       ({@link Inputs}), each past covariate at t and each known-ahead one at t+1 … t+H:
+ *                       C = 3 + H + P + F × H
  *   output  [B, H, W]   at every step t: (z[t+k] − z[t]) / σ for k = 1..H, the k-th value ahead out of season as seen
  *                       at t, relative to the value at t; the forecast is the last step's
  * </pre>
  */
 final class PanelModel {
-    /** Input channels: the scaled change, the period, and the value's distance from the anchor. */
+    /** The first input channels: the scaled change, the period, and the value's distance from the anchor; ETS's H forecasts follow. */
     static final int CHANNELS = 3;
+
+    /** Input channels with {@code past} past covariates and {@code ahead} known-ahead ones, for horizon {@code h}. */
+    static int channels(int past, int ahead, int h) {
+        return CHANNELS + h + past + ahead * h;
+    }
+
+    /**
+     * A series' covariates on the network's scale: each standardised by its mean and standard deviation over the training
+     * part (the same cut as the series' own scale; a constant one is only centred) and clipped to ±5. A past covariate is
+     * read at t, a known-ahead one at t + 1 … t + H (the values the forecast from t may use); the calendar is the season's
+     * position (sin and cos of 2π · month / 12, quarter / 4, or t mod m), known ahead. A covariate the series does not
+     * have is null: the network reads 0.
+     *
+     * @param past  [P][rows] past covariates, rows = the series' values
+     * @param ahead [F][rows] known-ahead covariates, rows = its values and its future rows
+     */
+    record Inputs(double[][] past, double[][] ahead) {
+        static final Inputs NONE = new Inputs(new double[0][], new double[0][]);
+
+        /** The input channels these take for horizon {@code h}. */
+        int channels(int h) {
+            return past.length + ahead.length * h;
+        }
+
+        /**
+         * The inputs of series {@code s} of a panel whose covariates are {@code names}, {@code future} of them known ahead,
+         * plus the calendar when asked; scaled by the rows before {@code trainEnd}.
+         */
+        static Inputs of(PanelData.Series s, List<String> names, List<String> future, boolean calendar, int trainEnd, int h) {
+            List<double[]> past = new ArrayList<>();
+            List<double[]> ahead = new ArrayList<>();
+            for (int c = 0; c < names.size(); c++) {
+                double[] v = s.covariates().length > c ? s.covariates()[c] : null;
+                (future.contains(names.get(c)) ? ahead : past).add(v == null ? null : standardise(v, trainEnd));
+            }
+            if (calendar) {
+                int m = s.period();
+                int rows = s.length() + Math.max(s.futureRows(), h);     // the calendar is known as far ahead as wanted
+                double[] sin = m > 1 ? new double[rows] : null;
+                double[] cos = m > 1 ? new double[rows] : null;
+                for (int t = 0; m > 1 && t < rows; t++) {
+                    double a = 2 * Math.PI * ((s.phase0() + t) % m) / m;
+                    sin[t] = Math.sin(a);
+                    cos[t] = Math.cos(a);
+                }
+                ahead.add(sin);
+                ahead.add(cos);
+            }
+            return past.isEmpty() && ahead.isEmpty() ? NONE : new Inputs(past.toArray(double[][]::new), ahead.toArray(double[][]::new));
+        }
+
+        private static double[] standardise(double[] v, int trainEnd) {
+            int n = Math.max(1, Math.min(trainEnd, v.length));
+            double mean = 0;
+            for (int t = 0; t < n; t++) {
+                mean += v[t];
+            }
+            mean /= n;
+            double var = 0;
+            for (int t = 0; t < n; t++) {
+                var += (v[t] - mean) * (v[t] - mean);
+            }
+            double sd = Math.sqrt(var / n);
+            double[] out = new double[v.length];
+            for (int t = 0; t < v.length; t++) {
+                out[t] = Math.max(-5, Math.min(5, (v[t] - mean) / (sd > 1e-12 ? sd : 1)));
+            }
+            return out;
+        }
+
+        /** Whether every known-ahead covariate the series has is given for the {@code h} steps after {@code t}. */
+        boolean knownAhead(int t, int h) {
+            for (double[] c : ahead) {
+                if (c != null && t + h >= c.length) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Fills channels {@code from …} of window b at step j with the covariates for time t (0 outside the data). */
+        void fill(INDArray x, int b, int j, int t, int from, int h) {
+            int ch = from;
+            for (double[] c : past) {
+                x.putScalar(b, ch++, j, c != null && t >= 0 && t < c.length ? (float) c[t] : 0f);
+            }
+            for (double[] c : ahead) {
+                for (int k = 1; k <= h; k++) {
+                    int at = t + k;
+                    x.putScalar(b, ch++, j, c != null && t >= 0 && at < c.length ? (float) c[at] : 0f);
+                }
+            }
+        }
+    }
 
     private PanelModel() {
     }
@@ -59,11 +156,14 @@ final class PanelModel {
         final double sigma;
         final double[] zIn;                  // z(t) for every value of the series
         final double[] anchor;               // ETS's level after t on z's scale (z itself without an ETS fit)
+        final Inputs inputs;                 // the covariates on the network's scale
+        private final double[][] etsAhead;   // etsAhead[t][k − 1]: ETS's forecast of z(t + k) − z(t) as seen at t, over σ; null: none
         private final double[] y;
 
         private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn,
-                         double[] anchor, double sigma) {
+                         double[] anchor, double sigma, Inputs inputs, double[][] etsRaw, int h) {
             this.y = y;
+            this.inputs = inputs;
             this.anchor = anchor;
             this.m = m;
             this.season = season;
@@ -72,13 +172,30 @@ final class PanelModel {
             this.scale = scale;
             this.zIn = zIn;
             this.sigma = sigma;
+            this.etsAhead = etsRaw == null ? null : new double[y.length][h];
+            for (int t = 0; etsRaw != null && t < y.length; t++) {
+                for (int k = 1; k <= h; k++) {                      // ETS's forecast put out of season and scaled as a target
+                    double a = adjust(etsRaw[t][k - 1], season, ahead(t, k));
+                    double z = log ? Math.log(Math.max(a, 1e-12)) : a / scale;
+                    etsAhead[t][k - 1] = Math.max(-10, Math.min(10, (z - zIn[t]) / sigma));
+                }
+            }
         }
 
-        /** Fitted on {@code y[0..trainEnd)} only; the seasonal states then run through all of {@code y}. */
-        static Encoding fit(double[] y, int trainEnd, int m) {
+        /** Fitted on {@code y[0..trainEnd)} only; the seasonal states then run through all of {@code y}. No covariates. */
+        static Encoding fit(double[] y, int trainEnd, int m, int h) {
+            return fit(y, trainEnd, m, h, Inputs.NONE);
+        }
+
+        /**
+         * As {@link #fit(double[], int, int, int)}, with ETS's forecasts for horizon {@code h} at every step and the
+         * series' covariates already on the network's scale.
+         */
+        static Encoding fit(double[] y, int trainEnd, int m, int h, Inputs inputs) {
             double[] train = Arrays.copyOf(y, trainEnd);
             char season = 'N';
             double[][] states = null;
+            double[][] etsRaw = null;                           // ETS's point forecasts from each step, where it takes the period
             double[] level = null;                              // ETS's level after each value (out of season)
             try {
                 Ets.Fit f = Ets.fit(train, m);
@@ -86,6 +203,9 @@ final class PanelModel {
                 int s0 = f.model().trend() != 'N' ? 2 : 1;
                 double[] state = f.init().clone();
                 level = new double[y.length];
+                if (m <= Ets.MAX_PERIOD && h > 0) {
+                    etsRaw = new double[y.length][];
+                }
                 if (season != 'N') {
                     states = new double[y.length + 1][];
                     states[0] = Arrays.copyOfRange(state, s0, s0 + f.m());
@@ -93,6 +213,9 @@ final class PanelModel {
                 for (int t = 0; t < y.length; t++) {                // one pass: the level and the seasonal states after each value
                     f.run(y[t], state);
                     level[t] = state[0];
+                    if (etsRaw != null) {
+                        etsRaw[t] = f.forecastFrom(state, h);
+                    }
                     if (states != null) {
                         states[t + 1] = Arrays.copyOfRange(state, s0, s0 + f.m());
                     }
@@ -100,6 +223,7 @@ final class PanelModel {
             } catch (IllegalArgumentException e) {
                 season = 'N';                                   // too short for ETS: no seasonal adjustment
                 level = null;
+                etsRaw = null;
             }
             if (season == 'N' && m > 24) {
                 // a period ETS does not take (R's limit, 24): the season of a classical decomposition, when the
@@ -149,7 +273,7 @@ final class PanelModel {
                     }
                 }
             }
-            return new Encoding(y, m, season, states, positive, scale, z, anchor, d > 1e-9 ? d : 1);
+            return new Encoding(y, m, season, states, positive, scale, z, anchor, d > 1e-9 ? d : 1, inputs, etsRaw, h);
         }
 
         private static double adjust(double v, char season, double s) {
@@ -163,9 +287,14 @@ final class PanelModel {
 
         /** The scaled target: where the k-th value after t lies relative to the value at t, out of season as known at t. */
         double target(int t, int k) {
-            double a = adjust(y[t + k], season, ahead(t, k));
+            return encode(t, k, y[t + k]);
+        }
+
+        /** Value {@code v}, k steps after origin o, on the output's scale: the inverse of {@link #decode}. */
+        double encode(int o, int k, double v) {
+            double a = adjust(v, season, ahead(o, k));
             double z = log ? Math.log(Math.max(a, 1e-12)) : a / scale;
-            return (z - zIn[t]) / sigma;
+            return (z - zIn[o]) / sigma;
         }
 
         /** The value k steps after origin o for the network's scaled output {@code out}. */
@@ -183,10 +312,11 @@ final class PanelModel {
     }
 
     /**
-     * Fills window {@code b} of {@code x} ([B, 3, W]) with the W steps up to and including {@code origin}: the scaled
-     * change, the period, the distance from the level; steps before the data are 0.
+     * Fills window {@code b} of {@code x} ([B, C, W]) with the W steps up to and including {@code origin}: the scaled
+     * change, the period, the distance from the level, then the covariates for horizon {@code h}; steps before the data
+     * are 0.
      */
-    static void window(INDArray x, int b, Encoding e, int origin, int w) {
+    static void window(INDArray x, int b, Encoding e, int origin, int w, int h) {
         double[] z = e.zIn;
         float period = periodChannel(e.m);
         for (int j = 0; j < w; j++) {
@@ -194,6 +324,10 @@ final class PanelModel {
             x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
             x.putScalar(b, 1, j, period);
             x.putScalar(b, 2, j, t >= 0 ? (float) ((z[t] - e.anchor[t]) / e.sigma) : 0f);
+            for (int k = 0; k < h; k++) {
+                x.putScalar(b, CHANNELS + k, j, t >= 0 && e.etsAhead != null ? (float) e.etsAhead[t][k] : 0f);
+            }
+            e.inputs.fill(x, b, j, t, CHANNELS + h, h);
         }
     }
 
@@ -213,12 +347,14 @@ final class PanelModel {
         private final int batch;
         private final int steps;
         private final long seed;
+        private final int channels;
 
         PanelBatches(List<Prepared> all, int w, int h, int batch, int steps, long seed) {
             this.series = all.stream().filter(p -> p.lastOrigin() >= 1).toList();
             if (series.isEmpty()) {
                 throw new IllegalArgumentException("no series has a training window");
             }
+            this.channels = CHANNELS + h + series.get(0).enc().inputs.channels(h);
             this.w = w;
             this.h = h;
             this.batch = batch;
@@ -239,13 +375,13 @@ final class PanelModel {
         @Override
         public DataSet batch(int epoch, int index) {
             Random r = new Random(seed * 1_000_003L + epoch * 10_007L + index);
-            INDArray x = Nd4j.zeros(DataType.FLOAT, batch, CHANNELS, w);
+            INDArray x = Nd4j.zeros(DataType.FLOAT, batch, channels, w);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, h, w);
             INDArray mask = Nd4j.zeros(DataType.FLOAT, batch, w);
             for (int b = 0; b < batch; b++) {
                 Prepared p = series.get(r.nextInt(series.size()));
                 int o = 1 + r.nextInt(p.lastOrigin());               // 1..lastOrigin
-                window(x, b, p.enc(), o, w);
+                window(x, b, p.enc(), o, w, h);
                 for (int j = 0; j < w; j++) {
                     int t = o - w + 1 + j;
                     if (t < 1) {
@@ -292,9 +428,9 @@ final class PanelModel {
                 throw new IllegalArgumentException("the ensemble's scale was fitted for a series of " + enc.zIn.length
                         + " values, not " + series.length());
             }
-            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS, w);
+            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS + h + enc.inputs.channels(h), w);
             for (int i = 0; i < origins.length; i++) {
-                window(x, i, enc, origins[i], w);
+                window(x, i, enc, origins[i], w, h);
             }
             List<float[][]> outs = new ArrayList<>();
             for (MultiLayerNetwork net : members) {

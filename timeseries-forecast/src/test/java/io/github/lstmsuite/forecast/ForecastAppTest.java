@@ -201,11 +201,15 @@ class ForecastAppTest {
         assertTrue(column.err().strip().startsWith("error: --target: " + csv + " has no column 'sales' (columns: month, value)"), column.err());
         assertEquals(1, column.err().strip().lines().count());
 
+        // too short for this model goes to the panel model; too short for that too is an error naming the series
         Path shortCsv = dir.resolve("short.csv");
-        Files.writeString(shortCsv, seasonalCsv(40));
-        Cli.Captured tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12");
+        Files.writeString(shortCsv, seasonalCsv(20));
+        Cli.Captured tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12",
+                "--output-dir", dir.resolve("too-short").toString());
         assertEquals(2, tooShort.outcome().exitCode());
-        assertTrue(tooShort.err().contains("40 rows are too few"), tooShort.err());
+        assertTrue(tooShort.out().contains("20 rows are too few"), tooShort.out());
+        assertTrue(tooShort.err().strip().startsWith("error: series short: 20 values are too few for horizon 6 with period 12"), tooShort.err());
+        assertEquals(1, tooShort.err().strip().lines().count());
 
         Path text = dir.resolve("text.csv");
         Files.writeString(text, "month,value\n2000-01,1\n2000-02,two\n");

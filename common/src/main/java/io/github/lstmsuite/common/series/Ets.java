@@ -29,6 +29,9 @@ public final class Ets implements Forecaster {
     private static final double[] UPPER = {0.9999, 0.9999, 0.9999, 0.98};
     private static final double TOL = 1e-10;
 
+    /** The longest seasonal period ETS takes (R's limit); a series with a longer one is fitted without a season. */
+    public static final int MAX_PERIOD = 24;
+
     /** Origins × series length up to which every origin gets its own fit (each fit tries up to 15 models). */
     public static final long REFIT_BUDGET = 20_000L;
 
@@ -107,6 +110,11 @@ public final class Ets implements Forecaster {
             filter(new double[] {v}, state, this, null);
         }
 
+        /** The point forecasts of the {@code h} values after the one that left {@code state} (R's {@code etsforecast}). */
+        public double[] forecastFrom(double[] state, int h) {
+            return pointForecast(state, this, h);
+        }
+
         /** Forecasts of the {@code h} values after {@code y}: the states updated through all of {@code y} from the fitted initial states. */
         public double[] forecast(double[] y, int h) {
             double[] state = init.clone();
@@ -126,7 +134,7 @@ public final class Ets implements Forecaster {
                     Double.NEGATIVE_INFINITY);
         }
         boolean positive = Arrays.stream(y).allMatch(v -> v > 0);
-        boolean seasonal = period > 1 && period <= 24 && y.length > period;
+        boolean seasonal = period > 1 && period <= MAX_PERIOD && y.length > period;
         Fit best = null;
         for (char error : new char[] {'A', 'M'}) {
             for (char trend : new char[] {'N', 'A'}) {
