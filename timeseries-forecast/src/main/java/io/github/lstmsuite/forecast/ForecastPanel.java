@@ -92,6 +92,9 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             description = "Covariate columns whose values are known ahead (a calendar, a planned price, a weather forecast): the network reads them at the H steps it forecasts; a series may end with rows that have them and no value (its future). The other covariate columns are past covariates, read up to the forecast's origin.")
     List<String> future = new ArrayList<>();
 
+    @Option(names = "--ets-inputs", description = "Give the network ETS's forecasts of the next H values at every step as inputs (where ETS takes the period); see the README for what it changes.")
+    boolean etsInputs;
+
     @Option(names = "--calendar", description = "Add the calendar as a known-ahead covariate: the season's position (month, quarter, or t mod period) as sin and cos.")
     boolean calendar;
 
@@ -102,10 +105,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      * @param members K, networks in the ensemble (seeds seed … seed + K − 1)
      * @param future   the covariates known ahead ({@code --future}); the panel's other covariate columns are past ones
      * @param calendar whether the calendar is a known-ahead covariate too
+     * @param etsInputs whether the network reads ETS's forecasts
      */
     public record PanelConfig(String panel, int horizon, Integer period, int window, int members, int epochs, int stepsPerEpoch,
                               int batchSize, int patience, int hidden, int layers, double dropout, double learningRate, long seed,
-                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar) {
+                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar, boolean etsInputs) {
         public PanelConfig {
             future = future == null ? List.of() : List.copyOf(future);
         }
@@ -170,11 +174,11 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             PanelData.Panel data = read[0] != null ? read[0] : read(cfg);
             List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
             List<PanelModel.Encoding> enc = split.stream().map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(),
-                    p.series().period(), h, PanelModel.Inputs.of(p.series(), data.covariates(), cfg.future(), cfg.calendar(), p.trainEnd(), h)))
+                    p.series().period(), cfg.etsInputs() ? h : 0, PanelModel.Inputs.of(p.series(), data.covariates(), cfg.future(), cfg.calendar(), p.trainEnd(), h)))
                     .toList();
             int past = data.covariates().size() - cfg.future().size();
             int known = cfg.future().size() + (cfg.calendar() ? 2 : 0);
-            int channels = PanelModel.channels(past, known, h);
+            int channels = PanelModel.channels(cfg.etsInputs() ? h : 0, past, known, h);
             Limits.checkRecurrent(channels, cfg.hidden(), cfg.layers(), h, h);
             List<PanelModel.Prepared> prepared = new ArrayList<>();
             List<PanelModel.Prepared> preparedAll = new ArrayList<>();
@@ -359,7 +363,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         Limits.checkRecurrent(PanelModel.CHANNELS, hid, lay, h, h);
         return new PanelConfig(panel == null || panel.isEmpty() ? null : panel, h, period, w, k, common.epochs(quick ? 2 : 30), steps,
                 common.batchSize(64), shape.patience(6), hid, lay, shape.dropout(0.0), common.learningRate(0.003), common.seed,
-                common.lstm(), common.cell, future, calendar);
+                common.lstm(), common.cell, future, calendar, etsInputs);
     }
 
     /**

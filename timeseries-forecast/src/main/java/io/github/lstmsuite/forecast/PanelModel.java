@@ -25,21 +25,24 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  *   input   [B, C, W]   over W steps: the change (z[t] − z[t−1]) / σ, the period as log(m) / log(336), the value's
- *                       distance from ETS's level (z[t] − ℓ[t]) / σ, and ETS's forecasts of the H next values as seen
- *                       at t, on the output's scale (0 where ETS does not take the period); then, with covariates
- *                       ({@link Inputs}), each past covariate at t and each known-ahead one at t+1 … t+H:
- *                       C = 3 + H + P + F × H
+ *                       distance from ETS's level (z[t] − ℓ[t]) / σ; with {@code --ets-inputs}, ETS's forecasts of the H
+ *                       next values as seen at t, on the output's scale (0 where ETS does not take the period); then,
+ *                       with covariates ({@link Inputs}), each past covariate at t and each known-ahead one at
+ *                       t+1 … t+H: C = 3 [+ H] + P + F × H
  *   output  [B, H, W]   at every step t: (z[t+k] − z[t]) / σ for k = 1..H, the k-th value ahead out of season as seen
  *                       at t, relative to the value at t; the forecast is the last step's
  * </pre>
  */
 final class PanelModel {
-    /** The first input channels: the scaled change, the period, and the value's distance from the anchor; ETS's H forecasts follow. */
+    /** The first input channels: the scaled change, the period, and the value's distance from the anchor. */
     static final int CHANNELS = 3;
 
-    /** Input channels with {@code past} past covariates and {@code ahead} known-ahead ones, for horizon {@code h}. */
-    static int channels(int past, int ahead, int h) {
-        return CHANNELS + h + past + ahead * h;
+    /**
+     * Input channels with {@code ets} of ETS's forecasts (0, or H with {@code --ets-inputs}), {@code past} past covariates
+     * and {@code ahead} known-ahead ones, for horizon {@code h}.
+     */
+    static int channels(int ets, int past, int ahead, int h) {
+        return CHANNELS + ets + past + ahead * h;
     }
 
     /**
@@ -158,10 +161,12 @@ final class PanelModel {
         final double[] anchor;               // ETS's level after t on z's scale (z itself without an ETS fit)
         final Inputs inputs;                 // the covariates on the network's scale
         private final double[][] etsAhead;   // etsAhead[t][k − 1]: ETS's forecast of z(t + k) − z(t) as seen at t, over σ; null: none
+        final int etsChannels;               // input channels for ETS's forecasts: 0, or H with --ets-inputs
         private final double[] y;
 
         private Encoding(double[] y, int m, char season, double[][] states, boolean log, double scale, double[] zIn,
                          double[] anchor, double sigma, Inputs inputs, double[][] etsRaw, int h) {
+            this.etsChannels = h;
             this.y = y;
             this.inputs = inputs;
             this.anchor = anchor;
@@ -182,16 +187,17 @@ final class PanelModel {
             }
         }
 
-        /** Fitted on {@code y[0..trainEnd)} only; the seasonal states then run through all of {@code y}. No covariates. */
-        static Encoding fit(double[] y, int trainEnd, int m, int h) {
-            return fit(y, trainEnd, m, h, Inputs.NONE);
+        /** Fitted on {@code y[0..trainEnd)} only; the seasonal states then run through all of {@code y}. No other inputs. */
+        static Encoding fit(double[] y, int trainEnd, int m) {
+            return fit(y, trainEnd, m, 0, Inputs.NONE);
         }
 
         /**
-         * As {@link #fit(double[], int, int, int)}, with ETS's forecasts for horizon {@code h} at every step and the
-         * series' covariates already on the network's scale.
+         * As {@link #fit(double[], int, int)}, with ETS's forecasts of the next {@code etsH} values at every step as
+         * inputs (0: none) and the series' covariates already on the network's scale.
          */
-        static Encoding fit(double[] y, int trainEnd, int m, int h, Inputs inputs) {
+        static Encoding fit(double[] y, int trainEnd, int m, int etsH, Inputs inputs) {
+            int h = etsH;
             double[] train = Arrays.copyOf(y, trainEnd);
             char season = 'N';
             double[][] states = null;
@@ -280,6 +286,16 @@ final class PanelModel {
             return season == 'M' ? v / s : season == 'A' ? v - s : v;
         }
 
+        /** ETS's forecast input for k steps after t (on the output's scale), or NaN without one. */
+        double etsInput(int t, int k) {
+            return etsAhead == null || k > etsChannels ? Double.NaN : etsAhead[t][k - 1];
+        }
+
+        /** The network's input channels for horizon {@code h}. */
+        int channels(int h) {
+            return CHANNELS + etsChannels + inputs.channels(h);
+        }
+
         /** The seasonal state for k steps after t (k ≥ 1), as it stood after y(t). */
         private double ahead(int t, int k) {
             return states == null ? 0 : states[t + 1][m - 1 - (k - 1) % m];
@@ -324,10 +340,10 @@ final class PanelModel {
             x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
             x.putScalar(b, 1, j, period);
             x.putScalar(b, 2, j, t >= 0 ? (float) ((z[t] - e.anchor[t]) / e.sigma) : 0f);
-            for (int k = 0; k < h; k++) {
+            for (int k = 0; k < e.etsChannels; k++) {
                 x.putScalar(b, CHANNELS + k, j, t >= 0 && e.etsAhead != null ? (float) e.etsAhead[t][k] : 0f);
             }
-            e.inputs.fill(x, b, j, t, CHANNELS + h, h);
+            e.inputs.fill(x, b, j, t, CHANNELS + e.etsChannels, h);
         }
     }
 
@@ -354,7 +370,7 @@ final class PanelModel {
             if (series.isEmpty()) {
                 throw new IllegalArgumentException("no series has a training window");
             }
-            this.channels = CHANNELS + h + series.get(0).enc().inputs.channels(h);
+            this.channels = series.get(0).enc().channels(h);
             this.w = w;
             this.h = h;
             this.batch = batch;
@@ -428,7 +444,7 @@ final class PanelModel {
                 throw new IllegalArgumentException("the ensemble's scale was fitted for a series of " + enc.zIn.length
                         + " values, not " + series.length());
             }
-            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, CHANNELS + h + enc.inputs.channels(h), w);
+            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, enc.channels(h), w);
             for (int i = 0; i < origins.length; i++) {
                 window(x, i, enc, origins[i], w, h);
             }
