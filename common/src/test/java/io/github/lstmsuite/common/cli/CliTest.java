@@ -45,12 +45,14 @@ class CliTest {
         }
     }
 
+    /** The tests' configuration file (surefire's logback.configurationFile) loads; the levels follow --verbose. */
     @Test
-    void theBundledLogbackConfigurationLoadsAndIsQuiet() {
+    void theLogbackConfigurationLoadsAndTheLevelFollowsVerbose() {
         var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         var ctx = root.getLoggerContext();
         assertTrue(ctx.getStatusManager().getCopyOfStatusList().stream().noneMatch(st -> st.getLevel() >= ch.qos.logback.core.status.Status.ERROR),
-                "logback.xml must parse without errors");
+                "the logback configuration must parse without errors");
+        assertTrue(getClass().getClassLoader().getResource("logback.xml") == null, "no jar of the suite carries a logback.xml");
         Logging.configure(false);
         assertEquals(ch.qos.logback.classic.Level.WARN, root.getLevel());
         Logging.configure(true);
