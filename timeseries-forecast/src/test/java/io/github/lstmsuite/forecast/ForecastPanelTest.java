@@ -96,10 +96,11 @@ class ForecastPanelTest {
             assertTrue(b[2] <= b[0] && b[0] <= mid && mid <= b[1] && b[1] <= b[3], "nested intervals around lstm+ets: " + l);
         }
 
-        // the intervals' coverage of the test values, per group (measured: see below)
+        // the intervals' coverage of the test values (measured, seeds 1-5, AVX-512 and AVX2: 80 %: 0.799-0.842,
+        // 95 %: 0.966-0.981)
         double[] cover = r.coverage().get("all");
         System.out.printf("panel test: intervals cover %.3f (80 %%) and %.3f (95 %%) (seed %d)%n", cover[0], cover[1], SEED);
-        assertTrue(cover[0] > 0.5 && cover[1] > 0.7 && cover[1] >= cover[0], java.util.Arrays.toString(cover));
+        assertTrue(cover[0] > 0.65 && cover[1] > 0.82 && cover[1] >= cover[0], java.util.Arrays.toString(cover));
         assertTrue(c.out().contains("lstm+ets intervals: 80% cover"), c.out());
         try (var files = Files.list(out)) {
             assertEquals(6, files.filter(p -> p.getFileName().toString().startsWith("panel-")).count(), "3 best and 3 worst charts");
@@ -224,8 +225,8 @@ class ForecastPanelTest {
         double ahead = both.groups().get("all").get("lstm").meanMase();
         System.out.printf("covariates test: LSTM mean MASE without %.3f, frost+promo as past %.3f, promo known ahead %.3f (seed %d)%n",
                 none, pastOnly, ahead, SEED);
-        // measured, seeds 1-5, AVX-512 and AVX2 alike: without 0.902-0.921, past 0.288-0.423 (0.32-0.47 of without),
-        // known ahead 0.063-0.105 (0.15-0.29 of past)
+        // measured, seeds 1-5, AVX-512 and AVX2: without 0.882-0.983, past 0.315-0.458 (at most 0.50 of without),
+        // known ahead 0.051-0.086 (at most 0.25 of past)
         assertTrue(pastOnly < 0.7 * none, "the past shock helps: " + pastOnly + " vs " + none);
         assertTrue(ahead < 0.5 * pastOnly, "the promotion known ahead helps: " + ahead + " vs " + pastOnly);
 
