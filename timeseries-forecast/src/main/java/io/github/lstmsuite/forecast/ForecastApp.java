@@ -279,6 +279,7 @@ public final class ForecastApp {
             panel.horizon = h;
             panel.period = period;
             panel.stepsPerEpoch = stepsPerEpoch;
+            panel.etsInputs = ForecastPanel.EtsInputs.auto;                 // the panel command's default
             ForecastPanel.PanelResult r = panel.call();
             return new TrainResult(r.runDir(), null, null, Map.of(), null, null, r.wallSeconds(), r.interrupted(), r);
         }

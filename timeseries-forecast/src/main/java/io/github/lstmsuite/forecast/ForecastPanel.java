@@ -92,8 +92,12 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             description = "Covariate columns whose values are known ahead (a calendar, a planned price, a weather forecast): the network reads them at the H steps it forecasts; a series may end with rows that have them and no value (its future). The other covariate columns are past covariates, read up to the forecast's origin.")
     List<String> future = new ArrayList<>();
 
-    @Option(names = "--ets-inputs", description = "Give the network ETS's forecasts of the next H values at every step as inputs (where ETS takes the period); see the README for what it changes.")
-    boolean etsInputs;
+    @Option(names = "--ets-inputs", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Whether the network also reads ETS's forecasts of the next H values at every step (where ETS takes the period): auto (default: an ensemble with them and one without, each frequency group forecast by the one whose forecast scores better on the group's validation parts), on, off.")
+    EtsInputs etsInputs;
+
+    /** The values of {@code --ets-inputs}. */
+    enum EtsInputs { auto, on, off }
 
     @Option(names = "--calendar", description = "Add the calendar as a known-ahead covariate: the season's position (month, quarter, or t mod period) as sin and cos.")
     boolean calendar;
@@ -105,13 +109,14 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      * @param members K, networks in the ensemble (seeds seed … seed + K − 1)
      * @param future   the covariates known ahead ({@code --future}); the panel's other covariate columns are past ones
      * @param calendar whether the calendar is a known-ahead covariate too
-     * @param etsInputs whether the network reads ETS's forecasts
+     * @param etsInputs whether the network reads ETS's forecasts: on, off, or auto (both, chosen per group on validation)
      */
     public record PanelConfig(String panel, int horizon, Integer period, int window, int members, int epochs, int stepsPerEpoch,
                               int batchSize, int patience, int hidden, int layers, double dropout, double learningRate, long seed,
-                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar, boolean etsInputs) {
+                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar, EtsInputs etsInputs) {
         public PanelConfig {
             future = future == null ? List.of() : List.copyOf(future);
+            etsInputs = etsInputs == null ? EtsInputs.off : etsInputs;
         }
     }
 
@@ -158,7 +163,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     public PanelResult call() throws Exception {
         int threads = NativeSetup.apply(common.threads);
         int k = members != null ? members : common.quick ? 2 : 5;
-        List<String> parts = IntStream.rangeClosed(1, Math.max(1, k)).mapToObj(i -> "member-" + i).toList();
+        List<String> parts = new ArrayList<>();
+        for (boolean withEts : variants(etsInputs)) {
+            IntStream.rangeClosed(1, Math.max(1, k)).mapToObj(i -> part(withEts, i - 1)).forEach(parts::add);
+        }
         PanelData.Panel[] read = new PanelData.Panel[1];    // a fresh run reads and checks the panel before its folder exists
         try (TrainingRun<PanelConfig> run = TrainingRun.start(ForecastApp.APP, TrainingRun.Options.of(common), PanelConfig.class,
                 () -> {
@@ -173,64 +181,41 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             // ---- data: every series split in time, put on the common scale by its training part
             PanelData.Panel data = read[0] != null ? read[0] : read(cfg);
             List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
-            List<PanelModel.Encoding> enc = split.stream().map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(),
-                    p.series().period(), cfg.etsInputs() ? h : 0, PanelModel.Inputs.of(p.series(), data.covariates(), cfg.future(), cfg.calendar(), p.trainEnd(), h)))
-                    .toList();
             int past = data.covariates().size() - cfg.future().size();
             int known = cfg.future().size() + (cfg.calendar() ? 2 : 0);
-            int channels = PanelModel.channels(cfg.etsInputs() ? h : 0, past, known, h);
-            Limits.checkRecurrent(channels, cfg.hidden(), cfg.layers(), h, h);
-            List<PanelModel.Prepared> prepared = new ArrayList<>();
-            List<PanelModel.Prepared> preparedAll = new ArrayList<>();
-            for (int i = 0; i < split.size(); i++) {
-                Part p = split.get(i);
-                prepared.add(new PanelModel.Prepared(enc.get(i), p.trainEnd() - 1 - h));
-                preparedAll.add(new PanelModel.Prepared(enc.get(i), p.valEnd() - 1 - h));   // for the refit
-            }
             printPanel(data, split, h);
             if (past + known > 0) {
-                System.out.printf("covariates: past %s; known ahead %s (%d input channels)%n",
+                System.out.printf("covariates: past %s; known ahead %s%n",
                         data.covariates().stream().filter(c -> !cfg.future().contains(c)).toList(),
                         java.util.stream.Stream.concat(cfg.future().stream(), cfg.calendar() ? java.util.stream.Stream.of("calendar (sin, cos)")
-                                : java.util.stream.Stream.empty()).toList(), channels);
+                                : java.util.stream.Stream.empty()).toList());
             }
-
-            // ---- train K networks on windows across the series; each stops early on the validation MASE
             double[] scale = split.stream().mapToDouble(p -> ForecastMetrics.maseScale(p.series().values(), p.trainEnd(),
                     p.series().period())).toArray();
-            List<MultiLayerNetwork> nets = new ArrayList<>();
-            List<MultiLayerNetwork> validators = new ArrayList<>();     // the members before their refit: for the intervals
+
+            // ---- one ensemble per kind of input (with and without ETS's forecasts; --ets-inputs): K networks each,
+            // trained on windows across the series, each stopped early on the validation MASE, then refitted
+            List<Ensemble> ensembles = new ArrayList<>();
             List<TrainState> trained = new ArrayList<>();
-            for (int m = 0; m < cfg.members(); m++) {
-                long seed = cfg.seed() + m;
-                ForecastModel.Config mc = new ForecastModel.Config(channels, h, cfg.hidden(), cfg.layers(),
-                        cfg.dropout(), cfg.learningRate(), seed, cfg.lstm(), cfg.cell());
-                PanelModel.PanelBatches batches = new PanelModel.PanelBatches(prepared, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed);
-                if (m == 0) {
-                    System.out.printf("%nmodel: %s (%,d parameters), window %d; %d series give training windows, %d × %d per epoch, %d thread(s); %d member(s)%n",
-                            ForecastModel.describe(mc), ForecastModel.build(mc).numParams(), w, batches.series(), cfg.stepsPerEpoch(),
-                            cfg.batchSize(), threads, cfg.members());
-                }
-                System.out.printf("%nmember %d of %d (seed %d)%n", m + 1, cfg.members(), seed);
-                Trainer.Result<MultiLayerNetwork> fit = run.fitIn(parts.get(m), ForecastModel.build(mc), batches,
-                        n -> new TreeMap<>(Map.of("val_mase", validationMase(List.of(n), split, enc, scale, w, h))),
-                        cfg.epochs(), seed, "val_mase", false, cfg.patience());
-                if (fit.interrupted()) {
+            for (boolean withEts : variants(cfg.etsInputs())) {
+                Ensemble e = train(run, cfg, data, split, scale, withEts, threads, trained);
+                if (e == null) {
                     return new PanelResult(run.runDir(), Map.of(), Map.of(), List.of(), run.seconds(), true);
                 }
-                trained.add(fit.state());
-                validators.add(fit.network());
-                // the same network trained afresh on training and validation values, for the epochs that were best:
-                // the statistical peers are fitted on everything before the test part too
-                int epochs = Math.max(1, fit.state().bestEpoch);
-                System.out.printf("member %d: refitted on training and validation values, %d epoch(s)%n", m + 1, epochs);
-                Trainer.Result<MultiLayerNetwork> refit = run.fitIn(parts.get(m) + "-refit", ForecastModel.build(mc),
-                        new PanelModel.PanelBatches(preparedAll, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
-                        null, false, 0);
-                if (refit.interrupted()) {
-                    return new PanelResult(run.runDir(), Map.of(), Map.of(), List.of(), run.seconds(), true);
-                }
-                nets.add(refit.network());
+                ensembles.add(e);
+            }
+
+            // ---- each frequency group forecast by the ensemble whose forecast (with ETS) scores better on the group's
+            // validation parts: the test part is not looked at
+            Map<String, Ensemble> chosen = choose(ensembles, split, scale, w, h);
+            List<List<MultiLayerNetwork>> nets = new ArrayList<>();
+            List<List<MultiLayerNetwork>> validators = new ArrayList<>();
+            List<PanelModel.Encoding> enc = new ArrayList<>();
+            for (int i = 0; i < split.size(); i++) {
+                Ensemble e = chosen.getOrDefault(split.get(i).group(), ensembles.get(0));
+                nets.add(e.nets());
+                validators.add(e.validators());
+                enc.add(e.enc().get(i));
             }
 
             // ---- intervals for the panel's forecast from its errors on the validation parts
@@ -243,7 +228,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                 Part p = split.get(i);
                 TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
                 int m = p.series().period();
-                List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets, enc.get(i), w),
+                List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets.get(i), enc.get(i), w),
                         new Ets(m, 1), new Theta(m), Baselines.naive2(m), Baselines.seasonalNaive(m), Baselines.naive());
                 Map<String, ForecastMetrics.Scores> sc = new LinkedHashMap<>();
                 Map<String, RollingOrigin.Result> results = new LinkedHashMap<>();
@@ -286,6 +271,9 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                     rows.size(), all.get("lstm").owa(), all.get("lstm+ets").owa(), all.get("ets").owa(), all.get("theta").owa(),
                     all.get("lstm").meanMase(), all.get("lstm+ets").meanMase(), all.get("ets").meanMase());
             summary.data.put("panel", data.source());
+            Map<String, String> inputs = new LinkedHashMap<>();
+            chosen.forEach((g, e) -> inputs.put(g, e.withEts() ? "with ETS's forecasts" : "without"));
+            summary.metrics.put("inputs by group", inputs);
             for (String method : METHODS) {
                 Aggregate a = groups.get("all").get(method);
                 Map<String, Double> m = new LinkedHashMap<>();
@@ -330,6 +318,144 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                     run.runDir().toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
             return new PanelResult(run.runDir(), groups, coverage, rows, summary.wallSeconds, false);
         }
+    }
+
+    /**
+     * One ensemble: whether its networks read ETS's forecasts, each series' encoding for it, its members before their
+     * refit (for validation and the intervals) and after it (for the test part and the future).
+     */
+    record Ensemble(boolean withEts, List<PanelModel.Encoding> enc, List<MultiLayerNetwork> validators, List<MultiLayerNetwork> nets) {
+    }
+
+    /** The kinds of input {@code --ets-inputs} asks for: without ETS's forecasts, with them, or both (auto). */
+    static List<Boolean> variants(EtsInputs e) {
+        return switch (e) {
+            case auto -> List.of(false, true);
+            case on -> List.of(true);
+            case off -> List.of(false);
+        };
+    }
+
+    /** The checkpoint folder of member {@code m} (from 0) of the ensemble with or without ETS's forecasts. */
+    static String part(boolean withEts, int m) {
+        return (withEts ? "ets-member-" : "member-") + (m + 1);
+    }
+
+    /** Trains one ensemble (K members, each stopped early, then refitted); null when the run was interrupted. */
+    private Ensemble train(TrainingRun<PanelConfig> run, PanelConfig cfg, PanelData.Panel data, List<Part> split, double[] scale,
+                           boolean withEts, int threads, List<TrainState> trained) throws InterruptedException {
+        int h = cfg.horizon();
+        int w = cfg.window();
+        int etsH = withEts ? h : 0;
+        List<PanelModel.Encoding> enc = split.stream().map(p -> PanelModel.Encoding.fit(p.series().values(), p.trainEnd(),
+                p.series().period(), etsH, PanelModel.Inputs.of(p.series(), data.covariates(), cfg.future(), cfg.calendar(), p.trainEnd(), h)))
+                .toList();
+        int channels = enc.get(0).channels(h);
+        Limits.checkRecurrent(channels, cfg.hidden(), cfg.layers(), h, h);
+        List<PanelModel.Prepared> prepared = new ArrayList<>();
+        List<PanelModel.Prepared> preparedAll = new ArrayList<>();
+        for (int i = 0; i < split.size(); i++) {
+            Part p = split.get(i);
+            prepared.add(new PanelModel.Prepared(enc.get(i), p.trainEnd() - 1 - h));
+            preparedAll.add(new PanelModel.Prepared(enc.get(i), p.valEnd() - 1 - h));   // for the refit
+        }
+        List<MultiLayerNetwork> nets = new ArrayList<>();
+        List<MultiLayerNetwork> validators = new ArrayList<>();
+        String kind = withEts ? "with ETS's forecasts as inputs" : "without ETS's forecasts as inputs";
+        for (int m = 0; m < cfg.members(); m++) {
+            long seed = cfg.seed() + m;
+            ForecastModel.Config mc = new ForecastModel.Config(channels, h, cfg.hidden(), cfg.layers(),
+                    cfg.dropout(), cfg.learningRate(), seed, cfg.lstm(), cfg.cell());
+            PanelModel.PanelBatches batches = new PanelModel.PanelBatches(prepared, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed);
+            if (m == 0) {
+                System.out.printf("%nensemble %s: %s (%,d parameters, %d input channels), window %d; %d series give training windows, %d × %d per epoch, %d thread(s); %d member(s)%n",
+                        kind, ForecastModel.describe(mc), ForecastModel.build(mc).numParams(), channels, w, batches.series(),
+                        cfg.stepsPerEpoch(), cfg.batchSize(), threads, cfg.members());
+            }
+            System.out.printf("%nmember %d of %d (seed %d), %s%n", m + 1, cfg.members(), seed, kind);
+            String part = part(withEts, m);
+            Trainer.Result<MultiLayerNetwork> fit = run.fitIn(part, ForecastModel.build(mc), batches,
+                    n -> new TreeMap<>(Map.of("val_mase", validationMase(List.of(n), split, enc, scale, w, h))),
+                    cfg.epochs(), seed, "val_mase", false, cfg.patience());
+            if (fit.interrupted()) {
+                return null;
+            }
+            trained.add(fit.state());
+            validators.add(fit.network());
+            // the same network trained afresh on training and validation values, for the epochs that were best:
+            // the statistical peers are fitted on everything before the test part too
+            int epochs = Math.max(1, fit.state().bestEpoch);
+            System.out.printf("member %d: refitted on training and validation values, %d epoch(s)%n", m + 1, epochs);
+            Trainer.Result<MultiLayerNetwork> refit = run.fitIn(part + "-refit", ForecastModel.build(mc),
+                    new PanelModel.PanelBatches(preparedAll, w, h, cfg.batchSize(), cfg.stepsPerEpoch(), seed), null, epochs, seed,
+                    null, false, 0);
+            if (refit.interrupted()) {
+                return null;
+            }
+            nets.add(refit.network());
+        }
+        return new Ensemble(withEts, enc, validators, nets);
+    }
+
+    /**
+     * For each frequency group, the ensemble whose forecast with ETS ({@link #combined}, as the panel forecasts) has the
+     * lower OWA over the group's validation parts (ETS fitted before them, the members before their refit); a group
+     * without a validation part takes the first ensemble. With one ensemble, every group takes it.
+     */
+    static Map<String, Ensemble> choose(List<Ensemble> ensembles, List<Part> split, double[] scale, int w, int h) {
+        Map<String, Ensemble> out = new LinkedHashMap<>();
+        if (ensembles.size() == 1) {
+            split.forEach(p -> out.put(p.group(), ensembles.get(0)));
+            return out;
+        }
+        Map<String, double[][]> sums = new LinkedHashMap<>();          // group → per ensemble {mase, smape}, and naive2's
+        for (int i = 0; i < split.size(); i++) {
+            Part p = split.get(i);
+            if (p.valEnd() - p.trainEnd() < h) {
+                continue;
+            }
+            int m = p.series().period();
+            TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
+            double[][] g = sums.computeIfAbsent(p.group(), x -> new double[ensembles.size() + 1][2]);
+            RollingOrigin.Result ets = RollingOrigin.evaluate(new Ets(m, 1), ts, p.trainEnd(), p.valEnd(), h, scale[i]);
+            RollingOrigin.Result n2 = RollingOrigin.evaluate(Baselines.naive2(m), ts, p.trainEnd(), p.valEnd(), h, scale[i]);
+            g[ensembles.size()][0] += n2.scores().mase();
+            g[ensembles.size()][1] += n2.scores().smape();
+            for (int e = 0; e < ensembles.size(); e++) {
+                RollingOrigin.Result l = RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(ensembles.get(e).validators(),
+                        ensembles.get(e).enc().get(i), w), ts, p.trainEnd(), p.valEnd(), h, scale[i]);
+                ForecastMetrics.Scores c = RollingOrigin.of("lstm+ets", p.series().values(), l.origins(),
+                        combined(m, l.predicted(), ets.predicted()), scale[i]).scores();
+                g[e][0] += c.mase();
+                g[e][1] += c.smape();
+            }
+        }
+        System.out.printf("%ninputs chosen per group by the validation OWA of lstm+ets:%n");
+        for (Part p : split) {
+            String group = p.group();
+            if (out.containsKey(group)) {
+                continue;
+            }
+            double[][] g = sums.get(group);
+            if (g == null) {
+                out.put(group, ensembles.get(0));
+                System.out.printf("  %-24s no validation part: %s%n", group, ensembles.get(0).withEts() ? "with ETS's forecasts" : "without");
+                continue;
+            }
+            double[] owa = new double[ensembles.size()];
+            int best = 0;
+            for (int e = 0; e < owa.length; e++) {
+                owa[e] = 0.5 * (g[e][0] / g[owa.length][0] + g[e][1] / g[owa.length][1]);
+                best = owa[e] < owa[best] ? e : best;
+            }
+            out.put(group, ensembles.get(best));
+            StringBuilder sb = new StringBuilder();
+            for (int e = 0; e < owa.length; e++) {
+                sb.append(e == 0 ? "" : ", ").append(ensembles.get(e).withEts() ? "with ETS's forecasts " : "without ").append(String.format("%.3f", owa[e]));
+            }
+            System.out.printf("  %-24s %s → %s%n", group, sb, ensembles.get(best).withEts() ? "with" : "without");
+        }
+        return out;
     }
 
     /** The panel of {@code cfg}, each series checked long enough for its horizon. */
@@ -485,7 +611,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      * series), the panel's forecast ({@link #combined}) and its 80 % and 95 % intervals, in
      * {@code series,time,step,lstm,lstm+ets,ets,lo80,hi80,lo95,hi95} rows; times continue each series' labels.
      */
-    static Path writeForecasts(Path file, List<Part> split, List<MultiLayerNetwork> nets, List<PanelModel.Encoding> enc,
+    static Path writeForecasts(Path file, List<Part> split, List<List<MultiLayerNetwork>> nets, List<PanelModel.Encoding> enc,
                                PanelIntervals intervals, int w, int h) {
         StringBuilder sb = new StringBuilder("series,time,step,lstm,lstm+ets,ets,lo80,hi80,lo95,hi95\n");
         for (int i = 0; i < split.size(); i++) {
@@ -497,7 +623,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             }
             TimeSeries ts = new TimeSeries(s.name(), "value", "time", s.times(), s.values(), List.of(), new double[0][]);
             int[] last = {s.length() - 1};
-            double[] lstm = new PanelModel.EnsembleForecaster(nets, enc.get(i), w).forecast(ts, last, h)[0];
+            double[] lstm = new PanelModel.EnsembleForecaster(nets.get(i), enc.get(i), w).forecast(ts, last, h)[0];
             double[] ets = new Ets(s.period(), 1).forecast(ts, last, h)[0];
             String[] times = ts.futureLabels(h);
             double[] both = combined(s.period(), new double[][] {lstm}, new double[][] {ets})[0];

@@ -30,8 +30,11 @@ final class PanelIntervals {
         this.pooled = pooled;
     }
 
-    /** Fits the quantiles; null when no series has a validation part of a full horizon. */
-    static PanelIntervals fit(List<ForecastPanel.Part> split, List<PanelModel.Encoding> enc, List<MultiLayerNetwork> validators,
+    /**
+     * Fits the quantiles, series i forecast by the ensemble {@code validators.get(i)} on {@code enc.get(i)}; null when no
+     * series has a validation part of a full horizon.
+     */
+    static PanelIntervals fit(List<ForecastPanel.Part> split, List<PanelModel.Encoding> enc, List<List<MultiLayerNetwork>> validators,
                               int w, int h) {
         Map<Integer, List<double[]>> errors = new HashMap<>();
         List<double[]> all = new ArrayList<>();
@@ -42,7 +45,7 @@ final class PanelIntervals {
             }
             int m = p.series().period();
             TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
-            RollingOrigin.Result lstm = RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(validators, enc.get(i), w), ts,
+            RollingOrigin.Result lstm = RollingOrigin.evaluate(new PanelModel.EnsembleForecaster(validators.get(i), enc.get(i), w), ts,
                     p.trainEnd(), p.valEnd(), h, 1);
             RollingOrigin.Result ets = RollingOrigin.evaluate(new Ets(m, 1), ts, p.trainEnd(), p.valEnd(), h, 1);
             double[][] f = ForecastPanel.combined(m, lstm.predicted(), ets.predicted());
