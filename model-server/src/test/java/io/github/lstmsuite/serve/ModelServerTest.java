@@ -490,9 +490,13 @@ class ModelServerTest {
         try {
             Future<Http.Reply> stream = pool.submit(() -> h.post("/v1/models/chars/generate",
                     Http.json(Map.of("prime", "KING", "length", 5000, "stream", true))));
-            for (int i = 0; i < 200 && !h.get("/metrics").body().contains("lstm_serve_streams_active{model=\"chars\"} 1.0"); i++) {
-                Thread.sleep(10);                            // until the stream runs
+            // until the stream runs (a first request on a busy machine can take seconds: the premise is checked, not assumed)
+            boolean running = false;
+            for (long end = System.currentTimeMillis() + 30_000; !running && System.currentTimeMillis() < end; ) {
+                running = h.get("/metrics").body().contains("lstm_serve_streams_active{model=\"chars\"} 1.0");
+                Thread.sleep(running ? 0 : 10);
             }
+            assertTrue(running, "the stream never started");
             Thread closer = new Thread(s::close);
             closer.start();
             for (int i = 0; i < 100 && h.get("/health/ready").status() == 200; i++) {
