@@ -155,9 +155,12 @@ final class PanelData {
         return new Panel(path.toString(), out, List.copyOf(names), List.copyOf(future));
     }
 
-    /** Where each of a header's covariate columns (after the first {@code skip}) goes in the panel's list of covariates. */
+    /**
+     * Where each of a header's covariate columns (after the first {@code skip}) goes in the panel's list of covariates,
+     * and last the number of covariate cells a row of this file needs.
+     */
     private static int[] covariateColumns(String[] header, int skip, List<String> names, Path file) {
-        int[] at = new int[header.length - skip];
+        int[] at = new int[header.length - skip + 1];        // each column's place, then the row width they need
         for (int i = skip; i < header.length; i++) {
             String name = header[i].trim();
             if (name.isEmpty()) {
@@ -168,18 +171,23 @@ final class PanelData {
             }
             at[i - skip] = names.indexOf(name);
         }
+        int width = 0;
+        for (int i = 0; i < at.length - 1; i++) {
+            width = Math.max(width, at[i] + 1);
+        }
+        at[at.length - 1] = width;
         return at;
     }
 
     /** A row as (time, value, file, line, covariate…), the covariates in the panel's order ("" where not given). */
     private static String[] row(String time, String value, Path file, int line, String[] fields, int skip, int[] at) {
-        String[] r = new String[4 + (at.length == 0 ? 0 : java.util.Arrays.stream(at).max().getAsInt() + 1)];
+        String[] r = new String[4 + at[at.length - 1]];          // at's last entry: the width, set once per file
         java.util.Arrays.fill(r, "");
         r[0] = time;
         r[1] = value;
         r[2] = file.toString();
         r[3] = String.valueOf(line);
-        for (int i = 0; i < at.length; i++) {
+        for (int i = 0; i < at.length - 1; i++) {
             r[4 + at[i]] = fields[skip + i].trim();
         }
         return r;
