@@ -134,26 +134,54 @@ public final class ForecastApp {
         @Option(names = "--window", paramLabel = "W", description = "Steps the LSTM reads before a forecast (default: 3 × period, within 24..200).")
         Integer window;
 
-        @Option(names = "--strategy", paramLabel = "S", defaultValue = "auto", description = "direct, recursive, or auto (default: train both, keep the lower validation MAE).")
+        @Option(names = "--members", paramLabel = "K", description = "Networks in the panel model's ensemble, each from its own seed (default 5; --quick: 2).")
+        Integer members;
+
+        @Option(names = "--single", description = "The single-series LSTM (direct or recursive, one network) instead of the panel model (an ensemble of LSTMs with ETS, the default).")
+        boolean single;
+
+        @Option(names = "--strategy", paramLabel = "S", description = "With --single: direct, recursive, or auto (default: train both, keep the lower validation MAE).")
         StrategyChoice strategy;
 
-        @Option(names = "--log", paramLabel = "WHEN", defaultValue = "auto", description = "Forecast the log of the series: auto (default: when all training values are > 0), on, off.")
+        @Option(names = "--log", paramLabel = "WHEN", description = "With --single: forecast the log of the series: auto (default: when all training values are > 0), on, off.")
         Log log;
 
-        @Option(names = "--diff", paramLabel = "ON", defaultValue = "on", description = "Feed changes and forecast changes from the last value: on (default) or off (levels).")
+        @Option(names = "--diff", paramLabel = "ON", description = "With --single: feed changes and forecast changes from the last value: on (default) or off (levels).")
         Diff diff;
 
-        @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.15", description = "Validation part, before the test part (default: ${DEFAULT-VALUE}, at least 2 × horizon rows).")
-        double valFraction;
+        @Option(names = "--val-fraction", paramLabel = "F", description = "With --single: validation part, before the test part (default: 0.15, at least 2 × horizon rows).")
+        Double valFraction;
 
-        @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.15", description = "Test part at the end (default: ${DEFAULT-VALUE}, at least 2 × horizon rows).")
-        double testFraction;
+        @Option(names = "--test-fraction", paramLabel = "F", description = "With --single: test part at the end (default: 0.15, at least 2 × horizon rows).")
+        Double testFraction;
 
         @Option(names = "--steps-per-epoch", paramLabel = "N", description = "Mini-batches per epoch (default 50).")
         Integer stepsPerEpoch;
 
         @Override
         public TrainResult call() throws Exception {
+            if (single && members != null) {
+                throw new UserException("--members belongs to the panel model: leave out --single");
+            }
+            if (!single) {
+                // the default: the panel model on a panel of one series (ForecastPanel)
+                List<String> only = new ArrayList<>();
+                if (strategy != null) only.add("--strategy");
+                if (log != null) only.add("--log");
+                if (diff != null) only.add("--diff");
+                if (valFraction != null) only.add("--val-fraction");
+                if (testFraction != null) only.add("--test-fraction");
+                if (!only.isEmpty()) {
+                    throw new UserException(String.join(", ", only) + " belong" + (only.size() == 1 ? "s" : "")
+                            + " to the single-series LSTM: add --single (the default panel model splits and scales a series itself)");
+                }
+                if (common.resume) {
+                    return panelResult(null, null);                          // the run being resumed says which series
+                }
+                ForecastData.Source src = seriesOptions.source(null);
+                TimeSeries series = ForecastData.load(src);
+                return panelOfOne(series, configure(src, series), null);
+            }
             if (common.resume && common.outputDir != null && java.nio.file.Files.isDirectory(common.outputDir.resolve("member-1"))) {
                 return panelResult(null, null);                              // a panel-of-one run (below) goes on as one
             }
@@ -250,8 +278,10 @@ public final class ForecastApp {
          * panel command runs on it with this command's options.
          */
         private TrainResult panelOfOne(TimeSeries series, RunConfig cfg, String why) throws Exception {
-            System.out.printf("note: %s — too short for the single-series model; forecasting it with the panel model (a panel of one, ./lstm forecast --panel)%n%n",
-                    why.replaceFirst(" \\(\\./lstm forecast --panel.*$", ""));
+            if (why != null) {
+                System.out.printf("note: %s — too short for the single-series model; forecasting it with the panel model (a panel of one, ./lstm forecast --panel)%n%n",
+                        why.replaceFirst(" \\(\\./lstm forecast --panel.*$", ""));
+            }
             String name = cfg.source().csv() != null
                     ? cfg.source().csv().getFileName().toString().replaceFirst("\\.csv$", "") : cfg.source().series();
             StringBuilder csv = new StringBuilder("time,value");
@@ -267,12 +297,20 @@ public final class ForecastApp {
             // kept (a few kilobytes): a --resume of the run reads it again
             java.nio.file.Path file = java.nio.file.Files.createTempDirectory("lstm-forecast-").resolve(name + ".csv");
             io.github.lstmsuite.common.report.AtomicFiles.writeString(file, csv.toString());
-            return panelResult(file.toString(), cfg.horizon());
+            return panelResult(file.toString(), cfg.horizon(), cfg.source());
         }
 
         /** Runs the panel command with this command's options on {@code file} and horizon {@code h} (null: as the run being resumed says). */
         private TrainResult panelResult(String file, Integer h) throws Exception {
+            return panelResult(file, h, null);
+        }
+
+        /** As {@link #panelResult(String, Integer)}, the model remembering {@code source}, where the series was read. */
+        private TrainResult panelResult(String file, Integer h, ForecastData.Source source) throws Exception {
             ForecastPanel panel = new ForecastPanel();
+            panel.single = source;
+            panel.window = window;
+            panel.members = members;
             panel.common = common;
             panel.shape = shape;
             panel.panel = file;
@@ -281,7 +319,7 @@ public final class ForecastApp {
             panel.stepsPerEpoch = stepsPerEpoch;
             panel.etsInputs = ForecastPanel.EtsInputs.auto;                 // the panel command's default
             ForecastPanel.PanelResult r = panel.call();
-            return new TrainResult(r.runDir(), null, null, Map.of(), null, null, r.wallSeconds(), r.interrupted(), r);
+            return new TrainResult(r.runDir(), r.model(), null, Map.of(), null, null, r.wallSeconds(), r.interrupted(), r);
         }
 
         /** The run's configuration: what the user gave, the rest from the series and the defaults. */
@@ -300,7 +338,7 @@ public final class ForecastApp {
                 throw new UserException("--period must be at least 1, got " + m);
             }
             int w = window != null ? window : Math.min(200, Math.max(24, 3 * m));
-            boolean lg = log == Log.auto ? series.positive(Math.max(1, provisionalTrain)) : log == Log.on;
+            boolean lg = log == null || log == Log.auto ? series.positive(Math.max(1, provisionalTrain)) : log == Log.on;
             if (strategy == StrategyChoice.recursive && series.features().length > 0) {
                 throw new UserException("--strategy recursive cannot use --features (their future values are unknown): use direct");
             }
@@ -316,7 +354,8 @@ public final class ForecastApp {
                 throw new UserException("--window must be at least 2 and --steps-per-epoch at least 1");
             }
             Limits.checkRecurrent(64, hid, lay, h, h);      // ≤ 64 input channels; h outputs
-            return new RunConfig(src, h, m, detected, w, lg, diff == Diff.on, valFraction, testFraction, strategy.name(), epochs, steps, batch,
+            return new RunConfig(src, h, m, detected, w, lg, diff != Diff.off, requireNonNullElse(valFraction, 0.15),
+                    requireNonNullElse(testFraction, 0.15), strategy == null ? "auto" : strategy.name(), epochs, steps, batch,
                     pat, hid, lay, dr, lr, common.seed, common.lstm(), common.cell);
         }
     }

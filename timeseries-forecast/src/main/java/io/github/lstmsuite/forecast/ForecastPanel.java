@@ -99,6 +99,9 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     /** The values of {@code --ets-inputs}. */
     enum EtsInputs { auto, on, off }
 
+    /** Set by {@code ./lstm forecast} when it runs this command on a panel of one series: where it read the series. */
+    ForecastData.Source single;
+
     @Option(names = "--calendar", description = "Add the calendar as a known-ahead covariate: the season's position (month, quarter, or t mod period) as sin and cos.")
     boolean calendar;
 
@@ -110,10 +113,13 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      * @param future   the covariates known ahead ({@code --future}); the panel's other covariate columns are past ones
      * @param calendar whether the calendar is a known-ahead covariate too
      * @param etsInputs whether the network reads ETS's forecasts: on, off, or auto (both, chosen per group on validation)
+     * @param source   for a panel of one made by {@code ./lstm forecast} from a series: where that series was read (null
+     *                 for a {@code --panel} run)
      */
     public record PanelConfig(String panel, int horizon, Integer period, int window, int members, int epochs, int stepsPerEpoch,
                               int batchSize, int patience, int hidden, int layers, double dropout, double learningRate, long seed,
-                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar, EtsInputs etsInputs) {
+                              LstmImpl lstm, CellType cell, List<String> future, boolean calendar, EtsInputs etsInputs,
+                              ForecastData.Source source) {
         public PanelConfig {
             future = future == null ? List.of() : List.copyOf(future);
             etsInputs = etsInputs == null ? EtsInputs.off : etsInputs;
@@ -130,13 +136,18 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         }
 
         String group() {
-            return switch (series.period()) {
-                case 12 -> "monthly";
-                case 4 -> "quarterly";
-                case 1 -> "yearly or non-seasonal";
-                default -> "period " + series.period();
-            };
+            return ForecastPanel.group(series.period());
         }
+    }
+
+    /** The frequency group of a period: the panel's table has a block per group, and each group chooses its ensemble. */
+    static String group(int period) {
+        return switch (period) {
+            case 12 -> "monthly";
+            case 4 -> "quarterly";
+            case 1 -> "yearly or non-seasonal";
+            default -> "period " + period;
+        };
     }
 
     /**
@@ -155,7 +166,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      * What the command returns: the run folder, the aggregates per group ("all" first) and method, the coverage of the
      * panel forecast's 80 % and 95 % intervals per group, each series' scores.
      */
-    public record PanelResult(Path runDir, Map<String, Map<String, Aggregate>> groups, Map<String, double[]> coverage,
+    public record PanelResult(Path runDir, Path model, Map<String, Map<String, Aggregate>> groups, Map<String, double[]> coverage,
                               List<SeriesScores> series, double wallSeconds, boolean interrupted) {
     }
 
@@ -200,7 +211,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             for (boolean withEts : variants(cfg.etsInputs())) {
                 Ensemble e = train(run, cfg, data, split, scale, withEts, threads, trained);
                 if (e == null) {
-                    return new PanelResult(run.runDir(), Map.of(), Map.of(), List.of(), run.seconds(), true);
+                    return new PanelResult(run.runDir(), null, Map.of(), Map.of(), List.of(), run.seconds(), true);
                 }
                 ensembles.add(e);
             }
@@ -225,38 +236,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             List<SeriesScores> rows = new ArrayList<>();
             Map<String, double[][]> firstForecasts = new LinkedHashMap<>();
             for (int i = 0; i < split.size(); i++) {
-                Part p = split.get(i);
-                TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
-                int m = p.series().period();
-                List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets.get(i), enc.get(i), w),
-                        new Ets(m, 1), new Theta(m), Baselines.naive2(m), Baselines.seasonalNaive(m), Baselines.naive());
-                Map<String, ForecastMetrics.Scores> sc = new LinkedHashMap<>();
-                Map<String, RollingOrigin.Result> results = new LinkedHashMap<>();
-                for (Forecaster f : methods) {
-                    RollingOrigin.Result r = RollingOrigin.evaluate(f, ts, p.valEnd(), p.n(), h, scale[i]);
-                    results.put(f.name(), r);
-                    if (f.name().equals("lstm") || f.name().equals("ets")) {
-                        firstForecasts.put(p.series().name() + "/" + f.name(), r.predicted());
-                    }
-                }
-                // the combination: the mean of the LSTM ensemble's and ETS's forecasts where ETS takes the period
-                RollingOrigin.Result l = results.get("lstm");
-                double[][] both = combined(m, l.predicted(), results.get("ets").predicted());
-                sc.put("lstm", l.scores());
-                sc.put("lstm+ets", RollingOrigin.of("lstm+ets", p.series().values(), l.origins(), both, scale[i]).scores());
-                results.forEach((name, r) -> sc.putIfAbsent(name, r.scores()));
-                int[] covered = new int[PanelIntervals.LEVELS.length];
-                for (int j = 0; intervals != null && j < l.origins().length; j++) {
-                    double[][] b = intervals.bounds(enc.get(i), m, l.origins()[j], both[j]);
-                    for (int step = 0; step < h; step++) {
-                        double a = l.actual()[j][step];
-                        for (int lv = 0; lv < covered.length; lv++) {
-                            covered[lv] += a >= b[step][2 * lv] && a <= b[step][2 * lv + 1] ? 1 : 0;
-                        }
-                    }
-                }
-                rows.add(new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc, covered,
-                        intervals == null ? 0 : l.origins().length * h));
+                rows.add(score(split.get(i), nets.get(i), enc.get(i), intervals, w, h, scale[i], firstForecasts));
             }
             Map<String, Map<String, Aggregate>> groups = aggregate(split, rows);
             Map<String, double[]> coverage = coverage(split, rows);
@@ -264,6 +244,14 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             System.out.print(table);
             charts(run.runDir(), split, rows, firstForecasts, h);
             Path ahead = writeForecasts(run.runDir().resolve("panel_forecasts.csv"), split, nets, enc, intervals, w, h);
+
+            // ---- the model file: the ensembles some group chose, with the intervals (evaluate, predict, serve read it)
+            List<Ensemble> kept = ensembles.stream().filter(e -> chosen.values().stream().anyMatch(c -> c == e)).toList();
+            List<PanelForecaster.SavedEnsemble> savedEnsembles = kept.stream().map(e -> new PanelForecaster.SavedEnsemble(e.withEts(),
+                    chosen.entrySet().stream().filter(c -> c.getValue() == e).map(Map.Entry::getKey).toList(), e.nets().size())).toList();
+            Path model = PanelForecaster.save(run.runDir().resolve("model.zip"), new PanelForecaster.Saved(cfg,
+                    data.series().get(0).period(), data.covariates(), savedEnsembles, intervals == null ? null : intervals.quantiles()),
+                    kept.stream().map(Ensemble::nets).toList());
 
             RunSummary summary = run.summary(trained, cfg.seed());
             Map<String, Aggregate> all = groups.get("all");
@@ -314,10 +302,50 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             summary.metrics.put("series", series);
             summary.metrics.put("groups", byGroup);
             summary.write(run.runDir().resolve("summary.json"));
-            System.out.printf("%nthe next %d values of every series: %s%nrun folder: %s   wall %s%n", h, ahead.toAbsolutePath().normalize(),
-                    run.runDir().toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
-            return new PanelResult(run.runDir(), groups, coverage, rows, summary.wallSeconds, false);
+            System.out.printf("%nthe next %d values of every series: %s%nmodel: %s%nrun folder: %s   wall %s%n", h, ahead.toAbsolutePath().normalize(),
+                    model.toAbsolutePath().normalize(), run.runDir().toAbsolutePath().normalize(), Progress.formatSeconds(summary.wallSeconds));
+            return new PanelResult(run.runDir(), model, groups, coverage, rows, summary.wallSeconds, false);
         }
+    }
+
+    /**
+     * One series' test part: the ensemble {@code nets} on its encoding {@code enc}, the panel's forecast (with ETS) and its
+     * intervals, and every peer, from the same origins, MASE scaled by {@code scale}; the LSTM's and ETS's forecasts go
+     * into {@code first} (for the charts) under "name/lstm" and "name/ets".
+     */
+    static SeriesScores score(Part p, List<MultiLayerNetwork> nets, PanelModel.Encoding enc, PanelIntervals intervals, int w, int h,
+                              double scale, Map<String, double[][]> first) {
+        TimeSeries ts = TimeSeries.of(p.series().name(), p.series().values());
+        int m = p.series().period();
+        List<Forecaster> methods = List.of(new PanelModel.EnsembleForecaster(nets, enc, w),
+                new Ets(m, 1), new Theta(m), Baselines.naive2(m), Baselines.seasonalNaive(m), Baselines.naive());
+        Map<String, ForecastMetrics.Scores> sc = new LinkedHashMap<>();
+        Map<String, RollingOrigin.Result> results = new LinkedHashMap<>();
+        for (Forecaster f : methods) {
+            RollingOrigin.Result r = RollingOrigin.evaluate(f, ts, p.valEnd(), p.n(), h, scale);
+            results.put(f.name(), r);
+            if (f.name().equals("lstm") || f.name().equals("ets")) {
+                first.put(p.series().name() + "/" + f.name(), r.predicted());
+            }
+        }
+        // the combination: the mean of the LSTM ensemble's and ETS's forecasts where ETS takes the period
+        RollingOrigin.Result l = results.get("lstm");
+        double[][] both = combined(m, l.predicted(), results.get("ets").predicted());
+        sc.put("lstm", l.scores());
+        sc.put("lstm+ets", RollingOrigin.of("lstm+ets", p.series().values(), l.origins(), both, scale).scores());
+        results.forEach((name, r) -> sc.putIfAbsent(name, r.scores()));
+        int[] covered = new int[PanelIntervals.LEVELS.length];
+        for (int j = 0; intervals != null && j < l.origins().length; j++) {
+            double[][] b = intervals.bounds(enc, m, l.origins()[j], both[j]);
+            for (int step = 0; step < h; step++) {
+                double a = l.actual()[j][step];
+                for (int lv = 0; lv < covered.length; lv++) {
+                    covered[lv] += a >= b[step][2 * lv] && a <= b[step][2 * lv + 1] ? 1 : 0;
+                }
+            }
+        }
+        return new SeriesScores(p.series().name(), m, p.trainEnd(), p.n() - p.valEnd(), sc, covered,
+                intervals == null ? 0 : l.origins().length * h);
     }
 
     /**
@@ -489,7 +517,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         Limits.checkRecurrent(PanelModel.CHANNELS, hid, lay, h, h);
         return new PanelConfig(panel == null || panel.isEmpty() ? null : panel, h, period, w, k, common.epochs(quick ? 2 : 30), steps,
                 common.batchSize(64), shape.patience(6), hid, lay, shape.dropout(0.0), common.learningRate(0.003), common.seed,
-                common.lstm(), common.cell, future, calendar, etsInputs);
+                common.lstm(), common.cell, future, calendar, etsInputs, single);
     }
 
     /**
@@ -498,7 +526,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
      */
     static Part split(PanelData.Series s, int h) {
         int n = s.length();
-        int minTrain = Math.max(2 * Math.min(s.period(), 24), Math.max(h, 8)) + 1;
+        int minTrain = minTrain(s.period(), h);
         int[][] plans = {{2 * h, 2 * h}, {2 * h, h}, {2 * h, 0}, {h, 0}};    // {test, validation}
         for (int[] plan : plans) {
             int valEnd = n - plan[0];
@@ -508,7 +536,17 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             }
         }
         throw new UserException("series " + s.name() + ": " + n + " values are too few for horizon " + h + " with period "
-                + s.period() + " (it needs " + (h + minTrain) + ": " + minTrain + " to fit on and " + h + " to test)");
+                + s.period() + " (it needs " + minLength(s.period(), h) + ": " + (minLength(s.period(), h) - h) + " to fit on and " + h + " to test)");
+    }
+
+    /** The fewest values a series of period {@code m} needs to fit on, before its test part. */
+    private static int minTrain(int m, int h) {
+        return Math.max(Math.max(2 * Math.min(m, 24), Math.max(h, 8)) + 1, m + 1);
+    }
+
+    /** The fewest values a series of period {@code m} needs for horizon {@code h}: {@link #split}'s shortest plan. */
+    static int minLength(int m, int h) {
+        return minTrain(m, h) + h;
     }
 
     /**
@@ -582,6 +620,9 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
     static String table(Map<String, Map<String, Aggregate>> groups, Map<String, double[]> coverage, int members) {
         StringBuilder sb = new StringBuilder();
         groups.forEach((g, methods) -> {
+            if (g.equals("all") && groups.size() == 2) {
+                return;                                  // one group: its block says it all
+            }
             sb.append(String.format("%n%s%n%-22s %11s %10s %7s%n", g.equals("all") ? "all series" : g, "method", "mean sMAPE", "mean MASE", "OWA"));
             methods.forEach((m, a) -> sb.append(String.format("%-22s %11.2f %10.3f %7.3f%n",
                     m.equals("lstm") ? "lstm (median of " + members + ")" : m, a.meanSmape(), a.meanMase(), a.owa())));
@@ -675,8 +716,8 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             SeriesScores s = rows.get(i);
             String kind = rank < Math.min(3, order.size()) ? "best" : "worst";
             String[] t = p.series().times();
-            Charts.lines(runDir.resolve(String.format("panel-%s-%d-%s.png", kind, kind.equals("best") ? rank + 1 : picks.size() - rank,
-                            p.series().name())),
+            Charts.lines(runDir.resolve(split.size() == 1 ? "forecast.png" : String.format("panel-%s-%d-%s.png", kind,
+                            kind.equals("best") ? rank + 1 : picks.size() - rank, p.series().name())),
                     String.format("%s (%s vs ETS): test MASE LSTM %.2f, ETS %.2f, Theta %.2f", p.series().name(), kind,
                             s.scores().get("lstm").mase(), s.scores().get("ets").mase(), s.scores().get("theta").mase()),
                     "time", "value", lines, at -> {

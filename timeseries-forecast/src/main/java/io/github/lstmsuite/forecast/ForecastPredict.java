@@ -2,6 +2,7 @@ package io.github.lstmsuite.forecast;
 
 import io.github.lstmsuite.forecast.ForecastApp.SavedModel;
 import io.github.lstmsuite.forecast.SeriesForecaster.Step;
+import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.ModelOptions;
 import io.github.lstmsuite.common.cli.NativeSetup;
 import io.github.lstmsuite.common.report.AtomicFiles;
@@ -27,6 +28,17 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
     @Mixin
     SeriesOptions seriesOptions = new SeriesOptions();
 
+    @Option(names = "--period", paramLabel = "M", description = "A panel model only: the series' seasonal period (default: the period of the series it was trained on, the first for a panel).")
+    Integer period;
+
+    /** The period to forecast {@code p}'s series with: {@code --period}, else the model's. */
+    private int period(PanelForecaster p) {
+        if (period != null && period < 1) {
+            throw new UserException("--period must be at least 1, got " + period);
+        }
+        return period != null ? period : p.saved().period();
+    }
+
     @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast (default: the model's).")
     Integer horizon;
 
@@ -36,14 +48,37 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
     @Override
     public Result call() {
         NativeSetup.apply(opts.threads);
-        ForecastModel.Loaded m = ForecastModel.load(opts.locate(ForecastApp.APP));
-        TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
-        SavedModel saved = m.saved();
-        int h = horizon != null ? horizon : saved.run().horizon();
-        SeriesForecaster.Forecast f = new SeriesForecaster(m).forecast(series, h);     // the Java API's path
+        Path path = opts.locate(ForecastApp.APP);
+        SeriesForecaster model;
+        PanelForecaster panel = null;
+        TimeSeries series;
+        String kind;
+        if (PanelForecaster.isPanel(path)) {
+            PanelForecaster p = PanelForecaster.load(path);
+            panel = p;
+            if (p.saved().run().source() == null && seriesOptions.csv == null && seriesOptions.series == null) {
+                throw new UserException("--model " + path + ": a model trained on a panel; give the series to forecast with --csv FILE"
+                        + " (the forecasts of the panel's own series are in its run folder's panel_forecasts.csv)");
+            }
+            model = new SeriesForecaster(p);
+            series = ForecastData.load(seriesOptions.source(p.saved().run().source()));
+            kind = "panel model: " + p.saved().ensembles().get(0).members() + " LSTMs with ETS";
+        } else {
+            if (period != null) {
+                throw new UserException("--period: a single-series model has its period built in; --period is for a panel model");
+            }
+            ForecastModel.Loaded m = ForecastModel.load(path);
+            SavedModel saved = m.saved();
+            model = new SeriesForecaster(m);
+            series = ForecastData.load(seriesOptions.source(saved.run().source()));
+            kind = saved.strategy() + " model";
+        }
+        int h = horizon != null ? horizon : model.horizon();
+        SeriesForecaster.Forecast f = model.isPanel() ? model.forecast(series, h, period(panel))
+                : model.forecast(series, h);     // the Java API's path
         List<Step> steps = f.steps();
         StringBuilder csv = new StringBuilder("time,forecast,lo80,hi80,lo95,hi95\n");
-        System.out.printf("forecast of %s after %s (%s model, %s):%n", f.target(), f.after(), saved.strategy(), m.path());
+        System.out.printf("forecast of %s after %s (%s, %s):%n", f.target(), f.after(), kind, path);
         System.out.printf("%-12s %12s %25s %25s%n", "time", "forecast", "80% interval", "95% interval");
         for (Step st : steps) {
             System.out.printf("%-12s %12.4g %12.4g … %-10.4g %12.4g … %-10.4g%n", st.time(), st.forecast(), st.lo80(), st.hi80(),
@@ -51,13 +86,13 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
             csv.append(st.time()).append(',').append(st.forecast()).append(',').append(st.lo80()).append(',')
                     .append(st.hi80()).append(',').append(st.lo95()).append(',').append(st.hi95()).append('\n');
         }
-        if (h > f.intervalHorizon()) {
+        if (h > f.intervalHorizon() && f.intervalHorizon() > 0) {
             System.out.println("(no intervals beyond step " + f.intervalHorizon() + ": the validation residuals stop there)");
         }
         if (out != null) {
             AtomicFiles.writeString(out, csv.toString());
             System.out.println("written: " + out);
         }
-        return new Result(m.path(), steps);
+        return new Result(path, steps);
     }
 }

@@ -30,6 +30,20 @@ final class PanelIntervals {
         this.pooled = pooled;
     }
 
+    /** The quantiles as a model file stores them: per period, and pooled over all series. */
+    record Quantiles(Map<Integer, Intervals> byPeriod, Intervals pooled) {
+    }
+
+    /** What a model file stores. */
+    Quantiles quantiles() {
+        return new Quantiles(Map.copyOf(byPeriod), pooled);
+    }
+
+    /** The intervals a model file stored; null for null. */
+    static PanelIntervals of(Quantiles q) {
+        return q == null || q.pooled() == null ? null : new PanelIntervals(q.byPeriod() == null ? Map.of() : q.byPeriod(), q.pooled());
+    }
+
     /**
      * Fits the quantiles, series i forecast by the ensemble {@code validators.get(i)} on {@code enc.get(i)}; null when no
      * series has a validation part of a full horizon.

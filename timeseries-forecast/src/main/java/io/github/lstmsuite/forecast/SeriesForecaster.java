@@ -13,6 +13,10 @@ import java.util.Objects;
  * A trained forecaster ({@code model.zip} from {@code ./lstm forecast}) as a Java object: give it a series,
  * get the next {@code h} values with 80 % and 95 % intervals. {@code ./lstm forecast predict} calls this.
  *
+ * <p>It reads both kinds of model file: the panel model's (the default of {@code ./lstm forecast} and
+ * {@code --panel}: the ensemble's forecast averaged with ETS's, at most its training horizon ahead) and the single-series
+ * LSTM's ({@code --single}, and every file made before the panel model was the default).
+ *
  * <pre>{@code
  * SeriesForecaster model = SeriesForecaster.load(Path.of("runs/forecast/20261202-101010/model.zip"));
  * SeriesForecaster.Forecast f = model.forecast(monthlyValues, 12);     // double[]: the series so far
@@ -27,20 +31,34 @@ public final class SeriesForecaster {
     public record Step(String time, double forecast, double lo80, double hi80, double lo95, double hi95) {
     }
 
-    private final ForecastModel.Loaded model;
+    private final ForecastModel.Loaded model;      // a single-series model, or null
+    private final PanelForecaster panel;           // a panel model, or null
 
     SeriesForecaster(ForecastModel.Loaded model) {
         this.model = model;
+        this.panel = null;
+    }
+
+    SeriesForecaster(PanelForecaster panel) {
+        this.model = null;
+        this.panel = panel;
     }
 
     /** Loads a model made by {@code ./lstm forecast}; another app's file is a one-line {@code UserException}. */
     public static SeriesForecaster load(Path modelZip) {
-        return new SeriesForecaster(ForecastModel.load(Objects.requireNonNull(modelZip, "modelZip")));
+        Path path = io.github.lstmsuite.common.train.ModelZip.locate(Objects.requireNonNull(modelZip, "modelZip"), ForecastApp.APP);
+        return PanelForecaster.isPanel(path) ? new SeriesForecaster(PanelForecaster.load(path))
+                : new SeriesForecaster(ForecastModel.load(path));
     }
 
     /** The horizon the model was trained for (and has intervals for). */
     public int horizon() {
-        return model.saved().run().horizon();
+        return panel != null ? panel.horizon() : model.saved().run().horizon();
+    }
+
+    /** Whether this is the panel model (an ensemble with ETS), rather than the single-series LSTM. */
+    public boolean isPanel() {
+        return panel != null;
     }
 
     /**
@@ -48,6 +66,9 @@ public final class SeriesForecaster {
      * CSV file), or {@code null} when it cannot be read here.
      */
     public TimeSeries trainingSeries() {
+        if (panel != null) {
+            return panel.trainingSeries();
+        }
         try {
             return ForecastData.load(model.saved().run().source());
         } catch (RuntimeException e) {
@@ -57,12 +78,16 @@ public final class SeriesForecaster {
 
     /** Whether the model reads feature columns beside the target (then a forecast needs them too). */
     public boolean hasFeatures() {
-        return model.saved().encoding().featMean().length > 0;
+        return panel != null ? panel.saved().covariates() != null && !panel.saved().covariates().isEmpty()
+                : model.saved().encoding().featMean().length > 0;
     }
 
-    /** How many past values the model reads before it forecasts (its window + 1). */
+    /**
+     * How many past values the model needs before it forecasts: the single-series LSTM its window + 1; the panel model
+     * enough to fit the series' scale on and its horizon after that.
+     */
     public int needs() {
-        return model.saved().run().window() + 1;
+        return panel != null ? panel.needs() : model.saved().run().window() + 1;
     }
 
     /**
@@ -80,8 +105,26 @@ public final class SeriesForecaster {
         return forecast(TimeSeries.of("values", values), h);
     }
 
+    /**
+     * As {@link #forecast(TimeSeries, int)} for a series of seasonal period {@code period}: a panel model trained on series
+     * of several frequencies forecasts each with its own (a single-series model has its period built in and refuses
+     * another).
+     */
+    public Forecast forecast(TimeSeries series, int h, int period) {
+        if (panel != null) {
+            return panel.forecast(series, h, period);
+        }
+        if (period != model.saved().run().period()) {
+            throw new UserException("the model was trained with period " + model.saved().run().period() + ", not " + period);
+        }
+        return forecast(series, h);
+    }
+
     /** Forecasts {@code h} steps after the end of {@code series} (with the feature columns the model was trained on). */
     public Forecast forecast(TimeSeries series, int h) {
+        if (panel != null) {
+            return panel.forecast(series, h);
+        }
         ForecastModel.checkColumns(series, model.saved());
         if (h < 1) {
             throw new UserException("--horizon must be at least 1, got " + h);

@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The app as a user runs it ({@code runExample} is what {@code main} calls), on a synthetic monthly
- * series with a yearly cycle, a trend and noise: one fixed-seed training run, then evaluate and
- * predict on what it wrote, then bad input.
+ * The single-series LSTM ({@code ./lstm forecast --single}) as a user runs it ({@code runExample} is what {@code main}
+ * calls), on a synthetic monthly series with a yearly cycle, a trend and noise: one fixed-seed training run, then
+ * evaluate and predict on what it wrote, then bad input. (The default, the panel model on one series:
+ * {@link PanelOfOneTest}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForecastAppTest {
@@ -58,7 +59,7 @@ class ForecastAppTest {
     void train() throws Exception {
         csv = dir.resolve("seasonal.csv");
         Files.writeString(csv, seasonalCsv(240));
-        Cli.Captured r = run("--csv", csv.toString(), "--horizon", "6", "--epochs", "12", "--steps-per-epoch", "20", "--hidden", "32",
+        Cli.Captured r = run("--single", "--csv", csv.toString(), "--horizon", "6", "--epochs", "12", "--steps-per-epoch", "20", "--hidden", "32",
                 "--seed", Long.toString(SEED), "--output-dir", dir.resolve("run").toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
         trained = r.outcome().result(ForecastApp.TrainResult.class);
@@ -181,7 +182,7 @@ class ForecastAppTest {
 
     @Test
     void sameSeedSameNumbers() {
-        String[] args = {"--csv", csv.toString(), "--horizon", "6", "--strategy", "direct", "--epochs", "2",
+        String[] args = {"--single", "--csv", csv.toString(), "--horizon", "6", "--strategy", "direct", "--epochs", "2",
                 "--steps-per-epoch", "5", "--hidden", "8", "--seed", "9"};
         Cli.Captured a = run(concat(args, "--output-dir", dir.resolve("same-a").toString()));
         Cli.Captured b = run(concat(args, "--output-dir", dir.resolve("same-b").toString()));
@@ -204,7 +205,7 @@ class ForecastAppTest {
         // too short for this model goes to the panel model; too short for that too is an error naming the series
         Path shortCsv = dir.resolve("short.csv");
         Files.writeString(shortCsv, seasonalCsv(20));
-        Cli.Captured tooShort = run("--csv", shortCsv.toString(), "--horizon", "6", "--period", "12",
+        Cli.Captured tooShort = run("--single", "--csv", shortCsv.toString(), "--horizon", "6", "--period", "12",
                 "--output-dir", dir.resolve("too-short").toString());
         assertEquals(2, tooShort.outcome().exitCode());
         assertTrue(tooShort.out().contains("20 rows are too few"), tooShort.out());
@@ -218,7 +219,27 @@ class ForecastAppTest {
         assertEquals("error: " + text + ": line 3, column 'value': 'two' is not a number", bad.err().strip());
 
         assertEquals(2, run("--series", "nosuch").outcome().exitCode());
-        assertEquals(2, run("--csv", csv.toString(), "--strategy", "sideways").outcome().exitCode());
+        assertEquals(2, run("--single", "--csv", csv.toString(), "--strategy", "sideways").outcome().exitCode());
+    }
+
+    /** A model file the single-series LSTM wrote before the panel model was the default still loads and forecasts. */
+    @Test
+    void aSingleSeriesModelFromEarlierVersionsStillForecasts() throws Exception {
+        Path old = dir.resolve("old-model.zip");
+        try (var in = ForecastAppTest.class.getResourceAsStream("/models/single-series-2026-12.zip")) {
+            Files.copy(in, old);
+        }
+        SeriesForecaster model = SeriesForecaster.load(old);
+        assertTrue(!model.isPanel());
+        assertEquals(12, model.horizon());
+        Cli.Captured r = run("predict", "--model", old.toString());          // its series: the bundled airpassengers
+        assertEquals(0, r.outcome().exitCode(), r.err());
+        List<SeriesForecaster.Step> steps = r.outcome().result(ForecastPredict.Result.class).steps();
+        assertEquals("1961-01", steps.get(0).time());
+        assertTrue(steps.stream().allMatch(st -> st.forecast() > 300 && st.forecast() < 800 && st.lo95() <= st.hi95()), steps.toString());
+        Cli.Captured e = run("evaluate", "--model", old.toString());
+        assertEquals(0, e.outcome().exitCode(), e.err());
+        assertTrue(e.outcome().result(ForecastEvaluate.Result.class).test().row("lstm").scores().mase() > 0);
     }
 
     private static String[] concat(String[] a, String... b) {

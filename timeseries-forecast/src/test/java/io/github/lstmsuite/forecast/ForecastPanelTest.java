@@ -102,6 +102,26 @@ class ForecastPanelTest {
         System.out.printf("panel test: intervals cover %.3f (80 %%) and %.3f (95 %%) (seed %d)%n", cover[0], cover[1], SEED);
         assertTrue(cover[0] > 0.65 && cover[1] > 0.82 && cover[1] >= cover[0], java.util.Arrays.toString(cover));
         assertTrue(c.out().contains("lstm+ets intervals: 80% cover"), c.out());
+
+        // the model file: predict needs the series (a panel has many), then forecasts it as panel_forecasts.csv has it
+        Cli.Captured none = run("predict", "--model", r.model().toString());
+        assertEquals(2, none.outcome().exitCode());
+        assertTrue(none.err().contains("error: --model " + r.model() + ": a model trained on a panel"), none.err());
+        List<String> gdpRows = new ArrayList<>(List.of("time,value"));
+        Files.readAllLines(csv).stream().skip(1).filter(l -> l.startsWith("us-gdp,")).map(l -> l.substring("us-gdp,".length()))
+                .forEach(gdpRows::add);
+        Path gdpCsv = Files.write(dir.resolve("us-gdp.csv"), gdpRows);
+        Cli.Captured g = run("predict", "--model", r.model().toString(), "--csv", gdpCsv.toString(), "--period", "4");
+        assertEquals(0, g.outcome().exitCode(), g.err());
+        List<SeriesForecaster.Step> gdpSteps = g.outcome().result(ForecastPredict.Result.class).steps();
+        List<String> gdpAhead = ahead.stream().filter(l -> l.startsWith("us-gdp,")).toList();
+        assertEquals(12, gdpSteps.size());
+        for (int k = 0; k < 12; k++) {
+            String[] f = gdpAhead.get(k).split(",");
+            assertEquals(f[1], gdpSteps.get(k).time());
+            assertEquals(Double.parseDouble(f[4]), gdpSteps.get(k).forecast(), 1e-5 * Double.parseDouble(f[4]), gdpAhead.get(k));
+            assertEquals(Double.parseDouble(f[9]), gdpSteps.get(k).hi95(), 1e-5 * Double.parseDouble(f[9]), gdpAhead.get(k));
+        }
         try (var files = Files.list(out)) {
             assertEquals(6, files.filter(p -> p.getFileName().toString().startsWith("panel-")).count(), "3 best and 3 worst charts");
         }
@@ -123,14 +143,15 @@ class ForecastPanelTest {
     }
 
     /**
-     * Six years of monthly values, horizon 12: too few for the single-series model's split, so the single-series command
-     * forecasts them with the panel model (a panel of one), as {@code --panel} does; a killed run resumes as one.
+     * Six years of monthly values, horizon 12: too few for the single-series model's split, so {@code --single} forecasts
+     * them with the panel model (a panel of one) as the default does and as {@code --panel} does; a killed run resumes as
+     * one.
      */
     @Test
     void sixYearsOfMonthlyValuesAreAPanelOfOne() throws Exception {
         List<String> air = Files.readAllLines(PanelData.resolve(null).getParent().getParent().resolve("timeseries/airpassengers.csv"));
         Path csv = Files.write(dir.resolve("air72.csv"), air.subList(0, 73));
-        Cli.Captured single = run("--csv", csv.toString(), "--horizon", "12", "--quick", "--seed", String.valueOf(SEED),
+        Cli.Captured single = run("--single", "--csv", csv.toString(), "--horizon", "12", "--quick", "--seed", String.valueOf(SEED),
                 "--output-dir", dir.resolve("single").toString());
         assertEquals(0, single.outcome().exitCode(), single.err());
         assertTrue(single.out().contains("72 rows are too few") && single.out().contains("forecasting it with the panel model"), single.out());
