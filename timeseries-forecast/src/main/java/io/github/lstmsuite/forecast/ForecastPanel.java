@@ -255,7 +255,12 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
 
             RunSummary summary = run.summary(trained, cfg.seed());
             Map<String, Aggregate> all = groups.get("all");
-            summary.headline = String.format("panel of %d series: OWA LSTM %.3f, LSTM+ETS %.3f (ETS %.3f, Theta %.3f); mean MASE LSTM %.3f, LSTM+ETS %.3f (ETS %.3f)",
+            Map<String, ForecastMetrics.Scores> one = rows.get(0).scores();
+            summary.headline = rows.size() == 1
+                    ? String.format("%s: test MASE LSTM+ETS %.3f, LSTM %.3f (ETS %.3f, Theta %.3f, seasonal naive %.3f)", rows.get(0).name(),
+                            one.get("lstm+ets").mase(), one.get("lstm").mase(), one.get("ets").mase(), one.get("theta").mase(),
+                            one.get("seasonal_naive").mase())
+                    : String.format("panel of %d series: OWA LSTM %.3f, LSTM+ETS %.3f (ETS %.3f, Theta %.3f); mean MASE LSTM %.3f, LSTM+ETS %.3f (ETS %.3f)",
                     rows.size(), all.get("lstm").owa(), all.get("lstm+ets").owa(), all.get("ets").owa(), all.get("theta").owa(),
                     all.get("lstm").meanMase(), all.get("lstm+ets").meanMase(), all.get("ets").meanMase());
             summary.data.put("panel", data.source());

@@ -107,7 +107,7 @@ final class PanelForecaster {
                             + params.length() + " parameters, its configuration has " + net.numParams() + ")");
                 }
                 net.init();
-                net.setParams(params.reshape(1, params.length()));   // (init(params, false) ignores a rank-1 array)
+                net.setParams(params.reshape(1, params.length()));   // (init(params, false) with this rank-1 array kept fresh weights)
                 members.add(net);
             }
             nets.add(members);

@@ -36,8 +36,9 @@ final class Decomposition {
             double s = 0;
             int c = 0;
             for (int t = p; t < n; t += m) {
-                if (!Double.isNaN(trend[t])) {
-                    s += multiplicative ? y[t] / trend[t] : y[t] - trend[t];
+                double v = multiplicative ? y[t] / trend[t] : y[t] - trend[t];
+                if (!Double.isNaN(v)) {                 // R's mean(…, na.rm = TRUE): no trend at the ends, 0 / 0 in a run of zeros
+                    s += v;
                     c++;
                 }
             }

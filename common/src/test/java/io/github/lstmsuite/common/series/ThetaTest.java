@@ -120,4 +120,28 @@ class ThetaTest {
         }
         System.out.printf("Theta against R's thetaf: largest relative difference %.2e%n", worst);
     }
+
+    /**
+     * A run of more than a period of zeros (a sunspot minimum) makes the decomposition's trend 0 there, so 0 / 0 ratios:
+     * R's {@code decompose} leaves them out of the seasonal means ({@code na.rm = TRUE}) and so does the suite.
+     */
+    @Test
+    void aRunOfZerosLeavesTheSeasonalIndicesFiniteAsInR(@TempDir Path tmp) throws Exception {
+        double[] y = new double[60 + 14 + 60];
+        for (int t = 0; t < y.length; t++) {
+            y[t] = t >= 60 && t < 74 ? 0 : 10 + 6 * Math.sin(2 * Math.PI * t / 12) + 0.02 * t;
+        }
+        double[] ours = Theta.forecast(y, 12, 12);
+        assertTrue(java.util.Arrays.stream(ours).allMatch(Double::isFinite), java.util.Arrays.toString(ours));
+        assertTrue(Theta.seasonalIndex(y, 12) != null, "seasonal, with finite indices");
+        RReference.require();
+        List<String> out = RReference.script(tmp, y, """
+                cat(format(as.numeric(thetaf(ts(y, frequency = 12), h = 12)$mean), digits = 12), "\n")
+                """);
+        String[] f = out.get(0).trim().split("\\s+");
+        for (int k = 0; k < 12; k++) {
+            double theirs = Double.parseDouble(f[k]);
+            assertEquals(theirs, ours[k], 1e-4 * Math.abs(theirs), "step " + (k + 1));
+        }
+    }
 }
