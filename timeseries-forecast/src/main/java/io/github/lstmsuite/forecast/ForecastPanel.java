@@ -718,13 +718,20 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             double[] x = range(o + 1, o + 1 + h);
             lines.add(new Charts.Line("LSTM (panel)", x, first.get(p.series().name() + "/lstm")[0], new Color(31, 119, 180), false));
             lines.add(new Charts.Line("ETS", x, first.get(p.series().name() + "/ets")[0], new Color(214, 39, 40), true));
+            double[] both = combined(p.series().period(), first.get(p.series().name() + "/lstm"), first.get(p.series().name() + "/ets"))[0];
+            lines.add(new Charts.Line("LSTM+ETS (the forecast)", x, both, new Color(44, 160, 44), false));
             SeriesScores s = rows.get(i);
             String kind = rank < Math.min(3, order.size()) ? "best" : "worst";
             String[] t = p.series().times();
             Charts.lines(runDir.resolve(split.size() == 1 ? "forecast.png" : String.format("panel-%s-%d-%s.png", kind,
                             kind.equals("best") ? rank + 1 : picks.size() - rank, p.series().name())),
-                    String.format("%s (%s vs ETS): test MASE LSTM %.2f, ETS %.2f, Theta %.2f", p.series().name(), kind,
-                            s.scores().get("lstm").mase(), s.scores().get("ets").mase(), s.scores().get("theta").mase()),
+                    split.size() == 1
+                            ? String.format("%s, from the first test origin: test MASE LSTM+ETS %.2f, LSTM %.2f, ETS %.2f, Theta %.2f",
+                            p.series().name(), s.scores().get("lstm+ets").mase(), s.scores().get("lstm").mase(), s.scores().get("ets").mase(),
+                            s.scores().get("theta").mase())
+                            : String.format("%s (%s vs ETS): test MASE LSTM %.2f, LSTM+ETS %.2f, ETS %.2f, Theta %.2f", p.series().name(), kind,
+                            s.scores().get("lstm").mase(), s.scores().get("lstm+ets").mase(), s.scores().get("ets").mase(),
+                            s.scores().get("theta").mase()),
                     "time", "value", lines, at -> {
                         int row = (int) Math.round(at) - 1;
                         return row >= 0 && row < t.length ? t[row] : "";
