@@ -194,7 +194,8 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
             List<Part> split = data.series().stream().map(s -> split(s, h)).toList();
             int past = data.covariates().size() - cfg.future().size();
             int known = cfg.future().size() + (cfg.calendar() ? 2 : 0);
-            printPanel(data, split, h);
+            String source = cfg.source() != null ? seriesSource(cfg.source(), data.source()) : data.source();
+            printPanel(source, cfg.source() != null, split, h);
             if (past + known > 0) {
                 System.out.printf("covariates: past %s; known ahead %s%n",
                         data.covariates().stream().filter(c -> !cfg.future().contains(c)).toList(),
@@ -263,7 +264,7 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
                     : String.format("panel of %d series: OWA LSTM %.3f, LSTM+ETS %.3f (ETS %.3f, Theta %.3f); mean MASE LSTM %.3f, LSTM+ETS %.3f (ETS %.3f)",
                     rows.size(), all.get("lstm").owa(), all.get("lstm+ets").owa(), all.get("ets").owa(), all.get("theta").owa(),
                     all.get("lstm").meanMase(), all.get("lstm+ets").meanMase(), all.get("ets").meanMase());
-            summary.data.put("panel", data.source());
+            summary.data.put(cfg.source() != null ? "series" : "panel", source);
             Map<String, String> inputs = new LinkedHashMap<>();
             chosen.forEach((g, e) -> inputs.put(g, e.withEts() ? "with ETS's forecasts" : "without"));
             summary.metrics.put("inputs by group", inputs);
@@ -639,10 +640,22 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         return sb.toString();
     }
 
-    private static void printPanel(PanelData.Panel data, List<Part> split, int h) {
+    /** Where a series forecast as a panel of one was read (the bundled file or the user's CSV), else {@code fallback}. */
+    private static String seriesSource(ForecastData.Source src, String fallback) {
+        try {
+            return ForecastData.load(src).source();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static void printPanel(String source, boolean one, List<Part> split, int h) {
         Map<String, Integer> groups = new TreeMap<>();
         split.forEach(p -> groups.merge(p.group(), 1, Integer::sum));
-        System.out.printf("panel: %s — %d series (%s), horizon %d%n", data.source(), split.size(),
+        if (one) {
+            System.out.printf("series: %s — the panel model on one series, horizon %d%n", source, h);
+        }
+        System.out.printf(one ? "" : "panel: %s — %d series (%s), horizon %d%n", source, split.size(),
                 groups.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse(""), h);
         System.out.println("each series: train | validation | test = the last 2 × horizon values (shorter series: less validation)");
         for (Part p : split) {
