@@ -38,18 +38,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./lstm forecast}: multi-step forecasts of a real series by a many-to-many LSTM, always shown
- * beside four baselines computed by the same code (naive, seasonal naive, drift, mean) and scored by
- * rolling-origin evaluation on a held-out test part. Commands: {@code train} (the default),
- * {@code evaluate}, {@code predict}.
+ * {@code ./lstm forecast}: multi-step forecasts of a real series, always shown beside ETS, the Theta method and the
+ * naive baselines computed by the same code, and scored by rolling-origin evaluation on a held-out test part.
+ * Commands: {@code train} (the default), {@code evaluate}, {@code predict}; {@code --panel} for many series.
  *
- * <p>The story of {@code train}: read the series → split it in time (train | validation | test) →
- * fit the encoding on the training part only → train a direct and a recursive model, each with early
- * stopping on the validation MAE → keep the better → prediction intervals from its validation
+ * <p>The default model is the panel model ({@link ForecastPanel}) on a panel of one series: ETS puts the series out of
+ * season, an ensemble of LSTMs forecasts the rest, the forecast is their mean with ETS's, with conformal intervals.
+ * {@code --single} trains the single-series LSTM instead, whose story {@code train} tells here: read the series → split
+ * it in time (train | validation | test) → fit the encoding on the training part only → train a direct and a recursive
+ * model, each with early stopping on the validation MAE → keep the better → prediction intervals from its validation
  * residuals → score it and the baselines on the test part → table, chart, {@code summary.json}.
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, version = "lstm-suite forecast 0.1.0",
-        description = "Multi-step LSTM forecasts of a time series, against naive, seasonal-naive, drift and mean baselines.",
+        description = "Multi-step LSTM forecasts of a time series (or of many: --panel), beside ETS, Theta and the naive baselines.",
         subcommands = {ForecastApp.Train.class, ForecastEvaluate.class, ForecastPredict.class, ForecastPanel.class})
 public final class ForecastApp {
     static final String APP = "forecast";
@@ -108,13 +109,14 @@ public final class ForecastApp {
     /** The defaults {@code train --help} shows; {@code configure} applies them. */
     public static final class TrainDefaults extends HelpDefaults {
         public TrainDefaults() {
-            super("hidden", "64; --quick: 16", "layers", "1", "dropout", "0", "patience", "8", "metric", "validation MAE",
-                    "epochs", "40; --quick: 3", "batch-size", "32", "learning-rate", "0.003");
+            super("hidden", "64; --quick: 16", "layers", "1", "dropout", "0", "patience", "6 (--single: 8)",
+                    "metric", "validation MASE (--single: MAE)", "epochs", "30 (--single: 40); --quick: 2 (3)",
+                    "batch-size", "64 (--single: 32)", "learning-rate", "0.003");
         }
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "io.github.lstmsuite.forecast.ForecastApp$TrainDefaults",
-            description = "Train on a series (default: airpassengers, horizon 12), compare with the baselines on the test part, write the chart.")
+            description = "Train on a series (default: airpassengers, horizon 12): the panel model (LSTMs with ETS), or --single; compare with ETS, Theta and the baselines on the test part, write the chart and the model.")
     static final class Train implements Callable<TrainResult> {
         @Mixin
         CommonOptions common = new CommonOptions();

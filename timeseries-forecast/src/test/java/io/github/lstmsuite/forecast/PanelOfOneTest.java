@@ -98,8 +98,9 @@ class PanelOfOneTest {
             }
             assertTrue(st.lo95() <= st.lo80() && st.lo80() <= st.forecast() && st.forecast() <= st.hi80() && st.hi80() <= st.hi95(),
                     st.toString());
-            // within 4 of the series without its noise (measured, seeds 1-5, both ISAs: within 1.6)
-            assertEquals(truth(240 + k), st.forecast(), 4, "step " + (k + 1));
+            // within 1.5 of the series without its noise (measured, seeds 1-5, AVX-512 and AVX2: within 0.30-0.53; the noise's
+            // σ is 1)
+            assertEquals(truth(240 + k), st.forecast(), 1.5, "step " + (k + 1));
         }
         assertEquals("2020-01", steps.get(0).time());
         double worst = 0;
