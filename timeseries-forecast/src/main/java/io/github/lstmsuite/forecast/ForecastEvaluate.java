@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ./lstm forecast evaluate}: a trained model and the baselines on the test part of a series. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -26,16 +25,8 @@ public final class ForecastEvaluate implements Callable<ForecastEvaluate.Result>
     @Mixin
     SeriesOptions seriesOptions = new SeriesOptions();
 
-    @Option(names = "--period", paramLabel = "M", description = "A panel model only: the series' seasonal period (default: the period of the series it was trained on, the first for a panel).")
-    Integer period;
-
-    /** The period to forecast {@code p}'s series with: {@code --period}, else the model's. */
-    private int period(PanelForecaster p) {
-        if (period != null && period < 1) {
-            throw new UserException("--period must be at least 1, got " + period);
-        }
-        return period != null ? period : p.saved().period();
-    }
+    @Mixin
+    PanelPeriodOption period = new PanelPeriodOption();
 
     @Override
     public Result call() {
@@ -44,9 +35,7 @@ public final class ForecastEvaluate implements Callable<ForecastEvaluate.Result>
         if (PanelForecaster.isPanel(path)) {
             return panel(PanelForecaster.load(path));
         }
-        if (period != null) {
-            throw new UserException("--period: a single-series model has its period built in; --period is for a panel model");
-        }
+        period.refuseForSingle();
         ForecastModel.Loaded m = ForecastModel.load(path);
         TimeSeries series = ForecastData.load(seriesOptions.source(m.saved().run().source()));
         ForecastModel.checkColumns(series, m.saved());
@@ -66,7 +55,7 @@ public final class ForecastEvaluate implements Callable<ForecastEvaluate.Result>
                     + " (its run's summary.json scores the panel's own series)");
         }
         TimeSeries series = ForecastData.load(seriesOptions.source(p.saved().run().source()));
-        int period = period(p);
+        int period = this.period.of(p);
         ForecastPanel.SeriesScores s = p.evaluate(series, period);
         System.out.printf("model: %s (panel model: %d LSTMs with ETS, window %d, horizon %d)%n", p.path(),
                 p.saved().ensembles().get(0).members(), p.saved().run().window(), p.horizon());

@@ -28,16 +28,8 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
     @Mixin
     SeriesOptions seriesOptions = new SeriesOptions();
 
-    @Option(names = "--period", paramLabel = "M", description = "A panel model only: the series' seasonal period (default: the period of the series it was trained on, the first for a panel).")
-    Integer period;
-
-    /** The period to forecast {@code p}'s series with: {@code --period}, else the model's. */
-    private int period(PanelForecaster p) {
-        if (period != null && period < 1) {
-            throw new UserException("--period must be at least 1, got " + period);
-        }
-        return period != null ? period : p.saved().period();
-    }
+    @Mixin
+    PanelPeriodOption period = new PanelPeriodOption();
 
     @Option(names = "--horizon", paramLabel = "H", description = "Steps to forecast (default: the model's).")
     Integer horizon;
@@ -64,9 +56,7 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
             series = ForecastData.load(seriesOptions.source(p.saved().run().source()));
             kind = "panel model: " + p.saved().ensembles().get(0).members() + " LSTMs with ETS";
         } else {
-            if (period != null) {
-                throw new UserException("--period: a single-series model has its period built in; --period is for a panel model");
-            }
+            period.refuseForSingle();
             ForecastModel.Loaded m = ForecastModel.load(path);
             SavedModel saved = m.saved();
             model = new SeriesForecaster(m);
@@ -74,7 +64,7 @@ public final class ForecastPredict implements Callable<ForecastPredict.Result> {
             kind = saved.strategy() + " model";
         }
         int h = horizon != null ? horizon : model.horizon();
-        SeriesForecaster.Forecast f = model.isPanel() ? model.forecast(series, h, period(panel))
+        SeriesForecaster.Forecast f = model.isPanel() ? model.forecast(series, h, period.of(panel))
                 : model.forecast(series, h);     // the Java API's path
         List<Step> steps = f.steps();
         StringBuilder csv = new StringBuilder("time,forecast,lo80,hi80,lo95,hi95\n");

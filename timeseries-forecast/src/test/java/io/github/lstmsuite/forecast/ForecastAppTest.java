@@ -39,12 +39,12 @@ class ForecastAppTest {
     private ForecastApp.TrainResult trained;
 
     /** Runs the app exactly as {@code main} does, output captured. */
-    private static Cli.Captured run(String... args) {
+    static Cli.Captured run(String... args) {
         return Cli.captured(() -> ForecastApp.runExample(args));
     }
 
     /** 240 months: level 100, +0.05 a month, a yearly cycle of amplitude 10, noise σ = 1. */
-    private static String seasonalCsv(int rows) {
+    static String seasonalCsv(int rows) {
         Random rnd = new Random(5);
         StringBuilder sb = new StringBuilder("month,value\n");
         YearMonth m = YearMonth.of(2000, 1);

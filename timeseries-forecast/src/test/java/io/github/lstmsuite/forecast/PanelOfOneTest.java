@@ -8,10 +8,8 @@ import io.github.lstmsuite.common.UserException;
 import io.github.lstmsuite.common.cli.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.YearMonth;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,28 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PanelOfOneTest {
-    static final long SEED = Long.getLong("lstm.test.seed", 1);
+    static final long SEED = ForecastAppTest.SEED;
     @TempDir
     static Path dir;
     private Path csv;
     private ForecastApp.TrainResult trained;
 
     private static Cli.Captured run(String... args) {
-        return Cli.captured(() -> ForecastApp.runExample(args));
+        return ForecastAppTest.run(args);
     }
 
-    /** 240 months: level 100, +0.05 a month, a yearly cycle of amplitude 10, noise σ = 1 (as ForecastAppTest's). */
-    private static String seasonalCsv(int rows) {
-        Random rnd = new Random(5);
-        StringBuilder sb = new StringBuilder("month,value\n");
-        YearMonth m = YearMonth.of(2000, 1);
-        for (int t = 0; t < rows; t++) {
-            double v = 100 + 0.05 * t + 10 * Math.sin(2 * Math.PI * t / 12) + rnd.nextGaussian();
-            sb.append(m.plusMonths(t)).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", v)).append('\n');
-        }
-        return sb.toString();
-    }
-
+    /** The noise-free series ForecastAppTest.seasonalCsv draws from: level 100, +0.05 a month, a yearly cycle of 10. */
     private static double truth(int t) {
         return 100 + 0.05 * t + 10 * Math.sin(2 * Math.PI * t / 12);
     }
@@ -53,7 +40,7 @@ class PanelOfOneTest {
     @BeforeAll
     void train() throws Exception {
         csv = dir.resolve("seasonal.csv");
-        Files.writeString(csv, seasonalCsv(240));
+        Files.writeString(csv, ForecastAppTest.seasonalCsv(240));
         Cli.Captured r = run("--csv", csv.toString(), "--horizon", "6", "--members", "2", "--epochs", "6", "--steps-per-epoch", "20",
                 "--hidden", "16", "--seed", Long.toString(SEED), "--output-dir", dir.resolve("run").toString());
         assertEquals(0, r.outcome().exitCode(), r.err());
