@@ -177,6 +177,11 @@ public final class ForecastApp {
                     throw new UserException(String.join(", ", only) + " belong" + (only.size() == 1 ? "s" : "")
                             + " to the single-series LSTM: add --single (the default panel model splits and scales a series itself)");
                 }
+                if (common.resume && common.outputDir != null && !java.nio.file.Files.isDirectory(common.outputDir.resolve("member-1"))
+                        && (java.nio.file.Files.isDirectory(common.outputDir.resolve("direct"))
+                        || java.nio.file.Files.isDirectory(common.outputDir.resolve("recursive")))) {
+                    throw new UserException("--resume: " + common.outputDir + " is a run of the single-series LSTM: add --single");
+                }
                 if (common.resume) {
                     return panelResult(null, null);                          // the run being resumed says which series
                 }

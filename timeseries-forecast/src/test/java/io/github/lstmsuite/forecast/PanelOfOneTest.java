@@ -137,7 +137,7 @@ class PanelOfOneTest {
     }
 
     @Test
-    void theSingleSeriesFlagsNeedSingle() {
+    void theSingleSeriesFlagsNeedSingle() throws Exception {
         Cli.Captured r = run("--csv", csv.toString(), "--strategy", "direct", "--log", "off", "--output-dir", dir.resolve("x").toString());
         assertEquals(2, r.outcome().exitCode());
         assertEquals("error: --strategy, --log belong to the single-series LSTM: add --single (the default panel model splits and scales a series itself)",
@@ -145,6 +145,11 @@ class PanelOfOneTest {
         Cli.Captured m = run("--single", "--members", "3", "--csv", csv.toString(), "--output-dir", dir.resolve("y").toString());
         assertEquals(2, m.outcome().exitCode());
         assertEquals(1, m.err().strip().lines().count(), m.err());
+        Path singleRun = dir.resolve("a-single-run");
+        Files.createDirectories(singleRun.resolve("direct"));
+        Cli.Captured resume = run("--resume", "--output-dir", singleRun.toString());
+        assertEquals(2, resume.outcome().exitCode());
+        assertEquals("error: --resume: " + singleRun + " is a run of the single-series LSTM: add --single", resume.err().strip());
         Cli.Captured p = run("predict", "--model", trained.model().toString(), "--period", "0");
         assertEquals(2, p.outcome().exitCode());
         assertTrue(p.err().contains("--period must be at least 1"), p.err());
