@@ -19,6 +19,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -267,11 +269,19 @@ final class PanelForecaster {
         int n = s.length();
         int trainEnd = ForecastPanel.split(s, hh).trainEnd();
         int e = ensembleFor(period);
-        PanelModel.Encoding enc = encoding(s, e, trainEnd);
         TimeSeries ts = new TimeSeries(s.name(), "value", "time", s.times(), s.values(), List.of(), new double[0][]);
         int[] last = {n - 1};
+        // the two ETS fits are nearly all of a forecast's time: ETS's own forecast (on the whole series) runs on another
+        // core while this thread fits the series' scale and runs the networks
+        CompletableFuture<double[]> etsAsync = CompletableFuture.supplyAsync(() -> new Ets(period, 1).forecast(ts, last, hh)[0]);
+        PanelModel.Encoding enc = encoding(s, e, trainEnd);
         double[] lstm = new PanelModel.EnsembleForecaster(nets.get(e), enc, saved.run().window()).forecast(ts, last, hh)[0];
-        double[] ets = new Ets(period, 1).forecast(ts, last, hh)[0];
+        double[] ets;
+        try {
+            ets = etsAsync.join();
+        } catch (CompletionException x) {
+            throw x.getCause() instanceof RuntimeException r ? r : x;
+        }
         double[] both = ForecastPanel.combined(period, new double[][] {lstm}, new double[][] {ets})[0];
         return new Computed(both, intervals == null ? null : intervals.bounds(enc, period, last[0], both));
     }
