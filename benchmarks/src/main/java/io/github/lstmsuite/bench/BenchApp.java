@@ -253,7 +253,9 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         List<DataSet> data = randomBatches(c, 16);
         int[] it = {0};
         double train = median(timeBlocks(() -> net.fit(data.get(it[0]++ % data.size())), c.batch()));
-        double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()), c.batch()));
+        // each output is closed as soon as it is read, as a serving loop does (ND4J frees its native memory then,
+        // not when the garbage collector finds it; libtorch frees a tensor when its last reference goes)
+        double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()).close(), c.batch()));
         return new Measurement(c.name(), impl, impl == LstmImpl.fast ? workers : 1, train, infer,
                 train * c.lstmTrainFlops(firstLayerInputGradient(net)) / 1e9, peakRssMb());
     }

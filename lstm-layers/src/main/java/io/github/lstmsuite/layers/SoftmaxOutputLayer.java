@@ -12,6 +12,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -121,7 +122,11 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         }
         INDArray bias = hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null;
         softmaxRows(p, bias == null ? null : bias.castTo(DataType.FLOAT).toFloatVector(), m, workers);
-        return p.reshape('c', steps, batch, v).permute(1, 2, 0);                                        // [B, V, T]
+        // [T·B, V] row-major read as [B, V, T] (strides V, 1, B·V) over the same buffer, not through reshape and
+        // permute: their result is a view, which ND4J will not close(), so a caller's try-with-resources around
+        // net.output(...) would leave this layer's output to the garbage collector
+        long[] shape = {batch, v, steps}, stride = {v, 1, batch * v};
+        return Nd4j.create(p.data(), shape, stride, 0, Shape.getOrder(shape, stride, 1));               // [B, V, T]
     }
 
     /**

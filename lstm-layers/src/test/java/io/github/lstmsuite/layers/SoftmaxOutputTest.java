@@ -25,6 +25,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,6 +144,24 @@ class SoftmaxOutputTest {
             INDArray step = ours.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)))[0];
             assertTrue(step.equalsWithEps(whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)), 1e-6));
         }
+    }
+
+    @Test
+    void aNetworksOutputCanBeClosedAtOnce() {
+        // a caller's try (INDArray y = net.output(x)) { … } frees the output's native memory as it leaves the block,
+        // as with DL4J's RnnOutputLayer; a view (reshape + permute) would be left, silently, to the garbage collector
+        ComputationGraph theirs = direct(false);
+        ComputationGraph ours = direct(true);
+        ours.setParams(theirs.params().dup());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 5, 4);                                      // [B, 5, T]
+        INDArray expected = theirs.outputSingle(x);
+        INDArray y = ours.outputSingle(x);
+        assertArrayEquals(new long[] {6, V, 4}, y.shape());
+        assertTrue(expected.equalsWithEps(y, 1e-6));
+        assertFalse(y.isView());
+        assertTrue(y.closeable());
+        y.close();
+        assertTrue(y.wasClosed());
     }
 
     @Test
