@@ -80,6 +80,18 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             }
             return f;
         }
+
+        /** Floating-point operations of one inference sample in the LSTM layers (each product once); with no LSTM layer, in the output layer. */
+        double lstmInferFlops() {
+            if (layers == 0) {
+                return 2.0 * steps * nIn * classes;
+            }
+            double f = 0;
+            for (int l = 0; l < layers; l++) {
+                f += 2.0 * steps * 4 * hidden * ((l == 0 ? nIn : hidden) + hidden);
+            }
+            return f;
+        }
     }
 
     /** The benchmark cases: the MNIST-row model and the char model. */
@@ -96,9 +108,14 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             // impl fast = lstm-layers/SoftmaxOutput, dl4j = DL4J's RnnOutputLayer with sparse cross-entropy
             new Case("softmax-512-v3084-s12-b64", 512, 0, 0, 12, 64, 3084, false));
 
-    /** One measured case and implementation. */
+    /**
+     * One measured case and implementation. {@code gflops} and {@code inferGflops}: the LSTM layers' arithmetic rate in
+     * training and inference; {@code peakGflops}: the CPU's peak for the instruction set the kernels ran (see
+     * {@link CpuPeak}), of which they are a share.
+     */
     public record Measurement(String caseName, LstmImpl impl, int threads, double trainSamplesPerSecond,
-                              double inferSamplesPerSecond, double gflops, long peakRssMb) {
+                              double inferSamplesPerSecond, double gflops, double inferGflops, double peakGflops,
+                              long peakRssMb) {
         /** Reads back what {@link #line()} printed. */
         static Measurement parse(String line) {
             java.util.Map<String, String> kv = new java.util.HashMap<>();
@@ -111,13 +128,15 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             String rss = kv.get("peak_rss_mb");
             return new Measurement(kv.get("case"), LstmImpl.valueOf(kv.get("impl")), Integer.parseInt(kv.get("threads")),
                     Double.parseDouble(kv.get("train_samples_per_s")), Double.parseDouble(kv.get("infer_samples_per_s")),
-                    Double.parseDouble(kv.get("train_gflops")), "n/a".equals(rss) ? -1 : Long.parseLong(rss));
+                    Double.parseDouble(kv.get("train_gflops")), Double.parseDouble(kv.getOrDefault("infer_gflops", "NaN")),
+                    Double.parseDouble(kv.getOrDefault("peak_gflops", "NaN")), "n/a".equals(rss) ? -1 : Long.parseLong(rss));
         }
 
         String line() {
-            return String.format(Locale.ROOT, "case=%s impl=%s threads=%d train_samples_per_s=%.0f infer_samples_per_s=%.0f train_gflops=%.1f peak_rss_mb=%s",
-                    caseName, impl, threads, trainSamplesPerSecond, inferSamplesPerSecond, gflops,
-                    peakRssMb < 0 ? "n/a" : Long.toString(peakRssMb));
+            return String.format(Locale.ROOT, "case=%s impl=%s threads=%d train_samples_per_s=%.0f infer_samples_per_s=%.0f "
+                            + "train_gflops=%.1f infer_gflops=%.1f peak_gflops=%.0f train_peak_pct=%.0f infer_peak_pct=%.0f peak_rss_mb=%s",
+                    caseName, impl, threads, trainSamplesPerSecond, inferSamplesPerSecond, gflops, inferGflops, peakGflops,
+                    100 * gflops / peakGflops, 100 * inferGflops / peakGflops, peakRssMb < 0 ? "n/a" : Long.toString(peakRssMb));
         }
     }
 
@@ -148,6 +167,10 @@ public final class BenchApp implements Callable<BenchApp.Result> {
             + "(a fresh JVM gives each case its own JIT warm-up and its own peak-memory figure).")
     boolean inProcess;
 
+    @Option(names = "--cpu-ghz", paramLabel = "GHZ",
+            description = "The clock to compute the CPU's peak with (default: cpuinfo_max_freq, else /proc/cpuinfo's cpu MHz).")
+    Double cpuGhz;
+
     @Option(names = {"-v", "--verbose"}, description = "Library logging and full stack traces.")
     boolean verbose;
 
@@ -167,9 +190,13 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         if (blocks < 1 || !(blockSeconds > 0)) {
             throw new UserException("--blocks must be at least 1 and --block-seconds positive");
         }
+        if (cpuGhz != null && !(cpuGhz > 0)) {
+            throw new UserException("--cpu-ghz must be a positive clock in GHz, got " + cpuGhz);
+        }
         System.out.printf(Locale.ROOT, "lstm-suite bench: %d core(s) available, fast LSTM threads %d, OMP_NUM_THREADS=%s; median of %d blocks of ~%.1f s%n",
                 Runtime.getRuntime().availableProcessors(), workers, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 blocks, blockSeconds);
+        System.out.println("lstm-suite bench: " + CpuPeak.detect(cpuGhz).describe());
         List<Measurement> out = new ArrayList<>();
         for (Case c : cases) {
             for (LstmImpl impl : impls) {
@@ -192,6 +219,9 @@ public final class BenchApp implements Callable<BenchApp.Result> {
                 "--block-seconds", Double.toString(blockSeconds)));
         if (threads != null) {
             cmd.addAll(List.of("--threads", threads.toString()));
+        }
+        if (cpuGhz != null) {
+            cmd.addAll(List.of("--cpu-ghz", cpuGhz.toString()));
         }
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -257,7 +287,8 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         // not when the garbage collector finds it; libtorch frees a tensor when its last reference goes)
         double infer = median(timeBlocks(() -> net.output(data.get(it[0]++ % data.size()).getFeatures()).close(), c.batch()));
         return new Measurement(c.name(), impl, impl == LstmImpl.fast ? workers : 1, train, infer,
-                train * c.lstmTrainFlops(firstLayerInputGradient(net)) / 1e9, peakRssMb());
+                train * c.lstmTrainFlops(firstLayerInputGradient(net)) / 1e9, infer * c.lstmInferFlops() / 1e9,
+                CpuPeak.detect(cpuGhz).gflops(), peakRssMb());
     }
 
     /** Whether the network's first layer computes its input gradient (see {@link FastLstm#withoutInputGradient}). */

@@ -27,12 +27,15 @@ class BenchAppTest {
 
     @Test
     void printedLineReadsBack() {
-        BenchApp.Measurement m = new BenchApp.Measurement("char-2x256-s100-b32", LstmImpl.dl4j, 1, 12.5, 40, 3.2, 700);
+        BenchApp.Measurement m = new BenchApp.Measurement("char-2x256-s100-b32", LstmImpl.dl4j, 1, 12.5, 40, 3.2, 4.1, 268.3, 700);
         BenchApp.Measurement back = BenchApp.Measurement.parse(m.line());
         assertEquals(m.caseName(), back.caseName());
         assertEquals(m.impl(), back.impl());
         assertEquals(700, back.peakRssMb());
         assertEquals(40, back.inferSamplesPerSecond(), 0.5);
+        assertEquals(4.1, back.inferGflops(), 0.05);
+        assertEquals(268, back.peakGflops(), 0.5);
+        assertTrue(m.line().contains(" train_peak_pct=1 infer_peak_pct=2 "), m.line());
     }
 
     @Test
