@@ -14,18 +14,21 @@ import java.util.Map;
  * <p>How each factor is found:
  * <ul>
  *   <li><b>instruction set</b>: the widest the CPU has ({@code /proc/cpuinfo} flags: {@code avx512f}, else {@code avx2}
- *       with {@code fma}, else {@code avx}), lowered to any cap the process runs under: {@code ONEDNN_MAX_CPU_ISA}
- *       (oneDNN's kernels), {@code OPENBLAS_CORETYPE} (Haswell or Zen: OpenBLAS's AVX2 kernels) and the JVM's
- *       {@code -XX:UseAVX} (the Java kernels' code). The lowest wins: that is what the kernels can use.</li>
+ *       with {@code fma}, else {@code avx}), lowered to the caps of the kernels that do the arithmetic: {@code ONEDNN_MAX_CPU_ISA}
+ *       (oneDNN's LSTM and most matrix products) and the JVM's {@code -XX:UseAVX} (the Java kernels' gate maths). The
+ *       lower wins. {@code OPENBLAS_CORETYPE} is not counted: OpenBLAS computes a small part of the products, and
+ *       an AVX-512 machine whose OpenBLAS runs its Haswell kernels still runs oneDNN's at AVX-512.</li>
  *   <li><b>FLOP per cycle per core</b> (a fused multiply-add counts 2): AVX-512 64 (two 512-bit FMA units: Intel's server
  *       cores, AMD Zen 5), but 32 on AMD Zen 4 (family 0x19: 512-bit instructions on 256-bit units); AVX2 32 (two
  *       256-bit FMA units: Intel since Haswell, AMD since Zen 2), 16 on AMD Zen and Zen+ (family 0x17 below model
  *       0x30); AVX without FMA 16; SSE 8. Some Intel Xeons (Bronze, Silver, some Gold 5xxx) have one 512-bit FMA unit,
  *       which CPUID does not tell: their AVX-512 peak is half the figure here.</li>
- *   <li><b>clock</b>: {@code cpuinfo_max_freq} from {@code /sys/devices/system/cpu/cpu0/cpufreq} (the highest the
- *       core runs; with every core busy it may run lower), else the {@code cpu MHz} line of {@code /proc/cpuinfo}
- *       (in a virtual machine usually the host's nominal clock: a core that runs faster than it gives a share above
- *       what it truly is). {@code --cpu-ghz} replaces it.</li>
+ *   <li><b>clock</b>: the higher of what the system reports — {@code cpuinfo_max_freq} from
+ *       {@code /sys/devices/system/cpu/cpu0/cpufreq}, else the {@code cpu MHz} line of {@code /proc/cpuinfo} (in a
+ *       virtual machine usually the host's nominal clock, which the cores outrun when they boost) — and the clock
+ *       measured: a chain of dependent fused multiply-adds, each waiting for the last, runs one per 4 cycles (their
+ *       latency on Intel's cores since Skylake and on AMD's Zen 4 and 5), so 4 × FMAs per second is the clock a
+ *       busy core runs at. The higher one keeps the share from being flattered. {@code --cpu-ghz} replaces both.</li>
  *   <li><b>cores</b>: the processors this JVM may use.</li>
  * </ul>
  *
@@ -53,9 +56,41 @@ public record CpuPeak(String isa, int flopsPerCycle, double ghz, String clockSou
     static CpuPeak detect(Double ghz) {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         String maxKhz = read(Path.of("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"));
-        return of(cpuinfo, maxKhz, System.getenv(),
+        CpuPeak reported = of(cpuinfo, maxKhz, System.getenv(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(), ghz,
                 Runtime.getRuntime().availableProcessors());
+        if (ghz != null) {
+            return reported;
+        }
+        double measured = measuredGhz();
+        return measured > reported.ghz() || Double.isNaN(reported.ghz())
+                ? new CpuPeak(reported.isa(), reported.flopsPerCycle(), measured, String.format(Locale.ROOT,
+                "measured by an FMA chain; %s says %.3f", reported.clockSource(), reported.ghz()), reported.cores(), reported.cpu())
+                : reported;
+    }
+
+    /** The clock of this core under load, in GHz: dependent fused multiply-adds (4 cycles each) per nanosecond × 4. */
+    static double measuredGhz() {
+        double sink = 0;
+        for (int i = 0; i < 300; i++) {                    // until the JIT has compiled the chain
+            sink += fmaChain(200_000);
+        }
+        double best = Double.MAX_VALUE;
+        final long n = 40_000_000;
+        for (int r = 0; r < 3; r++) {
+            long t = System.nanoTime();
+            sink += fmaChain(n);
+            best = Math.min(best, (System.nanoTime() - t) / (double) n);
+        }
+        return sink == 42 ? 0 : 4 / best;                  // (sink: the chains' results are used)
+    }
+
+    private static double fmaChain(long n) {
+        double d = 1;
+        for (long i = 0; i < n; i++) {
+            d = Math.fma(d, 0.9999999, 1e-9);
+        }
+        return d;
     }
 
     /**
@@ -76,10 +111,6 @@ public record CpuPeak(String isa, int flopsPerCycle, double ghz, String clockSou
             level = Math.min(level, 1);
         } else if (onednn.startsWith("SSE")) {
             level = 0;
-        }
-        String openblas = env.getOrDefault("OPENBLAS_CORETYPE", "").toLowerCase(Locale.ROOT);
-        if (openblas.equals("haswell") || openblas.equals("zen")) {
-            level = Math.min(level, 2);
         }
         for (String a : jvmArgs) {
             if (a.startsWith("-XX:UseAVX=")) {
