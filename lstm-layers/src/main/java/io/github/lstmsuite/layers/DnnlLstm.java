@@ -93,15 +93,46 @@ final class DnnlLstm {
 
     /**
      * {@link #worthIt} for a pass that is not training: also from {@code lstm.suite.dnnl.inference.minHidden}
-     * units (default 64) and {@code lstm.suite.dnnl.inference.minSteps} steps (default 16). Measured on the
-     * MNIST benchmark's shapes (28 steps, two 32-row blocks), the bench's inference alternating the two paths:
-     * through oneDNN about 15–30 % faster at both 128 and 64 units since it writes its output in place
-     * (see the class comment); training is not faster at either (so training keeps the thresholds above).
+     * units (default {@link #inferenceMinHidden()}) and {@code lstm.suite.dnnl.inference.minSteps} steps (default
+     * 16). Measured on the MNIST benchmark's shapes (28 steps, two 32-row blocks), the bench's inference
+     * alternating the two paths: with AVX-512, through oneDNN about 15–30 % faster at both 128 and 64 units since it
+     * writes its output in place (see the class comment); with oneDNN at AVX2 its inference was not faster than the
+     * Java kernel's at those sizes (benchmarks/README.md); training is not faster at either (so training keeps the
+     * thresholds above).
      */
     static boolean worthIt(int hidden, int steps, boolean training) {
         return worthIt(hidden, steps) || !training
-                && hidden >= Integer.getInteger("lstm.suite.dnnl.inference.minHidden", 64)
+                && hidden >= Integer.getInteger("lstm.suite.dnnl.inference.minHidden", inferenceMinHidden())
                 && steps >= Math.max(2, Integer.getInteger("lstm.suite.dnnl.inference.minSteps", 16));
+    }
+
+    /**
+     * The default fewest units for oneDNN's inference pass: 64 where oneDNN runs its AVX-512 kernels, else the
+     * training threshold (256: the Java kernel below it).
+     */
+    static int inferenceMinHidden() {
+        return avx512() ? 64 : Integer.getInteger("lstm.suite.dnnl.minHidden", 256);
+    }
+
+    private static volatile Boolean avx512;
+
+    /** Whether oneDNN loads here and runs its AVX-512 kernels (its effective ISA: the CPU's, capped by ONEDNN_MAX_CPU_ISA). */
+    static boolean avx512() {
+        Boolean a = avx512;
+        if (a == null) {
+            boolean yes = false;
+            if (available()) {
+                try {
+                    int isa = org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa();
+                    int core = org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx512_core;
+                    yes = (isa & core) == core;
+                } catch (Throwable t) {
+                    LOG.debug("oneDNN's ISA is unknown ({}): taken as below AVX-512", t.toString());
+                }
+            }
+            avx512 = a = yes;
+        }
+        return a;
     }
 
     private static volatile Boolean available;

@@ -1,6 +1,7 @@
 package io.github.lstmsuite.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,8 +19,10 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * With the default thresholds, inference (not training) through a layer of 64 units or more over 16 steps or
- * more is oneDNN's ({@link DnnlLstm#worthIt(int, int, boolean)}), and matches DL4J's LSTM as the Java kernel does.
+ * With the default thresholds, inference (not training) through a layer of 64 units or more (where oneDNN runs
+ * AVX-512 kernels; else 256) over 16 steps or more is oneDNN's ({@link DnnlLstm#worthIt(int, int, boolean)}), and
+ * matches DL4J's LSTM as the Java kernel does. The tests that need oneDNN's pass at 64 or 128 units lower the
+ * threshold to 64 for their duration, so they test it on every instruction set.
  */
 class FastLstmInferenceTest {
 
@@ -34,9 +37,43 @@ class FastLstmInferenceTest {
         return n;
     }
 
+    /** Runs {@code body} with oneDNN's inference threshold at 64 units, whatever the instruction set. */
+    private static void withInferenceFrom64Units(Runnable body) {
+        String key = "lstm.suite.dnnl.inference.minHidden", before = System.getProperty(key);
+        System.setProperty(key, "64");
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
+    void theDefaultThresholdFollowsOneDnnsInstructionSet() {
+        assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        assertEquals(DnnlLstm.avx512() ? 64 : 256, DnnlLstm.inferenceMinHidden());
+        String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
+        if (cap != null && cap.toUpperCase(java.util.Locale.ROOT).startsWith("AVX2")) {
+            assertFalse(DnnlLstm.avx512(), "ONEDNN_MAX_CPU_ISA=" + cap + " caps oneDNN below AVX-512");
+        }
+        MultiLayerNetwork n = net(true, 128);
+        Nd4j.getRandom().setSeed(8);
+        n.output(Nd4j.rand(DataType.FLOAT, 8, 28, 28));
+        assertEquals(DnnlLstm.avx512() ? 1 : 0, ((FastLstmLayer) n.getLayer(0)).dnnlPasses(),
+                "128 units, 28 steps: oneDNN's with AVX-512, the Java kernel's below it");
+    }
+
     @Test
     void inferenceFrom128UnitsAndSixteenStepsIsOneDnns() {
         assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        withInferenceFrom64Units(this::inferenceThroughOneDnn);
+    }
+
+    private void inferenceThroughOneDnn() {
         MultiLayerNetwork ref = net(false, 128), fast = net(true, 128);
         fast.setParams(ref.params());
         FastLstmLayer layer = (FastLstmLayer) fast.getLayer(0);
@@ -64,6 +101,10 @@ class FastLstmInferenceTest {
     @Test
     void inferenceAfterTheWeightsChangeUsesTheNewWeights() {
         assumeTrue(DnnlLstm.available(), "oneDNN does not load on this platform");
+        withInferenceFrom64Units(this::newWeights);
+    }
+
+    private void newWeights() {
         MultiLayerNetwork ref = net(false, 128), fast = net(true, 128);
         fast.setParams(ref.params());
         Nd4j.getRandom().setSeed(9);
