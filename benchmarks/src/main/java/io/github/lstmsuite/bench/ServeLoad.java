@@ -251,11 +251,12 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
                 // 256 series: the model's own with its last value moved by up to ±0.5 %, so that no two requests in a row
                 // send the same series (a panel model answers a series it forecast lately from memory)
                 JsonNode values = ex.get("values");
+                double[] own = new double[values.size()];
+                for (int t = 0; t < own.length; t++) {
+                    own[t] = values.get(t).asDouble();
+                }
                 for (int i = 0; i < 256; i++) {
-                    double[] v = new double[values.size()];
-                    for (int t = 0; t < v.length; t++) {
-                        v[t] = values.get(t).asDouble();
-                    }
+                    double[] v = own.clone();
                     v[v.length - 1] *= 1 + 0.005 * (i - 128) / 128.0;
                     bodies.add(Json.write(Map.of("values", v)).getBytes(StandardCharsets.UTF_8));
                 }

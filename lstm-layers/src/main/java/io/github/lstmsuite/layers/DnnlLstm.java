@@ -87,8 +87,12 @@ final class DnnlLstm {
      * same time either way, and loading the library costs a small model 60–70 MB of resident memory.
      */
     static boolean worthIt(int hidden, int steps) {
-        return hidden >= Integer.getInteger("lstm.suite.dnnl.minHidden", 256)
-                && steps >= Math.max(2, Integer.getInteger("lstm.suite.dnnl.minSteps", 32));
+        return hidden >= minHidden() && steps >= Math.max(2, Integer.getInteger("lstm.suite.dnnl.minSteps", 32));
+    }
+
+    /** The fewest units for oneDNN's training pass: {@code lstm.suite.dnnl.minHidden}, default 256. */
+    private static int minHidden() {
+        return Integer.getInteger("lstm.suite.dnnl.minHidden", 256);
     }
 
     /**
@@ -111,7 +115,7 @@ final class DnnlLstm {
      * training threshold (256: the Java kernel below it).
      */
     static int inferenceMinHidden() {
-        return avx512() ? 64 : Integer.getInteger("lstm.suite.dnnl.minHidden", 256);
+        return avx512() ? 64 : minHidden();
     }
 
     private static volatile Boolean avx512;

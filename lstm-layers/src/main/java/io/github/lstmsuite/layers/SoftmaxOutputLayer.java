@@ -126,7 +126,7 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         // permute: their result is a view, which ND4J will not close(), so a caller's try-with-resources around
         // net.output(...) would leave this layer's output to the garbage collector
         long[] shape = {batch, v, steps}, stride = {v, 1, batch * v};
-        return Nd4j.create(p.data(), shape, stride, 0, Shape.getOrder(shape, stride, 1));               // [B, V, T]
+        return Nd4j.create(p.data(), shape, stride, p.offset(), Shape.getOrder(shape, stride, 1));               // [B, V, T]
     }
 
     /**

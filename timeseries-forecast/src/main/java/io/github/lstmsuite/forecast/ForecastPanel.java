@@ -654,9 +654,10 @@ final class ForecastPanel implements Callable<ForecastPanel.PanelResult> {
         split.forEach(p -> groups.merge(p.group(), 1, Integer::sum));
         if (one) {
             System.out.printf("series: %s — the panel model on one series, horizon %d%n", source, h);
+        } else {
+            System.out.printf("panel: %s — %d series (%s), horizon %d%n", source, split.size(),
+                    groups.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse(""), h);
         }
-        System.out.printf(one ? "" : "panel: %s — %d series (%s), horizon %d%n", source, split.size(),
-                groups.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((a, b) -> a + ", " + b).orElse(""), h);
         System.out.println("each series: train | validation | test = the last 2 × horizon values (shorter series: less validation)");
         for (Part p : split) {
             System.out.printf("  %-24s period %3d (%s)  %5d | %4d | %3d%n", p.series().name(), p.series().period(), p.series().periodFrom(),
