@@ -49,7 +49,7 @@ import picocli.CommandLine.Mixin;
 public final class ServeLoad implements Callable<ServeLoad.Result> {
     /** One measured cell. */
     public record Cell(String app, String mode, int clients, int round, double seconds, long ok, long refused, long failed,
-                       double requestsPerSecond, double p50ms, double p99ms) {
+                       double requestsPerSecond, double p50ms, double p99ms, double meanBatch) {
     }
 
     /** One soak sample. */
@@ -104,7 +104,7 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         serving.check();
         List<ModelSource> sources = serving.sources();
         List<Cell> cells = new ArrayList<>();
-        System.out.printf("%-10s %-14s %7s %10s %9s %9s %8s %8s%n", "model", "serving", "clients", "req/s", "p50 ms", "p99 ms", "503s", "failed");
+        System.out.printf("%-10s %-14s %7s %10s %9s %9s %8s %8s %7s%n", "model", "serving", "clients", "req/s", "p50 ms", "p99 ms", "503s", "failed", "batch");
         if (!onlySoak) {
             for (ModelSource src : sources) {
                 cells.addAll(measure(src));
@@ -146,8 +146,8 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
                     for (boolean b : new boolean[] {true, false}) {
                         Cell cell = run(b ? batched : single, w, c, seconds).cell(src.name(), b ? bName : sName, c, round);
                         cells.add(cell);
-                        System.out.printf(Locale.ROOT, "%-10s %-14s %7d %10.1f %9.2f %9.2f %8d %8d%n", cell.app(), cell.mode(), c,
-                                cell.requestsPerSecond(), cell.p50ms(), cell.p99ms(), cell.refused(), cell.failed());
+                        System.out.printf(Locale.ROOT, "%-10s %-14s %7d %10.1f %9.2f %9.2f %8d %8d %7.1f%n", cell.app(), cell.mode(), c,
+                                cell.requestsPerSecond(), cell.p50ms(), cell.p99ms(), cell.refused(), cell.failed(), cell.meanBatch());
                     }
                 }
             }
@@ -272,11 +272,26 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         return new Workload(kind, "/v1/models/" + name + "/" + kind.endpoint(), bodies);
     }
 
-    private record Measured(double seconds, long ok, long refused, long failed, Histogram hist) {
+    private record Measured(double seconds, long ok, long refused, long failed, Histogram hist, double meanBatch) {
         Cell cell(String app, String mode, int clients, int round) {
             return new Cell(app, mode, clients, round, seconds, ok, refused, failed, ok / seconds,
-                    hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(99) / 1000.0);
+                    hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(99) / 1000.0, meanBatch);
         }
+    }
+
+    /**
+     * The server's own count of batches and of the requests in them, summed over its models and endpoints, from
+     * its {@code /metrics} ({@code lstm_serve_batch_size_count} and {@code _sum}); the char model runs no batches.
+     */
+    private static double[] batches(ModelServer s) throws IOException {
+        double[] countSum = new double[2];
+        for (String line : new Conn(s.port()).get("/metrics").split("\n")) {
+            int k = line.startsWith("lstm_serve_batch_size_count{") ? 0 : line.startsWith("lstm_serve_batch_size_sum{") ? 1 : -1;
+            if (k >= 0) {
+                countSum[k] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return countSum;
     }
 
     private static Measured run(ModelServer s, Workload w, int clients, double seconds) throws Exception {
@@ -284,9 +299,13 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         try {
             Thread.sleep(300);                                      // connections up, queues filled
             load.window();
+            double[] before = batches(s);
             Thread.sleep((long) (seconds * 1000));
             Load.Window win = load.window();
-            return new Measured(win.seconds, win.ok, win.refused, win.failed, win.hist);
+            double[] after = batches(s);
+            double batchCount = after[0] - before[0];
+            return new Measured(win.seconds, win.ok, win.refused, win.failed, win.hist,
+                    batchCount > 0 ? (after[1] - before[1]) / batchCount : Double.NaN);
         } finally {
             load.stop();
         }
