@@ -338,14 +338,15 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
         private void client(int port, Workload w, int id) {
             Conn conn = null;
             int i = id * 13;
+            List<byte[]> requests = w.bodies().stream().map(b -> Conn.request(w.path(), b)).toList();
             while (go.get()) {
-                byte[] body = w.bodies().get(i++ % w.bodies().size());
+                byte[] request = requests.get(i++ % requests.size());
                 long t0 = System.nanoTime();
                 try {
                     if (conn == null) {
                         conn = new Conn(port);
                     }
-                    int status = conn.post(w.path(), body);
+                    int status = conn.send(request);
                     long us = (System.nanoTime() - t0) / 1000;
                     if (status == 200) {
                         recorder.recordValue(Math.max(1, us));
@@ -408,14 +409,20 @@ public final class ServeLoad implements Callable<ServeLoad.Result> {
             in = socket.getInputStream();
         }
 
-        int post(String path, byte[] body) throws IOException {
+        /** Sends a whole request made by {@link #request} in one write (one segment), reads the whole response. */
+        int send(byte[] request) throws IOException {
+            out.write(request);
+            return readResponse(null);
+        }
+
+        /** A POST of {@code body} as JSON, head and body in one array: made once per body, sent many times. */
+        static byte[] request(String path, byte[] body) {
             byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] req = new byte[head.length + body.length];
             System.arraycopy(head, 0, req, 0, head.length);
             System.arraycopy(body, 0, req, head.length, body.length);
-            out.write(req);                                   // one write, one segment
-            return readResponse(null);
+            return req;
         }
 
         String get(String path) throws IOException {
