@@ -434,18 +434,11 @@ public final class ModelServer implements AutoCloseable {
         }
         Answer<DigitClassifier.Classification> a = submit(m, v -> v.classify, pixels);
         DigitClassifier.Classification c = a.value();
-        if (!java.util.Arrays.stream(c.probabilities()).allMatch(Double::isFinite)) {
-            throw new IllegalStateException(m.name + ": the network's probabilities are not finite");   // a 500
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (int d : c.top(k)) {
+            top.add(obj("digit", d, "probability", c.probabilities()[d]));
         }
-        // written directly: the busiest endpoint's answer, the same text Jackson writes for the same fields
-        StringBuilder out = new StringBuilder(64 + 40 * k).append("{\"model\":").append(m.quotedName)
-                .append(",\"version\":").append(a.version()).append(",\"digit\":").append(c.digit()).append(",\"top\":[");
-        int[] top = c.top(k);
-        for (int i = 0; i < top.length; i++) {
-            out.append(i == 0 ? "{\"digit\":" : ",{\"digit\":").append(top[i])
-                    .append(",\"probability\":").append(c.probabilities()[top[i]]).append('}');
-        }
-        ctx.status(200).contentType("application/json").result(out.append("]}").toString());
+        json(ctx, 200, obj("model", m.name, "version", a.version(), "digit", c.digit(), "top", top));
     }
 
     private static int parseTopK(String s) {

@@ -167,178 +167,52 @@ final class Requests {
     }
 
     /**
-     * The pixels of a classify request read straight from the body's bytes, or {@code null} when the body is not
-     * exactly a JSON object whose only fields are {@code pixels} (28 rows of 28 numbers from 0 to 1) and
-     * {@code top_k} (a small non-negative integer); the caller then reads the tree, which says what is wrong.
-     *
-     * <p>Why by hand: the request's 784 numbers were most of the server's work per digit. Through Jackson's
-     * streaming parser they took 40 µs a request at 32 clients, two fifths of the HTTP threads' time; Jackson
-     * makes a string of each number and parses it again. Here a number like {@code 0.502} is read as the
-     * integer 502 and 10³, and {@code (double) 502 / 1e3} is the correctly rounded double (both are exact
-     * doubles: the fast path of Clinger's "How to read floating point numbers accurately"), so every value is
-     * the float the tree reader gives ({@code (float) Double.parseDouble}); longer numbers and exponents go
-     * through {@link Double#parseDouble}.
+     * The pixels of a classify request read straight from the body with Jackson's streaming parser (no tree: the
+     * request's 784 numbers are most of the server's work per digit), or {@code null} when the body is not a JSON
+     * object whose only fields are {@code pixels} and {@code top_k} (then the caller reads the tree).
      */
     static float[][] fastPixels(byte[] body, int[] topK) {
-        return new PixelReader(body).read(topK);
-    }
-
-    /** The hand reader behind {@link #fastPixels}: any surprise returns {@code null}. */
-    private static final class PixelReader {
-        private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-                1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-        private final byte[] b;
-        private int i;
-        private boolean isFraction;                                    // the last number had a fraction or an exponent
-
-        PixelReader(byte[] b) {
-            this.b = b;
-        }
-
-        float[][] read(int[] topK) {
-            float[][] px = null;
-            if (!take('{')) {
+        try (org.nd4j.shade.jackson.core.JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.START_OBJECT) {
                 return null;
             }
-            do {
-                int key = key();
-                if (key == 1) {                                        // "pixels": [[28 numbers] × 28]
+            float[][] px = null;
+            for (org.nd4j.shade.jackson.core.JsonToken t = p.nextToken(); t == org.nd4j.shade.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.getCurrentName();
+                p.nextToken();
+                if (name.equals("top_k") && p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                    topK[0] = p.getIntValue();
+                } else if (name.equals("pixels") && p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
                     px = new float[28][28];
-                    if (!take('[')) {
-                        return null;
-                    }
                     for (int r = 0; r < 28; r++) {
-                        if ((r > 0 && !take(',')) || !take('[')) {
+                        if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
                             return null;
                         }
                         for (int c = 0; c < 28; c++) {
-                            if (c > 0 && !take(',')) {
+                            org.nd4j.shade.jackson.core.JsonToken v = p.nextToken();
+                            if (v != org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_INT && v != org.nd4j.shade.jackson.core.JsonToken.VALUE_NUMBER_FLOAT) {
                                 return null;
                             }
-                            double v = number();
-                            if (!(v >= 0 && v <= 1)) {                 // NaN: not a number here
+                            float f = p.getFloatValue();
+                            if (!(f >= 0 && f <= 1)) {
                                 return null;
                             }
-                            px[r][c] = (float) v;
+                            px[r][c] = f;
                         }
-                        if (!take(']')) {
+                        if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
                             return null;
                         }
                     }
-                    if (!take(']')) {
+                    if (p.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
                         return null;
                     }
-                } else if (key == 2) {                                 // "top_k": an integer
-                    double v = number();
-                    if (!(v >= 0 && v <= 1000 && v == Math.rint(v)) || isFraction) {
-                        return null;
-                    }
-                    topK[0] = (int) v;
                 } else {
                     return null;
                 }
-            } while (take(','));
-            if (!take('}')) {
-                return null;
             }
-            skipSpace();
-            return i == b.length ? px : null;
-        }
-
-        /** 1 for "pixels", 2 for "top_k" (then the colon is read), 0 for anything else. */
-        private int key() {
-            skipSpace();
-            int k = match("\"pixels\"") ? 1 : match("\"top_k\"") ? 2 : 0;
-            return k != 0 && take(':') ? k : 0;
-        }
-
-        private boolean match(String s) {
-            if (i + s.length() > b.length) {
-                return false;
-            }
-            for (int j = 0; j < s.length(); j++) {
-                if (b[i + j] != s.charAt(j)) {
-                    return false;
-                }
-            }
-            i += s.length();
-            return true;
-        }
-
-        /** A JSON number (RFC 8259's grammar, checked), or NaN. */
-        private double number() {
-            skipSpace();
-            int start = i;
-            boolean negative = i < b.length && b[i] == '-';
-            if (negative) {
-                i++;
-            }
-            long mantissa = 0;
-            int digits = 0;
-            int fraction = 0;
-            if (i < b.length && b[i] == '0') {
-                i++;
-            } else if (i < b.length && b[i] >= '1' && b[i] <= '9') {
-                while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                    mantissa = digits < 18 ? mantissa * 10 + (b[i] - '0') : mantissa;
-                    digits++;
-                    i++;
-                }
-            } else {
-                return Double.NaN;
-            }
-            isFraction = false;
-            if (i < b.length && b[i] == '.') {
-                isFraction = true;
-                i++;
-                int from = i;
-                while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                    if (mantissa != 0 || b[i] != '0') {
-                        digits++;
-                    }
-                    mantissa = digits < 18 ? mantissa * 10 + (b[i] - '0') : mantissa;
-                    fraction++;
-                    i++;
-                }
-                if (i == from) {
-                    return Double.NaN;
-                }
-            }
-            boolean exponent = i < b.length && (b[i] == 'e' || b[i] == 'E');
-            if (exponent) {
-                isFraction = true;
-                i++;
-                if (i < b.length && (b[i] == '+' || b[i] == '-')) {
-                    i++;
-                }
-                int from = i;
-                while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                    i++;
-                }
-                if (i == from) {
-                    return Double.NaN;
-                }
-            }
-            if (!exponent && digits <= 15 && fraction < POW10.length) {
-                double v = mantissa / POW10[fraction];             // both exact: one correctly rounded division
-                return negative ? -v : v;
-            }
-            return Double.parseDouble(new String(b, start, i - start, java.nio.charset.StandardCharsets.US_ASCII));
-        }
-
-        private boolean take(char c) {
-            skipSpace();
-            if (i < b.length && b[i] == c) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        private void skipSpace() {
-            while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
-                i++;
-            }
+            return p.currentToken() == org.nd4j.shade.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null ? px : null;
+        } catch (IOException | RuntimeException e) {
+            return null;                          // the tree reader says what is wrong
         }
     }
 

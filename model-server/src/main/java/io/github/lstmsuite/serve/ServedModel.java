@@ -18,8 +18,6 @@ final class ServedModel {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
 
     final String name;
-    /** {@link #name} as a JSON string, quotes and escapes included. */
-    final String quotedName;
     final ModelSource source;
     final ModelKind kind;
     private final ServeConfig cfg;
@@ -30,7 +28,6 @@ final class ServedModel {
     /** Loads the first version (a bad file is a one-line {@link UserException}). */
     ServedModel(ModelSource source, ServeConfig cfg, ServerMetrics metrics) {
         this.name = source.name();
-        this.quotedName = io.github.lstmsuite.common.report.Json.write(name);
         this.source = source;
         this.cfg = cfg;
         this.metrics = metrics;

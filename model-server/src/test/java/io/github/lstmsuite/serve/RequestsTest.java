@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The classify request's hand reader ({@link Requests#fastPixels}) against the JSON tree reader it stands in for. */
+/** The classify request's streaming reader ({@link Requests#fastPixels}) against the JSON tree reader it stands in for. */
 class RequestsTest {
 
     /** A body of 784 numbers, each written by {@code format} from a value in [0, 1]. */
@@ -40,8 +40,8 @@ class RequestsTest {
         Random rnd = new Random(7);
         java.util.List<java.util.function.Function<Double, String>> formats = java.util.List.of(
                 v -> String.format(Locale.ROOT, "%.3f", v),                          // what the load test sends
-                v -> Double.toString(v),                                              // 17 digits: parseDouble's path
-                v -> Float.toString(v.floatValue()),                                  // 1.0E-4 style exponents too
+                v -> Double.toString(v),                                              // 17 significant digits
+                v -> Float.toString(v.floatValue()),                                  // exponents (1.0E-4) too
                 v -> String.format(Locale.ROOT, "%.7f", v),
                 v -> String.format(Locale.ROOT, "%.15f", v),
                 v -> String.format(Locale.ROOT, "%.22f", v),
