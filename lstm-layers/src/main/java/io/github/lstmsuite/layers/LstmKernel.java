@@ -199,35 +199,35 @@ final class LstmKernel implements AutoCloseable {
         // Input projection and bias for all steps at once: gates[L, 4H] = [xs | 1][L, I+1] · [W; b].
         sgemm(false, false, L, 4 * H, I1, xs.ptr, 0, L, wb.ptr, 0, I1, 0f, gates.ptr, 0, L);
 
-        // A training pass computes each step's activations where the backward pass reads them (gAll… at t·n);
-        // inference in one step's arrays (g… at 0), c_{t-1} then copied into cPrev.
-        final float[] G = training ? gAll : g, F = training ? fAll : f, O = training ? oAll : o, IN = training ? iAll : in,
-                C = training ? cAll : c, TC = training ? tcAll : tc;
-        int s = 0;
         for (int t = 0; t < T; t++) {
             final int r0 = t * rows;
-            s = training ? t * n : 0;
             // Recurrent part: gates_t[rows, 4H] += h_{t-1}[rows, H] · RW[H, 4H].
             sgemm(false, false, rows, 4 * H, H, hPrev.ptr, r0, L, a.rw(), 0, H, 1f, gates.ptr, r0, L);
             for (int j = 0; j < H; j++) {
-                gate.get(r0 + L * j, G, s + j * rows, rows);
-                gate.get(r0 + L * (H + j), F, s + j * rows, rows);
-                gate.get(r0 + L * (2 * H + j), O, s + j * rows, rows);
-                gate.get(r0 + L * (3 * H + j), IN, s + j * rows, rows);
+                gate.get(r0 + L * j, g, j * rows, rows);
+                gate.get(r0 + L * (H + j), f, j * rows, rows);
+                gate.get(r0 + L * (2 * H + j), o, j * rows, rows);
+                gate.get(r0 + L * (3 * H + j), in, j * rows, rows);
             }
-            final boolean fromAll = training && t > 0;                      // c_{t-1}: the last step's, or the start's
-            gatesForward(G, F, O, IN, fromAll ? cAll : cPrev, fromAll ? s - n : 0, C, TC, h, s, n);
+            gatesForward(g, f, o, in, cPrev, c, tc, h, n);
             if (stepMask(t, rows)) {
                 for (int j = 0; j < H; j++) {
                     for (int b = 0; b < rows; b++) {
-                        C[s + j * rows + b] *= m[b];
+                        c[j * rows + b] *= m[b];
                         h[j * rows + b] *= m[b];
                     }
                 }
             }
-            if (!training) {
-                System.arraycopy(c, 0, cPrev, 0, n);
+            if (training) {
+                final int s0 = t * n;
+                System.arraycopy(g, 0, gAll, s0, n);
+                System.arraycopy(f, 0, fAll, s0, n);
+                System.arraycopy(o, 0, oAll, s0, n);
+                System.arraycopy(in, 0, iAll, s0, n);
+                System.arraycopy(c, 0, cAll, s0, n);
+                System.arraycopy(tc, 0, tcAll, s0, n);
             }
+            System.arraycopy(c, 0, cPrev, 0, n);
             for (int j = 0; j < H; j++) {
                 out.put(from + B * (j + H * t), h, j * rows, rows);
                 if (t + 1 < T) {
@@ -238,39 +238,38 @@ final class LstmKernel implements AutoCloseable {
         if (a.hLast() != null) {
             for (int j = 0; j < H; j++) {
                 a.hLast().put(from + B * j, h, j * rows, rows);
-                a.cLast().put(from + B * j, C, s + j * rows, rows);
+                a.cLast().put(from + B * j, c, j * rows, rows);
             }
         }
     }
 
     /**
      * One step's gates, in place: z → activations, then {@code c = f·cPrev + i·g}, {@code tc = tanh(c)},
-     * {@code h = o·tc} (unmasked). The step's values are {@code n} floats from {@code s} in g, f, o, in, c and tc
-     * (a training pass writes them where the backward pass reads them), from {@code cOff} in cPrev, from 0 in h.
+     * {@code h = o·tc} (unmasked).
      */
-    private static void gatesForward(float[] g, float[] f, float[] o, float[] in, float[] cPrev, int cOff, float[] c,
-                                     float[] tc, float[] h, int s, int n) {
-        for (int q = s; q < s + n; q++) {
+    private static void gatesForward(float[] g, float[] f, float[] o, float[] in, float[] cPrev, float[] c,
+                                     float[] tc, float[] h, int n) {
+        for (int q = 0; q < n; q++) {
             g[q] = tanh(g[q]);
         }
-        for (int q = s; q < s + n; q++) {
+        for (int q = 0; q < n; q++) {
             f[q] = sigmoid(f[q]);
         }
-        for (int q = s; q < s + n; q++) {
+        for (int q = 0; q < n; q++) {
             o[q] = sigmoid(o[q]);
         }
-        for (int q = s; q < s + n; q++) {
+        for (int q = 0; q < n; q++) {
             in[q] = sigmoid(in[q]);
         }
-        // Separate loops, each writing one array: the JIT vectorises these, not a fused loop.
+        // Separate loops, each writing one array at index q: the JIT vectorises these, not a fused loop.
         for (int q = 0; q < n; q++) {
-            c[s + q] = f[s + q] * cPrev[cOff + q] + in[s + q] * g[s + q];
+            c[q] = f[q] * cPrev[q] + in[q] * g[q];
         }
-        for (int q = s; q < s + n; q++) {
+        for (int q = 0; q < n; q++) {
             tc[q] = tanh(c[q]);
         }
         for (int q = 0; q < n; q++) {
-            h[q] = o[s + q] * tc[s + q];
+            h[q] = o[q] * tc[q];
         }
     }
 
@@ -341,11 +340,19 @@ final class LstmKernel implements AutoCloseable {
                     }
                 }
             }
-            // c_{t-1}: the forward pass's, or the start's (zeros, or the given state)
-            if (t == 0 && !hasC0) {
+            System.arraycopy(gAll, s0, g, 0, n);
+            System.arraycopy(fAll, s0, f, 0, n);
+            System.arraycopy(oAll, s0, o, 0, n);
+            System.arraycopy(iAll, s0, in, 0, n);
+            System.arraycopy(tcAll, s0, tc, 0, n);
+            if (t > 0) {
+                System.arraycopy(cAll, s0 - n, cPrev, 0, n);
+            } else if (!hasC0) {
                 java.util.Arrays.fill(cPrev, 0, n, 0f);
+            } else {
+                System.arraycopy(c0Own, 0, cPrev, 0, n);
             }
-            gatesBackward(s0, t > 0 ? cAll : hasC0 ? c0Own : cPrev, t > 0 ? s0 - n : 0, n);
+            gatesBackward(n);
             for (int j = 0; j < H; j++) {
                 gate.put(r0 + L * j, dzg, j * rows, rows);
                 gate.put(r0 + L * (H + j), dzf, j * rows, rows);
@@ -383,31 +390,30 @@ final class LstmKernel implements AutoCloseable {
     }
 
     /**
-     * One step backwards. In: the step's activations g, f, o, in and tc = tanh(c_t), {@code n} floats from
-     * {@code s} in gAll… (where the forward pass left them); c_{t-1} from {@code cOff} in {@code cPrev};
+     * One step backwards. In: the activations g, f, o, in; tc = tanh(c_t); cPrev = c_{t-1};
      * dh = dLoss/dh_t; dc = dLoss/dc_t from step t+1 (both already masked). Out: dzg, dzf, dzo, dzi =
      * dLoss/dz of the four gates; dc = dLoss/dc_{t-1}.
      */
-    private void gatesBackward(int s, float[] cPrev, int cOff, int n) {
-        final float[] g = this.gAll, f = this.fAll, o = this.oAll, in = this.iAll, tc = this.tcAll,
+    private void gatesBackward(int n) {
+        final float[] g = this.g, f = this.f, o = this.o, in = this.in, tc = this.tc, cPrev = this.cPrev,
                 dh = this.dh, dc = this.dc, dcx = this.dcx, dzg = this.dzg, dzf = this.dzf, dzo = this.dzo, dzi = this.dzi;
         for (int q = 0; q < n; q++) {
-            dcx[q] = dc[q] + dh[q] * o[s + q] * (1f - tc[s + q] * tc[s + q]);    // dLoss/dc_t
+            dcx[q] = dc[q] + dh[q] * o[q] * (1f - tc[q] * tc[q]);          // dLoss/dc_t
         }
         for (int q = 0; q < n; q++) {
-            dzo[q] = dh[q] * tc[s + q] * o[s + q] * (1f - o[s + q]);
+            dzo[q] = dh[q] * tc[q] * o[q] * (1f - o[q]);
         }
         for (int q = 0; q < n; q++) {
-            dzi[q] = dcx[q] * g[s + q] * in[s + q] * (1f - in[s + q]);
+            dzi[q] = dcx[q] * g[q] * in[q] * (1f - in[q]);
         }
         for (int q = 0; q < n; q++) {
-            dzg[q] = dcx[q] * in[s + q] * (1f - g[s + q] * g[s + q]);
+            dzg[q] = dcx[q] * in[q] * (1f - g[q] * g[q]);
         }
         for (int q = 0; q < n; q++) {
-            dzf[q] = dcx[q] * cPrev[cOff + q] * f[s + q] * (1f - f[s + q]);
+            dzf[q] = dcx[q] * cPrev[q] * f[q] * (1f - f[q]);
         }
         for (int q = 0; q < n; q++) {
-            dc[q] = dcx[q] * f[s + q];                                      // dLoss/dc_{t-1}
+            dc[q] = dcx[q] * f[q];                                          // dLoss/dc_{t-1}
         }
     }
 
