@@ -51,4 +51,8 @@ set +e
 code=$?
 set -e
 [ "$code" = 2 ] && grep -q -- '--token-file' target/ci-serve-host.txt || { echo "expected exit 2 for --host 0.0.0.0 without a token, got $code"; exit 1; }
+# the load test as a user runs it, briefly: its table, a mean batch in each row, no failed request
+./lstm bench serve mnist=target/ci-mnist-quick --clients 1,8 --seconds 0.5 | tee target/ci-serve-load.txt
+[ "$(grep -cE '^mnist +(batch ≤ 64|one at a time) +[18] +[0-9.]+ .* 0 +[0-9.]+$' target/ci-serve-load.txt)" = 4 ] \
+  || { echo "expected four rows with no failed request and a mean batch"; exit 1; }
 echo "ci serve: ok"
