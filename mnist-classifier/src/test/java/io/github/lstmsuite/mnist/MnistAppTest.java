@@ -170,6 +170,33 @@ class MnistAppTest {
         }
         // a trained model gets most of the first 200 test digits right through the API alone
         assertTrue(right >= 0.8 * 200, right + " of 200");
+        // many at once (what the server calls): each image's answer is the network's row for it, in input order,
+        // and the same as classifying it alone
+        java.util.List<float[][]> some = new java.util.ArrayList<>();
+        float[] batch = new float[7 * 28 * 28];
+        for (int i = 0; i < 7; i++) {
+            float[][] px = new float[28][28];
+            for (int r = 0; r < 28; r++) {
+                for (int c = 0; c < 28; c++) {
+                    px[r][c] = images.pixel(i + 20, r, c) / 255f;
+                    batch[i * 784 + c * 28 + r] = px[r][c];                   // [n, 28 px, 28 rows]
+                }
+            }
+            some.add(px);
+        }
+        java.util.List<DigitClassifier.Classification> many = model.classify(some);
+        float[][] rows = model.network().output(org.nd4j.linalg.factory.Nd4j.create(batch, new long[] {7, 28, 28}, 'c'), false)
+                .toFloatMatrix();
+        assertEquals(7, many.size());
+        for (int i = 0; i < 7; i++) {
+            for (int d = 0; d < 10; d++) {
+                assertEquals(rows[i][d], many.get(i).probabilities()[d], 0.0, "image " + i + ", digit " + d);
+            }
+            // (a batch of one may take other kernels: the same sums in another order)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(model.classify(some.get(i)).probabilities(),
+                    many.get(i).probabilities(), 1e-5, "image " + i + " alone");
+            assertEquals(model.classify(some.get(i)).digit(), many.get(i).digit());
+        }
         BufferedImage seven = new BufferedImage(60, 60, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 60; y++) {
             for (int x = 0; x < 60; x++) {

@@ -525,6 +525,13 @@ public final class ModelServer implements AutoCloseable {
             send(out, "start", obj("model", m.name, "version", v.number, "prime", prime));
             String text = g.generate(prime, length, sampling, seed, piece -> send(out, "token", Map.of("text", piece)));
             send(out, "done", obj("text", text, "chars", text.codePointCount(0, text.length())));
+            // the stream's last chunk written now, while the request still counts as in flight: a drain that
+            // starts as the handler returns must not cut it off
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ClientGone();
+            }
         } finally {
             v.returnGenerator(g);
         }
