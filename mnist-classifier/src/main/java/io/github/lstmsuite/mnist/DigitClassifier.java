@@ -142,8 +142,13 @@ public final class DigitClassifier {
         // image make a view and a copy of every row: three times the forward pass itself at batch 64.)
         try (INDArray x = Nd4j.create(buf, new long[] {n, MnistData.COLS, MnistData.ROWS}, 'c');  // [n, 28 px, 28 rows]: time step = row
              INDArray out = net.output(x, false)) {                                                // [n, 10]
-            probs = out.ordering() == 'c' && !out.isView() && out.data().length() == out.length()
-                    ? out.data().asFloat() : out.dup('c').data().asFloat();
+            if (out.ordering() == 'c' && !out.isView() && out.data().length() == out.length()) {
+                probs = out.data().asFloat();
+            } else {
+                try (INDArray rowMajor = out.dup('c')) {
+                    probs = rowMajor.data().asFloat();
+                }
+            }
         }
         int classes = probs.length / n;
         java.util.List<Classification> result = new java.util.ArrayList<>(n);
