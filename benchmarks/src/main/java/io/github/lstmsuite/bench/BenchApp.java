@@ -199,8 +199,7 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         System.out.printf(Locale.ROOT, "lstm-suite bench: %d core(s) available, fast LSTM threads %d, OMP_NUM_THREADS=%s; median of %d blocks of ~%.1f s%n",
                 Runtime.getRuntime().availableProcessors(), workers, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 blocks, blockSeconds);
-        peak = CpuPeak.detect(cpuGhz);
-        System.out.println("lstm-suite bench: " + peak.describe());
+        System.out.println("lstm-suite bench: " + peak().describe());
         List<Measurement> out = new ArrayList<>();
         for (Case c : cases) {
             for (LstmImpl impl : impls) {
@@ -224,9 +223,8 @@ public final class BenchApp implements Callable<BenchApp.Result> {
         if (threads != null) {
             cmd.addAll(List.of("--threads", threads.toString()));
         }
-        if (cpuGhz != null) {
-            cmd.addAll(List.of("--cpu-ghz", cpuGhz.toString()));
-        }
+        // the clock this JVM found (or was given): every case's share of the same peak, and no FMA chain per child
+        cmd.addAll(List.of("--cpu-ghz", Double.toString(peak().ghz())));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -39,17 +39,10 @@ class FastLstmInferenceTest {
 
     /** Runs {@code body} with oneDNN's inference threshold at 64 units, whatever the instruction set. */
     private static void withInferenceFrom64Units(Runnable body) {
-        String key = "lstm.suite.dnnl.inference.minHidden", before = System.getProperty(key);
-        System.setProperty(key, "64");
-        try {
+        SystemProperty.with("lstm.suite.dnnl.inference.minHidden", "64", () -> {
             body.run();
-        } finally {
-            if (before == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, before);
-            }
-        }
+            return null;
+        });
     }
 
     @Test

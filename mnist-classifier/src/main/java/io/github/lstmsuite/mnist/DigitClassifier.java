@@ -137,29 +137,40 @@ public final class DigitClassifier {
                 }
             }
         }
-        float[] probs;                 // [n × 10], row-major
-        // one copy out of native memory, and both arrays freed at once. (ND4J's toFloatMatrix and a getRow per
-        // image make a view and a copy of every row: three times the forward pass itself at batch 64.)
+        double[][] probs;
         try (INDArray x = Nd4j.create(buf, new long[] {n, MnistData.COLS, MnistData.ROWS}, 'c');  // [n, 28 px, 28 rows]: time step = row
              INDArray out = net.output(x, false)) {                                                // [n, 10]
-            if (out.ordering() == 'c' && !out.isView() && out.data().length() == out.length()) {
-                probs = out.data().asFloat();
-            } else {
-                try (INDArray rowMajor = out.dup('c')) {
-                    probs = rowMajor.data().asFloat();
-                }
-            }
+            probs = rows(out);
         }
-        int classes = probs.length / n;
         java.util.List<Classification> result = new java.util.ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            double[] p = new double[classes];
-            for (int k = 0; k < classes; k++) {
-                p[k] = probs[i * classes + k];
-            }
+        for (double[] p : probs) {
             result.add(classification(p));
         }
         return result;
+    }
+
+    /**
+     * The rows of a network's {@code [n, k]} output, copied out of native memory at once. (ND4J's {@code getRow} per
+     * row, and its {@code toFloatMatrix}, which does the same, make a view and a copy of every row: at batch 64 that
+     * took three times the forward pass itself.)
+     */
+    static double[][] rows(INDArray out) {
+        int n = (int) out.rows(), k = (int) out.columns();
+        float[] flat;
+        if (out.ordering() == 'c' && !out.isView() && out.data().length() == out.length()) {
+            flat = out.data().asFloat();
+        } else {
+            try (INDArray rowMajor = out.dup('c')) {
+                flat = rowMajor.data().asFloat();
+            }
+        }
+        double[][] rows = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                rows[i][j] = flat[i * k + j];
+            }
+        }
+        return rows;
     }
 
     /** A second instance on a copy of the network, for another thread. */
@@ -167,7 +178,8 @@ public final class DigitClassifier {
         return new DigitClassifier(net.clone(), source);
     }
 
-    private static Classification classification(double[] probs) {
+    /** The likeliest digit of {@code probs} (the first, in a tie) with all the probabilities. */
+    static Classification classification(double[] probs) {
         int best = 0;
         for (int d = 1; d < probs.length; d++) {
             if (probs[d] > probs[best]) {

@@ -29,11 +29,14 @@ final class MnistMistakes {
         List<Mistake> wrong = new ArrayList<>();
         for (int from = 0; from < split.size(); from += 1000) {
             int to = Math.min(split.size(), from + 1000);
-            INDArray p = net.output(MnistData.slice(split, from, to).getFeatures(), false);    // [n, 10]
+            double[][] p;                                                                     // [n, 10]
+            try (INDArray y = net.output(MnistData.slice(split, from, to).getFeatures(), false)) {
+                p = DigitClassifier.rows(y);
+            }
             for (int i = 0; i < to - from; i++) {
-                int pred = p.getRow(i).argMax().getInt(0);
+                int pred = DigitClassifier.classification(p[i]).digit();
                 if (pred != split.labels()[from + i]) {
-                    wrong.add(new Mistake(from + i, split.labels()[from + i], pred, p.getDouble(i, pred)));
+                    wrong.add(new Mistake(from + i, split.labels()[from + i], pred, p[i][pred]));
                 }
             }
         }

@@ -68,9 +68,12 @@ final class MnistPredict implements Callable<MnistApp.PredictResult> {
             }
             IdxReader.Images batch = new IdxReader.Images(images.size(), 28, 28, concat(images));
             int[] idx = java.util.stream.IntStream.range(0, images.size()).toArray();
-            INDArray probs = net.output(MnistData.features(batch, idx), false);   // [n, 10]
+            double[][] probs;                                                     // [n, 10]
+            try (INDArray x = MnistData.features(batch, idx); INDArray y = net.output(x, false)) {
+                probs = DigitClassifier.rows(y);
+            }
             for (int i = 0; i < images.size(); i++) {
-                MnistApp.Prediction p = top3(f.toString(), images.size() > 1 ? i : -1, probs.getRow(i).toDoubleVector(), how.get(i));
+                MnistApp.Prediction p = top3(f.toString(), images.size() > 1 ? i : -1, probs[i], how.get(i));
                 out.add(p);
                 print(p);
             }
