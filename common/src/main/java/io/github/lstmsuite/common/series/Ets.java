@@ -363,6 +363,7 @@ public final class Ets implements Forecaster {
 
         private final double[] state;                      // scratch: the states during one evaluation
         private final double[] work;                       // scratch: the seasonal states
+        private final Polynomials.Roots roots = new Polynomials.Roots();   // the last check's roots: the next one's start
 
         Target(double[] y, Model model, int m, int nWeights, int nPar) {
             this.y = y;
@@ -477,7 +478,7 @@ public final class Ets implements Forecaster {
             }
             c[m] = alpha + beta - alpha * phi + gamma - 1;
             c[m + 1] = phi * (1 - alpha - gamma);
-            return Polynomials.largestRootModulus(c) <= 1 + 1e-10;
+            return Polynomials.largestRootModulus(c, roots) <= 1 + 1e-10;
         }
     }
 
@@ -502,19 +503,25 @@ public final class Ets implements Forecaster {
             s = work != null && work.length == m ? work : new double[m];
             System.arraycopy(state, s0, s, 0, m);
         }
+        // the seasonal states as a ring: the one from m steps back at `last`, the newest written over it (the states'
+        // order, newest first, is restored at the end); before, an m − 1 array copy a step
+        int last = m - 1;
+        boolean multiplicativeError = model.error() == 'M';
         double sse = 0;
         double logf = 0;
         for (int i = 0; i < y.length; i++) {
             double phib = trend ? phi * b : 0;
             double q = l + phib;                            // level + damped slope
-            double sm = season != 'N' ? s[m - 1] : 0;       // the seasonal state from m steps back
+            double sm = season != 'N' ? s[last] : 0;        // the seasonal state from m steps back
             double fc = season == 'A' ? q + sm : season == 'M' ? q * sm : q;
-            double e = model.error() == 'A' ? y[i] - fc : (y[i] - fc) / fc;
+            double e = !multiplicativeError ? y[i] - fc : (y[i] - fc) / fc;
             if (errors != null) {
                 errors[i] = e;
             }
             sse += e * e;
-            logf += Math.log(Math.abs(fc));
+            if (multiplicativeError) {                      // only the multiplicative error's likelihood has it
+                logf += Math.log(Math.abs(fc));
+            }
             double p = season == 'N' ? y[i] : season == 'A' ? y[i] - sm : Math.abs(sm) < TOL ? 1e10 : y[i] / sm;
             double oldl = l;
             l = q + alpha * (p - q);
@@ -524,20 +531,21 @@ public final class Ets implements Forecaster {
             }
             if (season != 'N') {
                 double t = season == 'A' ? y[i] - q : Math.abs(q) < TOL ? 1e10 : y[i] / q;
-                double news = sm + gamma * (t - sm);
-                System.arraycopy(s, 0, s, 1, m - 1);
-                s[0] = news;
+                s[last] = sm + gamma * (t - sm);
+                last = last == 0 ? m - 1 : last - 1;
             }
         }
         state[0] = l;
         if (trend) {
             state[1] = b;
         }
-        if (s != null) {
-            System.arraycopy(s, 0, state, s0, m);
+        if (s != null) {                                    // newest first: the newest is just after `last`
+            for (int k = 0; k < m; k++) {
+                state[s0 + k] = s[(last + 1 + k) % m];
+            }
         }
         double lik = y.length * Math.log(sse);
-        if (model.error() == 'M') {
+        if (multiplicativeError) {
             lik += 2 * logf;
         }
         return lik;

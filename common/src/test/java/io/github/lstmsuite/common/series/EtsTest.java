@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +78,15 @@ class EtsTest {
         assertEquals(1, Polynomials.largestRootModulus(new double[] {1, 0, 1}), 1e-12);            // z² + 1: ±i
         assertEquals(3, Polynomials.largestRootModulus(new double[] {2, -8, 6}), 1e-10);           // 2(z − 1)(z − 3)
         assertEquals(Math.cbrt(2), Polynomials.largestRootModulus(new double[] {1, 0, 0, 2}), 1e-10); // z³ + 2
+        // warm starts, as the ETS search makes them: from real roots to a complex pair, to roots near the last ones, to
+        // another degree (a cold start); each the answer of a cold start
+        Polynomials.Roots warm = new Polynomials.Roots();
+        double[][] chain = {{1, 0, -0.25}, {1, 0, 1}, {1, 0.01, 1.02}, {1, -8.0 / 2, 6.0 / 2}, {1, 0, 0, 2},
+            {1, 0.3, -0.2, 0.9, 0.5, -0.1, 0.05, 0.2, -0.3, 0.1, 0.02, -0.4, 0.7, 0.35}};
+        for (double[] c : chain) {
+            assertEquals(Polynomials.largestRootModulus(c), Polynomials.largestRootModulus(c, warm), 1e-12, java.util.Arrays.toString(c));
+        }
+        assertEquals(1, Polynomials.largestRootModulus(new double[] {1, 0, 1}, warm), 1e-12);
     }
 
     /**
@@ -100,13 +110,15 @@ class EtsTest {
             {"nile", column("nile-annual.csv", 1), 1},
             {"drivers[1:168]", Arrays.copyOf(column("seatbelts-monthly.csv", 2), 168), 12},
         };
-        double worst = 0;
-        for (Object[] c : cases) {
-            double[] y = (double[]) c[1];
-            int m = (int) c[2];
-            Ets.Fit fit = Ets.fit(y, m);
-            List<String> out = RReference.script(tmp, y, """
-                    fit <- ets(ts(y, frequency = %d))
+        int[] origins = {121, 126, 130, 132};
+        // one R process for every case (an R start with the forecast package is a second), running beside our fits:
+        // five lines a case, then one line per later origin
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < cases.length; i++) {
+            series.put("y" + i, (double[]) cases[i][1]);
+            r.append("""
+                    fit <- ets(ts(y%d, frequency = %d))
                     p <- fit$par
                     cat(fit$method, "\\n")
                     cat(format(c(ifelse(is.na(p["alpha"]), 0, p["alpha"]), ifelse(is.na(p["beta"]), 0, p["beta"]),
@@ -115,8 +127,31 @@ class EtsTest {
                     cat(format(fit$initstate, digits = 15), "\\n")
                     set.seed(1)
                     cat(format(as.numeric(forecast(fit, h = 12, simulate = TRUE, npaths = 2)$mean), digits = 15), "\\n")
-                    """.formatted(m));
-            String what = c[0] + ": ";
+                    """.formatted(i, (int) cases[i][2]));
+        }
+        series.put("air", air);
+        r.append("""
+                fit <- ets(ts(air[1:120], frequency = 12))
+                for (o in c(%s)) {
+                  g <- ets(ts(air[1:o], frequency = 12), model = fit, use.initial.values = TRUE)
+                  set.seed(1)
+                  cat(format(as.numeric(forecast(g, h = 12, simulate = TRUE, npaths = 2)$mean), digits = 15), "\\n")
+                }
+                """.formatted(Arrays.toString(origins).replaceAll("[\\[\\]]", "")));
+        java.util.concurrent.CompletableFuture<List<String>> rLines = RReference.start(tmp, series, r.toString());
+        Ets.Fit[] fits = new Ets.Fit[cases.length];
+        for (int i = 0; i < cases.length; i++) {
+            fits[i] = Ets.fit((double[]) cases[i][1], (int) cases[i][2]);
+        }
+        Ets.Fit later = Ets.fit(Arrays.copyOf(air, 120), 12);
+        List<String> all = rLines.join();
+        assertEquals(5 * cases.length + origins.length, all.size(), String.join("\n", all));
+        double worst = 0;
+        for (int i = 0; i < cases.length; i++) {
+            double[] y = (double[]) cases[i][1];
+            Ets.Fit fit = fits[i];
+            List<String> out = all.subList(5 * i, 5 * i + 5);
+            String what = cases[i][0] + ": ";
             assertEquals(out.get(0).trim(), fit.model().toString(), what + "the model chosen");
             double[] par = nums(out.get(1));
             assertEquals(par[0], fit.alpha(), 1e-6, what + "alpha");
@@ -126,8 +161,8 @@ class EtsTest {
             double[] lik = nums(out.get(2));
             assertEquals(lik[1], fit.aicc(), 1e-6 * Math.abs(lik[1]), what + "AICc");
             double[] init = nums(out.get(3));
-            for (int i = 0; i < init.length; i++) {
-                assertEquals(init[i], fit.init()[i], 1e-6 * Math.max(1, Math.abs(init[i])), what + "initial state " + i);
+            for (int j = 0; j < init.length; j++) {
+                assertEquals(init[j], fit.init()[j], 1e-6 * Math.max(1, Math.abs(init[j])), what + "initial state " + j);
             }
             double[] theirs = nums(out.get(4));
             double[] ours = fit.forecast(y, 12);
@@ -137,19 +172,9 @@ class EtsTest {
             }
         }
         // later origins, the fitted model kept
-        Ets.Fit fit = Ets.fit(Arrays.copyOf(air, 120), 12);
-        int[] origins = {121, 126, 130, 132};
-        List<String> out = RReference.script(tmp, air, """
-                fit <- ets(ts(y[1:120], frequency = 12))
-                for (o in c(%s)) {
-                  g <- ets(ts(y[1:o], frequency = 12), model = fit, use.initial.values = TRUE)
-                  set.seed(1)
-                  cat(format(as.numeric(forecast(g, h = 12, simulate = TRUE, npaths = 2)$mean), digits = 15), "\\n")
-                }
-                """.formatted(Arrays.toString(origins).replaceAll("[\\[\\]]", "")));
         for (int i = 0; i < origins.length; i++) {
-            double[] theirs = nums(out.get(i));
-            double[] ours = fit.forecast(Arrays.copyOf(air, origins[i]), 12);
+            double[] theirs = nums(all.get(5 * cases.length + i));
+            double[] ours = later.forecast(Arrays.copyOf(air, origins[i]), 12);
             for (int k = 0; k < 12; k++) {
                 worst = Math.max(worst, Math.abs(ours[k] - theirs[k]) / Math.abs(theirs[k]));
                 assertEquals(theirs[k], ours[k], 1e-5 * Math.abs(theirs[k]), "origin " + origins[i] + ", step " + (k + 1));

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmsuite.common.data.DatasetResolver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,11 +23,16 @@ final class RReference {
 
     /** Skips the test when Rscript with the forecast package is missing — except in CI, where it must be there. */
     static void require() {
-        boolean haveR = available();
+        boolean haveR = Availability.HAVE_R;
         if (System.getenv("CI") == null) {
             Assumptions.assumeTrue(haveR, "Rscript with the forecast package is not installed");
         }
         assertTrue(haveR, "CI must have Rscript and R's forecast package (apt-get install r-base-core r-cran-forecast)");
+    }
+
+    /** Whether R is there, found out once per test JVM (an R start is a second). */
+    private static final class Availability {
+        static final boolean HAVE_R = available();
     }
 
     private static boolean available() {
@@ -37,14 +45,39 @@ final class RReference {
 
     /** Runs an R script (with {@code y.txt} holding {@code y}, one value a line, in {@code dir}); its output lines. */
     static List<String> script(Path dir, double[] y, String rCode) throws IOException, InterruptedException {
-        StringBuilder values = new StringBuilder();
-        for (double v : y) {
-            values.append(v).append('\n');
+        return script(dir, Map.of("y", y), rCode);
+    }
+
+    /** {@link #script(Path, double[], String)} with several series, each an R vector of its name. */
+    static List<String> script(Path dir, Map<String, double[]> series, String rCode) throws IOException, InterruptedException {
+        StringBuilder r = new StringBuilder("suppressMessages(library(forecast))\n");
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            StringBuilder values = new StringBuilder();
+            for (double v : e.getValue()) {
+                values.append(v).append('\n');
+            }
+            Path data = Files.writeString(dir.resolve(e.getKey() + ".txt"), values);
+            r.append(e.getKey()).append(" <- scan(\"").append(data.toString().replace("\\", "/")).append("\", quiet = TRUE)\n");
         }
-        Path data = Files.writeString(dir.resolve("y.txt"), values);
-        Path script = Files.writeString(dir.resolve("script.R"), "suppressMessages(library(forecast))\ny <- scan(\""
-                + data.toString().replace("\\", "/") + "\", quiet = TRUE)\n" + rCode);
+        Path script = Files.writeString(dir.resolve("script.R"), r + rCode);
         return run("Rscript", script.toString());
+    }
+
+    /**
+     * {@link #script(Path, Map, String)} started now, in R's own process, while the test computes its side on this
+     * one's core: the lines, or the failure, when {@code join}ed.
+     */
+    static CompletableFuture<List<String>> start(Path dir, Map<String, double[]> series, String rCode) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return script(dir, series, rCode);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     static List<String> run(String... cmd) throws IOException, InterruptedException {
