@@ -120,15 +120,15 @@ final class PanelModel {
         }
 
         /** Fills channels {@code from …} of window b at step j with the covariates for time t (0 outside the data). */
-        void fill(INDArray x, int b, int j, int t, int from, int h) {
+        void fill(Windows x, int b, int j, int t, int from, int h) {
             int ch = from;
             for (double[] c : past) {
-                x.putScalar(b, ch++, j, c != null && t >= 0 && t < c.length ? (float) c[t] : 0f);
+                x.set(b, ch++, j, c != null && t >= 0 && t < c.length ? (float) c[t] : 0f);
             }
             for (double[] c : ahead) {
                 for (int k = 1; k <= h; k++) {
                     int at = t + k;
-                    x.putScalar(b, ch++, j, c != null && t >= 0 && at < c.length ? (float) c[at] : 0f);
+                    x.set(b, ch++, j, c != null && t >= 0 && at < c.length ? (float) c[at] : 0f);
                 }
             }
         }
@@ -332,18 +332,45 @@ final class PanelModel {
      * change, the period, the distance from the level, then the covariates for horizon {@code h}; steps before the data
      * are 0.
      */
-    static void window(INDArray x, int b, Encoding e, int origin, int w, int h) {
+    static void window(Windows x, int b, Encoding e, int origin, int w, int h) {
         double[] z = e.zIn;
         float period = periodChannel(e.m);
         for (int j = 0; j < w; j++) {
             int t = origin - w + 1 + j;
-            x.putScalar(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
-            x.putScalar(b, 1, j, period);
-            x.putScalar(b, 2, j, t >= 0 ? (float) ((z[t] - e.anchor[t]) / e.sigma) : 0f);
+            x.set(b, 0, j, t >= 1 ? (float) ((z[t] - z[t - 1]) / e.sigma) : 0f);
+            x.set(b, 1, j, period);
+            x.set(b, 2, j, t >= 0 ? (float) ((z[t] - e.anchor[t]) / e.sigma) : 0f);
             for (int k = 0; k < e.etsChannels; k++) {
-                x.putScalar(b, CHANNELS + k, j, t >= 0 && e.etsAhead != null ? (float) e.etsAhead[t][k] : 0f);
+                x.set(b, CHANNELS + k, j, t >= 0 && e.etsAhead != null ? (float) e.etsAhead[t][k] : 0f);
             }
             e.inputs.fill(x, b, j, t, CHANNELS + e.etsChannels, h);
+        }
+    }
+
+    /**
+     * A {@code [n, channels, steps]} float array (DL4J's NCW, row-major) filled on the heap and made an INDArray once:
+     * ND4J's {@code putScalar} checks and converts its indices at every call, which made building the panel's batches a
+     * tenth of its training.
+     */
+    static final class Windows {
+        private final float[] data;
+        private final int channels;
+        private final int steps;
+        private final long n;
+
+        Windows(int n, int channels, int steps) {
+            this.data = new float[n * channels * steps];
+            this.channels = channels;
+            this.steps = steps;
+            this.n = n;
+        }
+
+        void set(int b, int c, int j, float v) {
+            data[(b * channels + c) * steps + j] = v;
+        }
+
+        INDArray array() {
+            return Nd4j.create(data, new long[] {n, channels, steps}, 'c');
         }
     }
 
@@ -391,9 +418,9 @@ final class PanelModel {
         @Override
         public DataSet batch(int epoch, int index) {
             Random r = new Random(seed * 1_000_003L + epoch * 10_007L + index);
-            INDArray x = Nd4j.zeros(DataType.FLOAT, batch, channels, w);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, h, w);
-            INDArray mask = Nd4j.zeros(DataType.FLOAT, batch, w);
+            Windows x = new Windows(batch, channels, w);                // [batch, channels, W]
+            Windows y = new Windows(batch, h, w);                       // [batch, H, W]: the H steps ahead of each step
+            Windows mask = new Windows(batch, 1, w);                    // [batch, W]
             for (int b = 0; b < batch; b++) {
                 Prepared p = series.get(r.nextInt(series.size()));
                 int o = 1 + r.nextInt(p.lastOrigin());               // 1..lastOrigin
@@ -403,13 +430,13 @@ final class PanelModel {
                     if (t < 1) {
                         continue;                                    // before the data: no target
                     }
-                    mask.putScalar(b, j, 1f);
+                    mask.set(b, 0, j, 1f);
                     for (int k = 1; k <= h; k++) {
-                        y.putScalar(b, k - 1, j, (float) p.enc().target(t, k));
+                        y.set(b, k - 1, j, (float) p.enc().target(t, k));
                     }
                 }
             }
-            return new DataSet(x, y, null, mask);
+            return new DataSet(x.array(), y.array(), null, mask.array().reshape(batch, w));
         }
 
         @Override
@@ -444,10 +471,11 @@ final class PanelModel {
                 throw new IllegalArgumentException("the ensemble's scale was fitted for a series of " + enc.zIn.length
                         + " values, not " + series.length());
             }
-            INDArray x = Nd4j.zeros(DataType.FLOAT, origins.length, enc.channels(h), w);
+            Windows windows = new Windows(origins.length, enc.channels(h), w);
             for (int i = 0; i < origins.length; i++) {
-                window(x, i, enc, origins[i], w, h);
+                window(windows, i, enc, origins[i], w, h);
             }
+            INDArray x = windows.array();                            // [origins, channels, W]
             List<float[][]> outs = new ArrayList<>();
             for (MultiLayerNetwork net : members) {
                 INDArray out = net.output(x, false);                 // [n, H, W]

@@ -3,6 +3,7 @@ package io.github.lstmsuite.common.series;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Exponential smoothing state space models, ETS (Hyndman, Koehler, Ord &amp; Snyder, <i>Forecasting with Exponential
@@ -123,7 +124,11 @@ public final class Ets implements Forecaster {
         }
     }
 
-    /** R's {@code ets(y)}: every admissible model fitted, the one with the smallest AICc returned. */
+    /**
+     * R's {@code ets(y)}: every admissible model fitted, the one with the smallest AICc returned. The models are fitted
+     * side by side on Java's common fork-join pool (every core; they are independent), and chosen in R's order, so the
+     * answer is the one a loop gives.
+     */
     public static Fit fit(double[] y, int period) {
         if (y.length < 4) {
             throw new IllegalArgumentException("ETS needs at least 4 values, got " + y.length);
@@ -135,7 +140,7 @@ public final class Ets implements Forecaster {
         }
         boolean positive = Arrays.stream(y).allMatch(v -> v > 0);
         boolean seasonal = period > 1 && period <= MAX_PERIOD && y.length > period;
-        Fit best = null;
+        List<Model> models = new ArrayList<>();
         for (char error : new char[] {'A', 'M'}) {
             for (char trend : new char[] {'N', 'A'}) {
                 for (char season : seasonal ? new char[] {'N', 'A', 'M'} : new char[] {'N'}) {
@@ -144,12 +149,28 @@ public final class Ets implements Forecaster {
                                 || season == 'M' && !positive) {
                             continue;
                         }
-                        Fit f = fit(y, period, new Model(error, trend, damped, season));
-                        if (f != null && (best == null || f.aicc() < best.aicc())) {
-                            best = f;
-                        }
+                        models.add(new Model(error, trend, damped, season));
                     }
                 }
+            }
+        }
+        Fit[] fits = new Fit[models.size()];
+        RuntimeException[] failed = new RuntimeException[models.size()];
+        IntStream.range(0, models.size()).parallel().forEach(i -> {
+            try {
+                fits[i] = fit(y, period, models.get(i));
+            } catch (RuntimeException e) {
+                failed[i] = e;                            // rethrown below, the first in R's order
+            }
+        });
+        Fit best = null;
+        for (int i = 0; i < fits.length; i++) {
+            if (failed[i] != null) {
+                throw failed[i];
+            }
+            Fit f = fits[i];
+            if (f != null && (best == null || f.aicc() < best.aicc())) {
+                best = f;
             }
         }
         if (best == null) {
