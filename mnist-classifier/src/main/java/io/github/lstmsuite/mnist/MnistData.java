@@ -112,16 +112,19 @@ public final class MnistData {
         return new Split(raw.rows() == ROWS && raw.cols() == COLS ? raw : prepared(raw), IdxReader.readLabels(labels));
     }
 
-    /** Every image of {@code raw} (greyscale pages of any size) made MNIST-like by {@link DigitImages#prepare}. */
+    /**
+     * Every image of {@code raw} (greyscale pages of any size) made MNIST-like by {@link DigitImages#prepare}, on every
+     * core (Java's common fork-join pool: the images are independent; each goes to its own place in the result).
+     */
     static Images prepared(Images raw) {
         int px = raw.rows() * raw.cols();
         byte[] out = new byte[raw.count() * ROWS * COLS];
-        java.awt.image.BufferedImage page = new java.awt.image.BufferedImage(raw.cols(), raw.rows(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-        byte[] pageData = ((java.awt.image.DataBufferByte) page.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < raw.count(); i++) {
+        java.util.stream.IntStream.range(0, raw.count()).parallel().forEach(i -> {
+            java.awt.image.BufferedImage page = new java.awt.image.BufferedImage(raw.cols(), raw.rows(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            byte[] pageData = ((java.awt.image.DataBufferByte) page.getRaster().getDataBuffer()).getData();
             System.arraycopy(raw.pixels(), i * px, pageData, 0, px);
             System.arraycopy(DigitImages.prepare(page).pixels(), 0, out, i * ROWS * COLS, ROWS * COLS);
-        }
+        });
         return new Images(raw.count(), ROWS, COLS, out);
     }
 
