@@ -108,15 +108,14 @@ final class MnistPredict implements Callable<MnistApp.PredictResult> {
     }
 
     static MnistApp.Prediction top3(String file, int index, double[] probs, String how) {
-        Integer[] order = java.util.stream.IntStream.range(0, probs.length).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(probs[b], probs[a]));
+        DigitClassifier.Classification c = DigitClassifier.classification(probs);       // the Java API's ranking
         List<Integer> labels = new ArrayList<>();
         List<Double> p = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-            labels.add(order[k]);
-            p.add(probs[order[k]]);
+        for (int d : c.top(3)) {
+            labels.add(d);
+            p.add(probs[d]);
         }
-        return new MnistApp.Prediction(file, index, order[0], labels, p, how);
+        return new MnistApp.Prediction(file, index, c.digit(), labels, p, how);
     }
 
     private static byte[] concat(List<byte[]> parts) {
